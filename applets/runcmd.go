@@ -1,0 +1,88 @@
+package applets
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+)
+
+// RunCmd runs scripts/NAME.py with the remaining arguments. The name is
+// checked before anything is prepared, so a typo creates no env.
+func RunCmd(c *Context, args []string) int {
+	s, code := begin(c)
+	if s == nil {
+		return code
+	}
+	if len(args) == 0 || args[0] == "" {
+		s.p.Error("You must give the name of the script to run, such as \"train\". %s", validNamesHint(c.Dir))
+		return 1
+	}
+	script, err := ScriptPath(args[0])
+	if err != nil {
+		s.p.Error("%v", err)
+		return 1
+	}
+	if fi, err := os.Stat(filepath.Join(c.Dir, script)); err != nil || !fi.Mode().IsRegular() {
+		s.p.Error("Custom script file %q does not exist. %s", script, validNamesHint(c.Dir))
+		return 1
+	}
+	env, code := s.prepare(false)
+	if env == nil {
+		return code
+	}
+	return s.execPython(env, append([]string{script}, args[1:]...)...)
+}
+
+// ScriptPath returns the checkout-relative path of script NAME,
+// scripts/NAME.py. NAME may name a script in a subfolder of scripts/ but
+// never one outside it: absolute names and ".." are refused.
+func ScriptPath(name string) (string, error) {
+	if name == "" {
+		return "", fmt.Errorf("the script name is empty")
+	}
+	if strings.HasPrefix(name, "/") {
+		return "", fmt.Errorf("script name %q is an absolute path: give a name inside %s/, such as \"train\"", name, envspec.ScriptsDir)
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == ".." {
+			return "", fmt.Errorf("script name %q leaves %s/: give a name inside it, such as \"train\" or \"util/tool\"", name, envspec.ScriptsDir)
+		}
+	}
+	return path.Join(envspec.ScriptsDir, name+".py"), nil
+}
+
+// ValidNames lists the names run-cmd accepts in checkout: every .py file
+// under scripts/, without the extension.
+func ValidNames(checkout string) []string {
+	root := filepath.Join(checkout, envspec.ScriptsDir)
+	var names []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && (d.Name() == "__pycache__" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".py") && !strings.HasPrefix(d.Name(), "__") {
+			rel, _ := filepath.Rel(root, p)
+			names = append(names, strings.TrimSuffix(filepath.ToSlash(rel), ".py"))
+		}
+		return nil
+	})
+	sort.Strings(names)
+	return names
+}
+
+func validNamesHint(checkout string) string {
+	names := ValidNames(checkout)
+	if len(names) == 0 {
+		return fmt.Sprintf("There are no scripts in %s.", filepath.Join(checkout, envspec.ScriptsDir))
+	}
+	return "Valid names: " + strings.Join(names, ", ") + "."
+}

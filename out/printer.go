@@ -1,0 +1,44 @@
+package out
+
+import (
+	"fmt"
+	"io"
+)
+
+// Prefix starts every line the launcher itself prints.
+const Prefix = "[OneTrainer] "
+
+// Printer writes the launcher's messages. Debug lines appear only when Debug
+// is set (OT_SCRIPT_DEBUG).
+type Printer struct {
+	Stdout, Stderr io.Writer
+	Debug          bool
+}
+
+// Status prints a status line on stdout.
+func (p *Printer) Status(format string, a ...any) {
+	fmt.Fprintf(p.Stdout, Prefix+format+"\n", a...)
+}
+
+// Warn prints a warning on stderr.
+func (p *Printer) Warn(format string, a ...any) {
+	fmt.Fprintf(p.Stderr, Prefix+"Warning: "+format+"\n", a...)
+}
+
+// Error prints an error on stderr.
+func (p *Printer) Error(format string, a ...any) {
+	fmt.Fprintf(p.Stderr, Prefix+"Error: "+format+"\n", a...)
+}
+
+// Debugf prints a debug line on stdout when debugging is on.
+func (p *Printer) Debugf(format string, a ...any) {
+	if p.Debug {
+		fmt.Fprintf(p.Stdout, Prefix+"Debug: "+format+"\n", a...)
+	}
+}
+
+// Command prints the "+ command" line that precedes every external command,
+// each argument quoted so that the line can be pasted into a shell.
+func (p *Printer) Command(argv []string) {
+	fmt.Fprintf(p.Stdout, Prefix+"+ %s\n", QuoteArgs(argv))
+}

@@ -1,0 +1,149 @@
+// Package proc runs the launcher's external commands: each is announced
+// with a "+" line, runs with the terminal's stdio, and its failure carries
+// the status the original Bash scripts would have exited with.
+package proc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+)
+
+// Runner runs commands in Dir with environment Env.
+type Runner struct {
+	P      *out.Printer
+	Dir    string
+	Env    []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// Cmd is one external command. Argv is what the child receives and what the
+// "+" line shows; Path is the program that runs, which may differ from
+// Argv[0] (a venv's python runs by path but is called "python", as a shell
+// that found it on PATH would call it). An empty Path means Argv[0].
+type Cmd struct {
+	Path string
+	Argv []string
+}
+
+// ExitError is a command that failed. Code is the status a shell would
+// report for it: its exit status, 128+N when signal N ended it (or when the
+// launcher received N while the command ran), 127 when it could not be found,
+// 126 when it could not be started.
+type ExitError struct {
+	Argv []string
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("%s failed (exit status %d): %v", out.QuoteArgs(e.Argv), e.Code, e.Err)
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// Code returns the status an applet should exit with for err: the failed
+// command's own (see ExitError) or 1.
+func Code(err error) int {
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	return 1
+}
+
+// forwarded are the signals passed on to a running child. SIGINT is not
+// among them: a terminal's Ctrl+C already reaches every process in the
+// foreground group, the child included, and a second copy would cut short
+// its own clean-up. SIGTERM and SIGHUP usually come to the launcher alone
+// (docker stop, a closed session), so they are passed on.
+var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP}
+
+// caught are the signals the launcher outlives while a child runs, so that
+// it can report the child's fate instead of dying first.
+var caught = append([]os.Signal{os.Interrupt}, forwarded...)
+
+// Run announces c and runs it with the runner's stdio.
+func (r *Runner) Run(ctx context.Context, c Cmd) error {
+	return r.run(ctx, c, r.Stdout)
+}
+
+// Output announces c, runs it with stdout captured, and returns what it
+// printed. Its stderr still goes to the terminal.
+func (r *Runner) Output(ctx context.Context, c Cmd) (string, error) {
+	var b bytes.Buffer
+	err := r.run(ctx, c, &b)
+	return b.String(), err
+}
+
+func (r *Runner) run(ctx context.Context, c Cmd, stdout io.Writer) error {
+	r.P.Command(c.Argv)
+	path := c.Path
+	if path == "" {
+		path = c.Argv[0]
+	}
+	cmd := exec.CommandContext(ctx, path, c.Argv[1:]...)
+	cmd.Args = c.Argv
+	cmd.Dir = r.Dir
+	cmd.Env = r.Env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = r.Stdin, stdout, r.Stderr
+	if err := cmd.Start(); err != nil {
+		code := 126
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+			code = 127
+		}
+		return &ExitError{Argv: c.Argv, Code: code, Err: err}
+	}
+
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, caught...)
+	defer signal.Stop(sigs)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var got syscall.Signal
+	for {
+		select {
+		case s := <-sigs:
+			got = s.(syscall.Signal)
+			for _, f := range forwarded {
+				if s == f {
+					_ = cmd.Process.Signal(s)
+				}
+			}
+		case err := <-done:
+			return exitError(c.Argv, err, got)
+		}
+	}
+}
+
+func exitError(argv []string, err error, got syscall.Signal) error {
+	if err == nil {
+		return nil
+	}
+	code := 1
+	var xe *exec.ExitError
+	if errors.As(err, &xe) {
+		if ws, ok := xe.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		} else {
+			code = xe.ExitCode()
+		}
+	}
+	// A child that handles the signal itself (Python's KeyboardInterrupt)
+	// exits with a status of its own; the launcher reports the signal it
+	// was stopped by, as a shell would for itself.
+	if got != 0 {
+		code = 128 + int(got)
+	}
+	return &ExitError{Argv: argv, Code: code, Err: err}
+}
