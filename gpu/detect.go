@@ -96,4 +96,3 @@ func lookPath(name, path string) string {
 	}
 	return ""
 }
-

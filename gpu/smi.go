@@ -13,9 +13,11 @@ type SMIHeader struct {
 	CUDAMinor     int
 }
 
+// Drivers from R610 on say "KMD Version" and "CUDA UMD Version" where older
+// ones said "Driver Version" and "CUDA Version"; both are read.
 var (
-	cudaVersion   = regexp.MustCompile(`CUDA Version:\s*([0-9]+)\.([0-9]+)`)
-	driverVersion = regexp.MustCompile(`Driver Version:\s*([0-9][0-9.]*)`)
+	cudaVersion   = regexp.MustCompile(`CUDA (?:UMD )?Version:\s*([0-9]+)\.([0-9]+)`)
+	driverVersion = regexp.MustCompile(`(?:Driver|KMD) Version:\s*([0-9][0-9.]*)`)
 )
 
 // ParseSMIHeader reads the driver and CUDA versions from nvidia-smi's

@@ -8,7 +8,7 @@ import "strings"
 // Quote returns s as a POSIX shell word that a shell reads back as exactly s.
 // Words made only of safe characters stay bare; anything else is put in
 // single quotes, the only quoting in which no character is special, with
-// each ' written as '\''.
+// each ' written as '\”.
 func Quote(s string) string {
 	if s == "" {
 		return "''"

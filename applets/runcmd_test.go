@@ -1,0 +1,50 @@
+package applets
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestScriptPath(t *testing.T) {
+	for name, want := range map[string]string{
+		"train": "scripts/train.py", "util/tool": "scripts/util/tool.py", "a b": "scripts/a b.py",
+	} {
+		got, err := ScriptPath(name)
+		if err != nil || got != want {
+			t.Errorf("ScriptPath(%q) = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "/etc/passwd", "../x", "util/../../x", "..", "a/..", "/"} {
+		if got, err := ScriptPath(bad); err == nil {
+			t.Errorf("ScriptPath(%q) accepted as %q", bad, got)
+		}
+	}
+}
+
+func TestValidNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"scripts/train.py", "scripts/util/tool.py", "scripts/__init__.py",
+		"scripts/__pycache__/x.py", "scripts/README.md", "scripts/caption_ui.py"} {
+		p := filepath.Join(dir, f)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, nil, 0o644)
+	}
+	if got := strings.Join(ValidNames(dir), ","); got != "caption_ui,train,util/tool" {
+		t.Errorf("ValidNames = %s", got)
+	}
+}
+
+func TestLookup(t *testing.T) {
+	for _, n := range []string{"install", "install.sh", "update.sh", "start-ui", "run-cmd.sh"} {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("Lookup(%q) failed", n)
+		}
+	}
+	for _, n := range []string{"", "start-ui.bat", "onetrainer-launcher", "run"} {
+		if _, ok := Lookup(n); ok {
+			t.Errorf("Lookup(%q) succeeded", n)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package envspec
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseDefaults(t *testing.T) {
+	c, err := Parse(Environ{"PATH=/bin", "OT_PYTHON_VENV="})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"OT_CONDA_CMD": "conda", "OT_CONDA_ENV": "onetrainer", "OT_PYTHON_CMD": "python",
+		"OT_PYTHON_VENV": ".venv", "OT_PREFER_VENV": "false", "OT_CUDA_LOWMEM_MODE": "false",
+		"OT_PLATFORM_REQUIREMENTS": "detect", "OT_SCRIPT_DEBUG": "false", "OT_LAZY_UPDATES": "false",
+	}
+	for k, v := range want {
+		if c.Values[k] != v {
+			t.Errorf("%s = %q, want %q", k, c.Values[k], v)
+		}
+		if c.FromEnv[k] {
+			t.Errorf("%s counted as from the environment", k)
+		}
+	}
+	if len(c.Values) != len(Vars) {
+		t.Errorf("%d values for %d variables", len(c.Values), len(Vars))
+	}
+}
+
+func TestParseCondaExeDefault(t *testing.T) {
+	c, err := Parse(Environ{"CONDA_EXE=/opt/conda/bin/conda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CondaCmd != "/opt/conda/bin/conda" {
+		t.Errorf("OT_CONDA_CMD = %q, want $CONDA_EXE", c.CondaCmd)
+	}
+	c, _ = Parse(Environ{"CONDA_EXE=/opt/conda/bin/conda", "OT_CONDA_CMD=mamba"})
+	if c.CondaCmd != "mamba" {
+		t.Errorf("OT_CONDA_CMD = %q, want the explicit mamba", c.CondaCmd)
+	}
+}
+
+func TestParseBooleans(t *testing.T) {
+	for in, want := range map[string]bool{
+		"true": true, "TRUE": true, "1": true, "yes": true, "On": true,
+		"false": false, "False": false, "0": false, "no": false, "OFF": false,
+	} {
+		c, err := Parse(Environ{"OT_PREFER_VENV=" + in})
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if c.PreferVenv != want || c.Values["OT_PREFER_VENV"] != map[bool]string{true: "true", false: "false"}[want] {
+			t.Errorf("%q: got %v exported as %q", in, c.PreferVenv, c.Values["OT_PREFER_VENV"])
+		}
+	}
+}
+
+func TestParseRejectsBadValues(t *testing.T) {
+	for _, tc := range []struct{ env, wantInErr string }{
+		{"OT_PREFER_VENV=maybe", `OT_PREFER_VENV="maybe" is not a boolean`},
+		{"OT_CUDA_LOWMEM_MODE=truee", `OT_CUDA_LOWMEM_MODE="truee"`},
+		{"OT_SCRIPT_DEBUG= true", `OT_SCRIPT_DEBUG=" true"`},
+		{"OT_LAZY_UPDATES=2", "use true or false"},
+		{"OT_PYTHON_CMD=   ", `OT_PYTHON_CMD="   " holds only whitespace`},
+		{"OT_PLATFORM_REQUIREMENTS=\t", "OT_PLATFORM_REQUIREMENTS"},
+	} {
+		c, err := Parse(Environ{tc.env})
+		if err == nil {
+			t.Errorf("%s accepted: %+v", tc.env, c)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.wantInErr) {
+			t.Errorf("%s: error %q does not contain %q", tc.env, err, tc.wantInErr)
+		}
+	}
+}
+
+func TestParseReportsEveryBadValue(t *testing.T) {
+	_, err := Parse(Environ{"OT_PREFER_VENV=x", "OT_LAZY_UPDATES=y"})
+	if err == nil || !strings.Contains(err.Error(), "OT_PREFER_VENV") || !strings.Contains(err.Error(), "OT_LAZY_UPDATES") {
+		t.Fatalf("want both variables named, got %v", err)
+	}
+}
+
+func TestEnvironLastWins(t *testing.T) {
+	e := Environ{"A=1", "B=2", "A=3"}
+	if e.Get("A") != "3" {
+		t.Errorf("Get(A) = %q", e.Get("A"))
+	}
+	e.Set("A", "4")
+	if strings.Join(e, " ") != "B=2 A=4" {
+		t.Errorf("after Set: %v", e)
+	}
+	e.Unset("B")
+	if _, ok := e.Lookup("B"); ok {
+		t.Errorf("B still set: %v", e)
+	}
+}
