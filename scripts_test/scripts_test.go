@@ -1,0 +1,220 @@
+// Package scripts_test runs the built launcher end to end, through the
+// applet symlinks in throwaway OneTrainer-like checkouts, with a real
+// Python making real venvs, real pip installing real wheels offline, and
+// real git. The scripts in testdata/ say what each scenario does; the
+// commands below build what they need.
+package scripts_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
+)
+
+// suite is what every script shares, built once in TestMain.
+type suite struct {
+	launcher string          // the built binary
+	python   testkit.Python  // a Python inside the default bounds
+	old      *testkit.Python // a Python below them, if installed
+	wheels   string          // pip's find-links folder
+	err      error           // why the suite could not be built
+}
+
+var s suite
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ot-scripts-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	s.err = s.build(dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func (s *suite) build(dir string) error {
+	s.launcher = filepath.Join(dir, "bin", "onetrainer-launcher")
+	build := exec.Command("go", "build", "-o", s.launcher, "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the launcher: %v\n%s", err, out)
+	}
+	py, err := testkit.Find(10, 14)
+	if err != nil {
+		return fmt.Errorf("these tests need a real Python: %v", err)
+	}
+	s.python = py
+	all := testkit.Pythons()
+	for i := range all {
+		if all[i].Major == 3 && all[i].Minor < 10 && all[i].Minor >= 6 {
+			s.old = &all[i]
+		}
+	}
+	s.wheels = filepath.Join(dir, "wheels")
+	if err := os.MkdirAll(s.wheels, 0o755); err != nil {
+		return err
+	}
+	bundled := testkit.BundledWheels(all...)
+	if len(bundled) == 0 {
+		return fmt.Errorf("no bundled pip/setuptools wheels found beside %v: pip cannot install offline", all)
+	}
+	for _, w := range bundled {
+		if err := copyFile(w, filepath.Join(s.wheels, filepath.Base(w))); err != nil {
+			return err
+		}
+	}
+	for _, name := range []string{"otglobal", "otdefault", "otcuda", "otlegacy", "otrocm"} {
+		if _, err := moduleWheel(s.wheels, name, "1.0"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func moduleWheel(dir, name, version string) (string, error) {
+	return testkit.BuildWheel(dir, name, version, map[string]string{
+		name + "/__init__.py": fmt.Sprintf("VERSION = %q\n", version),
+	})
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o644)
+}
+
+func TestScripts(t *testing.T) {
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			home := filepath.Join(e.WorkDir, "home")
+			if err := os.MkdirAll(home, 0o755); err != nil {
+				return err
+			}
+			e.Setenv("HOME", home)
+			e.Setenv("LAUNCHER", s.launcher)
+			e.Setenv("PYTHON", s.python.Path)
+			e.Setenv("OT_PYTHON_CMD", s.python.Path)
+			e.Setenv("WHEELS", s.wheels)
+			e.Setenv("PIP_NO_INDEX", "1")
+			e.Setenv("PIP_FIND_LINKS", s.wheels)
+			e.Setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+			e.Setenv("PIP_NO_CACHE_DIR", "1")
+			if s.old != nil {
+				e.Setenv("OLDPYTHON", s.old.Path)
+			}
+			for k, v := range map[string]string{
+				"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+				"GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+				"GIT_CONFIG_NOSYSTEM": "1",
+			} {
+				e.Setenv(k, v)
+			}
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "oldpython":
+				return s.old != nil, nil
+			case "root":
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"checkout": cmdCheckout,
+			"wheel":    cmdWheel,
+		},
+	})
+}
+
+// recorder stands in for OneTrainer's scripts: it writes what it was given
+// to files in its working directory: record.txt (interpreter, environment),
+// args.txt (each argument as Python's ascii() shows it) and pid.txt, and
+// exits with $TEST_EXIT.
+const recorder = `import os, sys
+names = ("SCRIPT_DIR", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME")
+lines = ["script %s" % sys.argv[0], "exe %s" % sys.executable, "cwd %s" % os.getcwd()]
+for k in sorted(os.environ):
+    if (k.startswith(("OT_", "PYTORCH_")) or k in names) and not k.startswith("OT_TEST"):
+        lines.append("env %s=%s" % (k, os.environ[k]))
+lines.append("path0 %s" % os.environ.get("PATH", "").split(os.pathsep)[0])
+with open(os.environ.get("TEST_RECORD", "record.txt"), "w") as f:
+    f.write("\n".join(lines) + "\n")
+with open("args.txt", "w") as f:
+    f.write("".join("%s\n" % ascii(a) for a in sys.argv[1:]))
+with open("pid.txt", "w") as f:
+    f.write("%d\n" % os.getpid())
+print("recorded " + sys.argv[0])
+sys.exit(int(os.environ.get("TEST_EXIT", "0")))
+`
+
+// versionCheck does what OneTrainer's scripts/util/version_check.py does.
+const versionCheck = `import sys
+def v(s):
+    return tuple(int(x) for x in s.split("."))
+here = tuple(sys.version_info[:3])
+if not (v(sys.argv[1]) <= here < v(sys.argv[2])):
+    sys.stderr.write("Error: Python %s is outside >= %s and < %s\n" % (".".join(map(str, here)), sys.argv[1], sys.argv[2]))
+    sys.exit(1)
+`
+
+// checkout DIR [legacy] [nolinks]: a miniature OneTrainer checkout whose
+// four scripts are links to the launcher. Each requirements file names one
+// test wheel, so the installed packages show which file was used.
+func cmdCheckout(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: checkout DIR [legacy] [nolinks]")
+	}
+	dir := ts.MkAbs(args[0])
+	opts := strings.Join(args[1:], " ")
+	files := map[string]string{
+		"scripts/train_ui.py":           recorder,
+		"scripts/train.py":              recorder,
+		"scripts/sub/tool.py":           recorder,
+		"scripts/util/version_check.py": versionCheck,
+		"requirements-global.txt":       "otglobal\n",
+		"requirements-default.txt":      "otdefault\n",
+		"requirements-cuda.txt":         "otcuda\n",
+		"requirements-rocm.txt":         "otrocm\n",
+	}
+	if strings.Contains(opts, "legacy") {
+		files["requirements-cuda-legacy.txt"] = "otlegacy\n"
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+		ts.Check(os.WriteFile(p, []byte(body), 0o644))
+	}
+	if strings.Contains(opts, "nolinks") {
+		return
+	}
+	for _, a := range []string{"install", "update", "start-ui", "run-cmd"} {
+		ts.Check(os.Symlink(ts.Getenv("LAUNCHER"), filepath.Join(dir, a+".sh")))
+	}
+}
+
+// wheel DIR NAME VERSION: a wheel of module NAME whose VERSION is VERSION.
+func cmdWheel(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: wheel DIR NAME VERSION")
+	}
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	_, err := moduleWheel(dir, args[1], args[2])
+	ts.Check(err)
+}
