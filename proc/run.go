@@ -27,6 +27,13 @@ type Runner struct {
 	Stderr io.Writer
 }
 
+// With returns a copy of r that runs commands in dir with env.
+func (r *Runner) With(dir string, env []string) *Runner {
+	c := *r
+	c.Dir, c.Env = dir, env
+	return &c
+}
+
 // Cmd is one external command. Argv is what the child receives and what the
 // "+" line shows; Path is the program that runs, which may differ from
 // Argv[0] (a venv's python runs by path but is called "python", as a shell

@@ -45,7 +45,7 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 	hostPython := LookCommand(pythonCmd, r.Checkout, r.Env.Get("PATH"))
 	if hostPython == "" {
 		p.Error("Python command %q does not exist on your system.", pythonCmd)
-		venvSolutions(p)
+		venvSolutions(p, "")
 		return nil, &Failure{1}
 	}
 	if err := requireFile(r.Checkout, envspec.VersionCheckScript, "the Python version check"); err != nil {
@@ -80,25 +80,18 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 		}
 	}
 
-	host := &proc.Runner{P: p, Dir: r.Checkout, Env: r.Env, Stdin: r.Run.Stdin, Stdout: r.Run.Stdout, Stderr: r.Run.Stderr}
 	if !exists {
-		// The host Python is checked before the venv is made from it, so
-		// that a wrong version leaves nothing behind to delete.
-		if err := host.Run(ctx, proc.Cmd{Path: hostPython, Argv: versionCheckArgv(pythonCmd, r.Constants)}); err != nil {
-			return nil, versionFailure(p, err)
-		}
 		p.Status("Creating Python Venv environment in %q...", r.Config.PythonVenv)
+		host := r.Run.With(r.Checkout, r.Env)
 		if err := host.Run(ctx, proc.Cmd{Path: hostPython, Argv: []string{pythonCmd, "-m", "venv", r.Config.PythonVenv}}); err != nil {
 			return nil, err
 		}
 	}
 
-	inEnv := &proc.Runner{P: p, Dir: r.Checkout, Env: v.Environ(), Stdin: r.Run.Stdin, Stdout: r.Run.Stdout, Stderr: r.Run.Stderr}
-	if exists {
-		c := v.Python(versionCheckArgv("", r.Constants)[1:]...)
-		if err := inEnv.Run(ctx, c); err != nil {
-			return nil, versionFailure(p, err)
-		}
+	inEnv := r.Run.With(r.Checkout, v.Environ())
+	check := v.Python(envspec.VersionCheckScript, r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
+	if err := inEnv.Run(ctx, check); err != nil {
+		return nil, versionFailure(p, err, v.Dir)
 	}
 	if install {
 		if err := installRequirements(ctx, inEnv, v, platform); err != nil {
@@ -111,18 +104,14 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 	return v, nil
 }
 
-func versionCheckArgv(python string, k envspec.Constants) []string {
-	return []string{python, envspec.VersionCheckScript, k.PythonVersionMinimum, k.PythonVersionTooHigh}
-}
-
 // versionFailure explains a failed version check: the checkout's script has
 // said why on stderr; this adds what to do about it.
-func versionFailure(p interface{ Status(string, ...any) }, err error) error {
+func versionFailure(p interface{ Status(string, ...any) }, err error, venvDir string) error {
 	var ee *proc.ExitError
 	if errors.As(err, &ee) && ee.Code > 128 {
 		return err // interrupted, not a wrong version
 	}
-	venvSolutions(p)
+	venvSolutions(p, venvDir)
 	return &Failure{1}
 }
 
@@ -146,8 +135,8 @@ func choosePlatform(ctx context.Context, r Request) (string, error) {
 		probe := gpu.ProbeFromEnv(r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"))
 		_, legacyErr := os.Stat(filepath.Join(r.Checkout, envspec.RequirementsCUDALeg))
 		c := gpu.Choose(probe.Look(), legacyErr == nil, func(smi string) string {
-			quiet := *r.Run
-			quiet.Dir, quiet.Env, quiet.Stderr = r.Checkout, r.Env, io.Discard
+			quiet := r.Run.With(r.Checkout, r.Env)
+			quiet.Stderr = io.Discard
 			text, _ := quiet.Output(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
 			return text
 		})

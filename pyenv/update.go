@@ -12,9 +12,7 @@ import (
 
 // gitHead returns the checkout's current commit.
 func gitHead(ctx context.Context, r Request) (string, error) {
-	run := *r.Run
-	run.Dir, run.Env = r.Checkout, r.Env
-	out, err := run.Output(ctx, proc.Cmd{Argv: []string{"git", "rev-parse", "HEAD"}})
+	out, err := r.Run.With(r.Checkout, r.Env).Output(ctx, proc.Cmd{Argv: []string{"git", "rev-parse", "HEAD"}})
 	return strings.TrimSpace(out), err
 }
 
