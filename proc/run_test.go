@@ -1,0 +1,68 @@
+package proc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+)
+
+func runner() (*Runner, *bytes.Buffer) {
+	var o bytes.Buffer
+	p := &out.Printer{Stdout: &o, Stderr: &o}
+	return &Runner{P: p, Stdout: &o, Stderr: &o}, &o
+}
+
+func TestRunStatus(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	r, o := runner()
+	err = r.Run(context.Background(), Cmd{Path: sh, Argv: []string{"sh", "-c", "exit 7"}})
+	if Code(err) != 7 {
+		t.Errorf("exit 7 gave %v (code %d)", err, Code(err))
+	}
+	if o.String() != "[OneTrainer] + sh -c 'exit 7'\n" {
+		t.Errorf("echo: %q", o.String())
+	}
+	err = r.Run(context.Background(), Cmd{Argv: []string{"/nonexistent/tool"}})
+	if Code(err) != 127 {
+		t.Errorf("missing program gave code %d", Code(err))
+	}
+	err = r.Run(context.Background(), Cmd{Path: sh, Argv: []string{"sh", "-c", "kill -KILL $$"}})
+	if Code(err) != 128+9 {
+		t.Errorf("a child killed by SIGKILL gave code %d", Code(err))
+	}
+	if Code(errors.New("plain")) != 1 {
+		t.Errorf("a plain error is not status 1")
+	}
+}
+
+// SIGTERM sent to the launcher reaches the running step, and the launcher
+// reports 143 as a shell would.
+func TestRunForwardsSIGTERM(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep")
+	}
+	r, _ := runner()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- r.Run(context.Background(), Cmd{Path: sleep, Argv: []string{"sleep", "30"}}) }()
+	time.Sleep(300 * time.Millisecond) // let Run start the child and catch signals
+	syscall.Kill(syscall.Getpid(), syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if Code(err) != 143 {
+			t.Errorf("got %v (code %d), want 143", err, Code(err))
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the child did not stop within 20s of SIGTERM (started %v ago)", time.Since(start))
+	}
+}
