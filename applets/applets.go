@@ -70,7 +70,13 @@ type session struct {
 // value is reported, naming the variable, before anything is changed.
 func begin(c *Context) (*session, int) {
 	p := &out.Printer{Stdout: c.Stdout, Stderr: c.Stderr}
-	cfg, err := envspec.Parse(c.Env)
+	file := envspec.ReadEnvFile(envspec.EnvFilePath(c.Env), c.Env)
+	if file != nil {
+		for _, w := range file.Warnings {
+			p.Warn("%s", w)
+		}
+	}
+	cfg, err := envspec.ParseWithFile(c.Env, file)
 	if err != nil {
 		for _, e := range unjoin(err) {
 			p.Error("%v", e)
@@ -85,16 +91,14 @@ func begin(c *Context) (*session, int) {
 	}
 	s.env = envspec.Export(c.Env, c.Dir, cfg, s.consts)
 	for _, v := range envspec.Vars {
-		p.Debugf("%s=%q (%s)", v.Name, cfg.Values[v.Name], origin(cfg.FromEnv[v.Name]))
+		p.Debugf("%s=%q (from %s)", v.Name, cfg.Values[v.Name], cfg.Source[v.Name])
+	}
+	if file != nil {
+		for _, fv := range file.Ignored {
+			p.Debugf("%s:%d: %s is not an OT_* setting, so the launcher ignores it", file.Path, fv.Line, fv.Key)
+		}
 	}
 	return s, 0
-}
-
-func origin(fromEnv bool) string {
-	if fromEnv {
-		return "environment"
-	}
-	return "default"
 }
 
 func unjoin(err error) []error {

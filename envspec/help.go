@@ -15,4 +15,7 @@ func WriteHelp(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "Booleans take %s. Unset or empty means the default.\n", BoolSpellings)
+	fmt.Fprintln(w, "On Linux, OT_* values are also read from $XDG_CONFIG_HOME/environment.d/onetrainer.conf")
+	fmt.Fprintln(w, "(~/.config/environment.d/onetrainer.conf by default) at every start; a value in the")
+	fmt.Fprintln(w, "environment wins over the file, and the file over the default.")
 }

@@ -38,10 +38,18 @@ type Config struct {
 	// Values is each variable's value as it is exported to children:
 	// defaults applied, booleans spelled "true" or "false".
 	Values map[string]string
-	// FromEnv tells, per variable, whether the value came from the
-	// environment (true) or is the default (false).
-	FromEnv map[string]bool
+	// Source tells, per variable, where its value came from: SourceEnv,
+	// the settings file as "PATH:LINE", or SourceDefault.
+	Source map[string]string
+	// File is the settings file that was read; nil when there is none.
+	File *EnvFile
 }
+
+// Where a value came from, in Config.Source.
+const (
+	SourceEnv     = "environment"
+	SourceDefault = "default"
+)
 
 // PlatformDetect is the OT_PLATFORM_REQUIREMENTS value that asks for detection.
 const PlatformDetect = "detect"
@@ -98,22 +106,35 @@ func ParseBool(s string) (bool, bool) {
 	return false, false
 }
 
-// Parse reads every variable of Vars from env. An unset or empty variable
-// takes its default. Every bad value is reported, each naming the variable
-// and what would be accepted; nothing is returned then.
+// Parse reads every variable of Vars: from the environment, else from the
+// settings file (EnvFilePath), else the default; an empty value counts as
+// unset. Every bad value is reported, each naming the variable, where it was
+// set, and what would be accepted; nothing is returned then.
 func Parse(env Environ) (*Config, error) {
-	c := &Config{Values: map[string]string{}, FromEnv: map[string]bool{}}
+	return ParseWithFile(env, ReadEnvFile(EnvFilePath(env), env))
+}
+
+// ParseWithFile is Parse with the settings file already read (nil: none).
+func ParseWithFile(env Environ, file *EnvFile) (*Config, error) {
+	c := &Config{Values: map[string]string{}, Source: map[string]string{}, File: file}
 	var errs []error
 	for _, v := range Vars {
-		raw := env.Get(v.Name)
-		fromEnv := raw != ""
-		if !fromEnv {
-			raw = v.Default
+		raw, source := env.Get(v.Name), SourceEnv
+		if raw == "" && file != nil && file.Values[v.Name].Value != "" {
+			fv := file.Values[v.Name]
+			raw, source = fv.Value, fmt.Sprintf("%s:%d", file.Path, fv.Line)
+		}
+		where := ""
+		if source != SourceEnv {
+			where = " (set in " + source + ")"
+		}
+		if raw == "" {
+			raw, source = v.Default, SourceDefault
 			if v.defaultFrom != nil {
 				raw = v.defaultFrom(env)
 			}
 		} else if strings.TrimSpace(raw) == "" {
-			errs = append(errs, fmt.Errorf("%s=%q holds only whitespace: unset it to get the default (%s), or give a value", v.Name, raw, v.Default))
+			errs = append(errs, fmt.Errorf("%s=%q%s holds only whitespace: unset it to get the default (%s), or give a value", v.Name, raw, where, v.Default))
 			continue
 		}
 		switch p := v.field(c).(type) {
@@ -122,14 +143,14 @@ func Parse(env Environ) (*Config, error) {
 		case *bool:
 			b, ok := ParseBool(raw)
 			if !ok {
-				errs = append(errs, fmt.Errorf("%s=%q is not a boolean: use %s", v.Name, raw, BoolSpellings))
+				errs = append(errs, fmt.Errorf("%s=%q%s is not a boolean: use %s", v.Name, raw, where, BoolSpellings))
 				continue
 			}
 			*p = b
 			raw = fmt.Sprint(b)
 		}
 		c.Values[v.Name] = raw
-		c.FromEnv[v.Name] = fromEnv
+		c.Source[v.Name] = source
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -19,8 +19,8 @@ func TestParseDefaults(t *testing.T) {
 		if c.Values[k] != v {
 			t.Errorf("%s = %q, want %q", k, c.Values[k], v)
 		}
-		if c.FromEnv[k] {
-			t.Errorf("%s counted as from the environment", k)
+		if c.Source[k] != SourceDefault {
+			t.Errorf("%s came from %s, not the default", k, c.Source[k])
 		}
 	}
 	if len(c.Values) != len(Vars) {

@@ -1,0 +1,129 @@
+package envspec
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func writeConf(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "onetrainer.conf")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReadEnvFileSyntax(t *testing.T) {
+	body := "# OneTrainer settings\r\n" +
+		"\r\n" +
+		"OT_CUDA_LOWMEM_MODE=\"true\"\r\n" +
+		"OT_PYTHON_VENV='/data/venvs/$NOT_EXPANDED'\n" +
+		"  OT_SCRIPT_DEBUG = yes  \n" +
+		"BASE=/opt/ot\n" +
+		"OT_CONDA_CMD=${BASE}/bin/conda\n" +
+		"OT_CONDA_ENV=\"$USER-env\"\n" +
+		"OT_PLATFORM_REQUIREMENTS=${MISSING:-requirements-rocm.txt}\n" +
+		"OT_PYTHON_CMD=${BASE:+/usr/bin/python3}\n" +
+		"OT_LAZY_UPDATES=\"say \\\"no\\\" \\$x\"\n" +
+		"this line is not an assignment\n" +
+		"OT_PREFER_VENV='unbalanced\n" +
+		"OT_PREFER_VENV=no" // no trailing newline
+	f := ReadEnvFile(writeConf(t, body), Environ{"USER=ana"})
+	want := map[string]string{
+		"OT_CUDA_LOWMEM_MODE":      "true",
+		"OT_PYTHON_VENV":           "/data/venvs/$NOT_EXPANDED",
+		"OT_SCRIPT_DEBUG":          "yes",
+		"OT_CONDA_CMD":             "/opt/ot/bin/conda",
+		"OT_CONDA_ENV":             "ana-env",
+		"OT_PLATFORM_REQUIREMENTS": "requirements-rocm.txt",
+		"OT_PYTHON_CMD":            "/usr/bin/python3",
+		"OT_LAZY_UPDATES":          `say "no" $x`,
+		"OT_PREFER_VENV":           "no",
+	}
+	for k, v := range want {
+		if got := f.Values[k].Value; got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if len(f.Values) != len(want) {
+		t.Errorf("values: %+v", f.Values)
+	}
+	if f.Values["OT_CUDA_LOWMEM_MODE"].Line != 3 || f.Values["OT_PREFER_VENV"].Line != 14 {
+		t.Errorf("line numbers: %+v", f.Values)
+	}
+	if len(f.Ignored) != 1 || f.Ignored[0].Key != "BASE" {
+		t.Errorf("ignored: %+v", f.Ignored)
+	}
+	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[0], ":12: not a KEY=VALUE line") || !strings.Contains(f.Warnings[1], ":13: unbalanced single quote") {
+		t.Errorf("warnings: %q", f.Warnings)
+	}
+}
+
+func TestReadEnvFileEnvironmentWinsInExpansion(t *testing.T) {
+	f := ReadEnvFile(writeConf(t, "OT_PYTHON_VENV=/a\nOT_CONDA_ENV=${OT_PYTHON_VENV}/x\n"), Environ{"OT_PYTHON_VENV=/b"})
+	if got := f.Values["OT_CONDA_ENV"].Value; got != "/b/x" {
+		t.Errorf("got %q: the exported /b is the value in force", got)
+	}
+}
+
+func TestReadEnvFileMissingAndUnreadable(t *testing.T) {
+	if f := ReadEnvFile(filepath.Join(t.TempDir(), "none.conf"), nil); f != nil {
+		t.Errorf("missing file gave %+v", f)
+	}
+	dir := t.TempDir() // a directory where the file should be: unreadable as a file
+	f := ReadEnvFile(dir, nil)
+	if f == nil || len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0], "cannot be read") {
+		t.Errorf("unreadable file gave %+v", f)
+	}
+}
+
+func TestParsePrecedence(t *testing.T) {
+	p := writeConf(t, "OT_PREFER_VENV=true\nOT_PYTHON_VENV=/from/file\nOT_CONDA_ENV=\n")
+	env := Environ{"OT_PYTHON_VENV=/from/env"}
+	c, err := ParseWithFile(env, ReadEnvFile(p, env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.PreferVenv || c.Source["OT_PREFER_VENV"] != p+":1" {
+		t.Errorf("file value: %v from %s", c.PreferVenv, c.Source["OT_PREFER_VENV"])
+	}
+	if c.PythonVenv != "/from/env" || c.Source["OT_PYTHON_VENV"] != SourceEnv {
+		t.Errorf("the environment must win: %s from %s", c.PythonVenv, c.Source["OT_PYTHON_VENV"])
+	}
+	if c.CondaEnv != "onetrainer" || c.Source["OT_CONDA_ENV"] != SourceDefault {
+		t.Errorf("an empty file value means the default: %s from %s", c.CondaEnv, c.Source["OT_CONDA_ENV"])
+	}
+}
+
+func TestParseBadFileValueNamesFileAndLine(t *testing.T) {
+	p := writeConf(t, "# settings\nOT_CUDA_LOWMEM_MODE=sometimes\n")
+	_, err := ParseWithFile(nil, ReadEnvFile(p, nil))
+	if err == nil || !strings.Contains(err.Error(), `OT_CUDA_LOWMEM_MODE="sometimes" (set in `+p+`:2) is not a boolean`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestEnvFilePath(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		if EnvFilePath(Environ{"HOME=/h"}) != "" {
+			t.Error("environment.d is read on Linux only")
+		}
+		return
+	}
+	for _, tc := range []struct {
+		env  Environ
+		want string
+	}{
+		{Environ{"HOME=/h"}, "/h/.config/environment.d/onetrainer.conf"},
+		{Environ{"HOME=/h", "XDG_CONFIG_HOME=/x"}, "/x/environment.d/onetrainer.conf"},
+		{Environ{}, ""},
+	} {
+		if got := EnvFilePath(tc.env); got != tc.want {
+			t.Errorf("%v: %q, want %q", tc.env, got, tc.want)
+		}
+	}
+}
