@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/gpu"
@@ -32,15 +33,20 @@ type Failure struct{ Code int }
 
 func (f *Failure) Error() string { return fmt.Sprintf("exit status %d", f.Code) }
 
+// fail prints an error and returns the Failure that ends the applet with 1.
+func fail(r Request, format string, a ...any) error {
+	r.Run.P.Error(format, a...)
+	return &Failure{1}
+}
+
 // Prepare makes the env ready and returns it: the steps of the original
-// scripts' prepare_runtime_environment, in a venv.
+// scripts' prepare_runtime_environment, in a venv, under a lock, with a
+// record of what was done so that an interrupted install is finished later.
 func Prepare(ctx context.Context, r Request) (Env, error) {
 	p := r.Run.P
 	if cmd := r.Config.CondaCmd; !r.Config.PreferVenv && LookCommand(cmd, r.Checkout, r.Env.Get("PATH")) != "" {
-		p.Error("conda was found (%q), but this launcher version runs OneTrainer in a Python venv only. Set OT_PREFER_VENV=true to use a venv.", cmd)
-		return nil, &Failure{1}
+		return nil, fail(r, "conda was found (%q), but this launcher version runs OneTrainer in a Python venv only. Set OT_PREFER_VENV=true to use a venv.", cmd)
 	}
-
 	pythonCmd := r.Config.PythonCmd
 	hostPython := LookCommand(pythonCmd, r.Checkout, r.Env.Get("PATH"))
 	if hostPython == "" {
@@ -49,59 +55,128 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 		return nil, &Failure{1}
 	}
 	if err := requireFile(r.Checkout, envspec.VersionCheckScript, "the Python version check"); err != nil {
-		p.Error("%v", err)
-		return nil, &Failure{1}
+		return nil, fail(r, "%v", err)
 	}
 
 	v := &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}
 	p.Status("Using Python Venv environment in %q...", r.Config.PythonVenv)
-	exists := v.Exists()
-	if !exists {
-		if err := checkVenvTarget(v.Dir, r.Config.PythonVenv); err != nil {
-			p.Error("%v", err)
-			return nil, &Failure{1}
-		}
-	}
+	lock, lockErr := TakeLock(v.Dir+".lock", func() {
+		p.Status("Waiting for another launch that is preparing %q...", r.Config.PythonVenv)
+	})
+	defer lock.Release()
 
+	exists := v.Exists()
+	rec, hasRec, err := ReadRecord(v.Dir)
+	if err != nil {
+		return nil, fail(r, "%v", err)
+	}
 	install := !exists
-	if r.Upgrade && !install {
-		changed, err := updateNeeded(ctx, r)
-		if err != nil {
+	switch {
+	case !exists:
+		if err := checkVenvTarget(v.Dir, r.Config.PythonVenv, hasRec); err != nil {
+			return nil, fail(r, "%v", err)
+		}
+	case hasRec && rec.Created && rec.Installed == nil:
+		p.Status("The launcher created %q, but its requirements were never completely installed (an interrupted install?): installing them now.", r.Config.PythonVenv)
+		install = true
+	case r.Upgrade:
+		if install, err = updateNeeded(ctx, r); err != nil {
 			return nil, err
 		}
-		install = changed
+	case hasRec && rec.Installed != nil:
+		if changed := rec.Installed.Changed(r.Checkout); len(changed) > 0 {
+			p.Status("%s changed since the requirements were installed: ./update.sh brings the environment up to date.", strings.Join(changed, ", "))
+		}
 	}
+	if (install || !exists) && lockErr != nil {
+		return nil, fail(r, "cannot lock %s to prepare the environment: %v", v.Dir+".lock", lockErr)
+	}
+
 	var platform string
 	if install {
-		var err error
 		if platform, err = choosePlatform(ctx, r); err != nil {
-			p.Error("%v", err)
-			return nil, &Failure{1}
+			return nil, fail(r, "%v", err)
 		}
 	}
-
 	if !exists {
-		p.Status("Creating Python Venv environment in %q...", r.Config.PythonVenv)
-		host := r.Run.With(r.Checkout, r.Env)
-		if err := host.Run(ctx, proc.Cmd{Path: hostPython, Argv: []string{pythonCmd, "-m", "venv", r.Config.PythonVenv}}); err != nil {
+		if err := createVenv(ctx, r, v, hostPython); err != nil {
 			return nil, err
 		}
+		rec = Record{Created: true}
 	}
-
 	inEnv := r.Run.With(r.Checkout, v.Environ())
-	check := v.Python(envspec.VersionCheckScript, r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
-	if err := inEnv.Run(ctx, check); err != nil {
-		return nil, versionFailure(p, err, v.Dir)
+	if err := checkVersion(ctx, r, inEnv, v); err != nil {
+		return nil, err
 	}
 	if install {
 		if err := installRequirements(ctx, inEnv, v, platform); err != nil {
 			return nil, err
+		}
+		files, err := HashFiles(r.Checkout, envspec.RequirementsGlobal, platform)
+		if err != nil {
+			return nil, fail(r, "%v", err)
+		}
+		rec.Installed = &Install{Files: files}
+		if err := WriteRecord(v.Dir, rec); err != nil {
+			return nil, fail(r, "recording the completed install: %v", err)
 		}
 		if err := recordUpdate(ctx, r); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
+}
+
+// createVenv records the env as the launcher's before it exists, so that an
+// interrupted creation is recognised, then has the host Python make it.
+func createVenv(ctx context.Context, r Request, v *Venv, hostPython string) error {
+	r.Run.P.Status("Creating Python Venv environment in %q...", r.Config.PythonVenv)
+	_, statErr := os.Stat(v.Dir)
+	madeDir := os.IsNotExist(statErr)
+	if err := os.MkdirAll(v.Dir, 0o755); err != nil {
+		return fail(r, "cannot create OT_PYTHON_VENV=%q: %v", r.Config.PythonVenv, err)
+	}
+	if err := WriteRecord(v.Dir, Record{Created: true}); err != nil {
+		return fail(r, "cannot write in OT_PYTHON_VENV=%q: %v", r.Config.PythonVenv, err)
+	}
+	host := r.Run.With(r.Checkout, r.Env)
+	err := host.Run(ctx, proc.Cmd{Path: hostPython, Argv: []string{r.Config.PythonCmd, "-m", "venv", r.Config.PythonVenv}})
+	if err != nil && madeDir {
+		removeIfOnlyRecord(v.Dir)
+	}
+	return err
+}
+
+// removeIfOnlyRecord undoes createVenv's first steps when venv made nothing:
+// a directory the launcher created that holds only its record. Anything
+// else there stays, for the next run to finish.
+func removeIfOnlyRecord(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 1 || entries[0].Name() != RecordFile {
+		return
+	}
+	if os.Remove(filepath.Join(dir, RecordFile)) == nil {
+		os.Remove(dir)
+	}
+}
+
+// checkVersion runs the checkout's version check in the env, unless the
+// same check (same interpreter, env, script and bounds) passed before.
+func checkVersion(ctx context.Context, r Request, run *proc.Runner, v *Venv) error {
+	k := r.Constants
+	script := filepath.Join(r.Checkout, envspec.VersionCheckScript)
+	key, keyErr := versionKey(v.python(), filepath.Join(v.Dir, "pyvenv.cfg"), script, k.PythonVersionMinimum, k.PythonVersionTooHigh)
+	if keyErr == nil && versionPassed(v.Dir, key) {
+		r.Run.P.Debugf("Python version check skipped: it passed before with this interpreter, script and bounds")
+		return nil
+	}
+	if err := run.Run(ctx, v.Python(envspec.VersionCheckScript, k.PythonVersionMinimum, k.PythonVersionTooHigh)); err != nil {
+		return versionFailure(r.Run.P, err, v.Dir)
+	}
+	if keyErr == nil {
+		rememberVersionPass(v.Dir, key)
+	}
+	return nil
 }
 
 // versionFailure explains a failed version check: the checkout's script has
@@ -164,10 +239,12 @@ func requireFile(checkout, name, what string) error {
 }
 
 // checkVenvTarget refuses a venv path that venv would fail on or damage: a
-// file, or a directory that already holds something other than a venv.
-func checkVenvTarget(dir, given string) error {
+// file, or a directory that already holds something other than a venv. A
+// directory the launcher began to make a venv in (it holds the record) is
+// ours to finish.
+func checkVenvTarget(dir, given string, ours bool) error {
 	fi, err := os.Stat(dir)
-	if os.IsNotExist(err) {
+	if os.IsNotExist(err) || ours {
 		return nil
 	}
 	if err != nil {

@@ -136,8 +136,9 @@ func TestScripts(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"checkout": cmdCheckout,
-			"wheel":    cmdWheel,
+			"checkout":  cmdCheckout,
+			"wheel":     cmdWheel,
+			"interrupt": cmdInterrupt,
 		},
 	})
 }
