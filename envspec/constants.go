@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -38,12 +37,46 @@ var ConstantTable = []Constant{
 	{"OT_CONDA_USE_PYTHON_VERSION", "3.13", func(c *Constants) *string { return &c.CondaUsePythonVersion }},
 }
 
-// `export NAME="X.Y"` with optional quotes; the value is checked apart so
-// that a malformed one can be reported rather than skipped silently.
-var exportLine = regexp.MustCompile(`^\s*export\s+([A-Z_][A-Z0-9_]*)=(.*?)\s*$`)
+// exportLine splits `export NAME=VALUE` into NAME and VALUE (as written,
+// quotes included). The value is checked apart, so that a malformed one is
+// reported rather than skipped silently. Hand-written rather than a regexp:
+// this runs on every launch, and compiling a regexp costs more than the rest.
+func exportLine(line string) (name, value string, ok bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "export")
+	if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
+		return "", "", false
+	}
+	name, value, ok = strings.Cut(strings.TrimSpace(rest), "=")
+	if !ok || !isName(name) {
+		return "", "", false
+	}
+	return name, strings.TrimSpace(value), true
+}
 
-// versionText is what version_check.py can parse: "3", "3.1", "3.1.5".
-var versionText = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
+// isName reports whether s is a shell variable name.
+func isName(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isVersion reports whether s is what version_check.py can parse: "3",
+// "3.1" or "3.1.5".
+func isVersion(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
 
 // ReadConstants returns the built-in constants, overridden by the values the
 // checkout's lib.include.sh exports. A missing lib.include.sh is normal (the
@@ -65,17 +98,17 @@ func ReadConstants(checkout string) (Constants, error) {
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
-		m := exportLine.FindStringSubmatch(sc.Text())
-		if m == nil {
+		name, raw, ok := exportLine(sc.Text())
+		if !ok {
 			continue
 		}
 		for _, k := range ConstantTable {
-			if k.Name != m[1] {
+			if k.Name != name {
 				continue
 			}
-			val := unquote(m[2])
-			if !versionText.MatchString(val) {
-				return c, fmt.Errorf("%s:%d: %s=%s is not a version such as 3.10", path, n, m[1], m[2])
+			val := unquote(raw)
+			if !isVersion(val) {
+				return c, fmt.Errorf("%s:%d: %s=%s is not a version such as 3.10", path, n, name, raw)
 			}
 			*k.field(&c) = val
 			c.Source[k.Name] = LibInclude + ":" + strconv.Itoa(n)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 )
@@ -50,8 +49,6 @@ func EnvFilePath(env Environ) string {
 	return filepath.Join(base, "environment.d", "onetrainer.conf")
 }
 
-var keyName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // ReadEnvFile reads path with environment.d's syntax: KEY=VALUE lines,
 // blank lines and # comments, a value optionally in single or double quotes,
 // and $NAME, ${NAME}, ${NAME:-default} and ${NAME:+alternate} expanded from
@@ -89,7 +86,7 @@ func ReadEnvFile(path string, env Environ) *EnvFile {
 		}
 		key, raw, ok := strings.Cut(line, "=")
 		key = strings.TrimSpace(key)
-		if !ok || !keyName.MatchString(key) {
+		if !ok || !isName(key) {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: not a KEY=VALUE line, so it is skipped: %q", path, n, line))
 			continue
 		}
@@ -180,7 +177,7 @@ func braced(in string, lookup func(string) (string, bool)) (string, error) {
 	if i := strings.Index(in, ":"); i >= 0 {
 		name, rest = in[:i], in[i:]
 	}
-	if !keyName.MatchString(name) {
+	if !isName(name) {
 		return "", fmt.Errorf("${%s} is not a variable reference", in)
 	}
 	v, _ := lookup(name)

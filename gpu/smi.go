@@ -3,6 +3,7 @@ package gpu
 import (
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // SMIHeader is what nvidia-smi's banner says about the driver, e.g.
@@ -15,19 +16,21 @@ type SMIHeader struct {
 
 // Drivers from R610 on say "KMD Version" and "CUDA UMD Version" where older
 // ones said "Driver Version" and "CUDA Version"; both are read.
+// They are compiled on first use: only an install reads a banner, and a
+// warm launch should not pay for it.
 var (
-	cudaVersion   = regexp.MustCompile(`CUDA (?:UMD )?Version:\s*([0-9]+)\.([0-9]+)`)
-	driverVersion = regexp.MustCompile(`(?:Driver|KMD) Version:\s*([0-9][0-9.]*)`)
+	cudaVersion   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`CUDA (?:UMD )?Version:\s*([0-9]+)\.([0-9]+)`) })
+	driverVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:Driver|KMD) Version:\s*([0-9][0-9.]*)`) })
 )
 
 // ParseSMIHeader reads the driver and CUDA versions from nvidia-smi's
 // output. ok is false when no CUDA version is found: a failed nvidia-smi
 // ("couldn't communicate with the driver") prints none.
 func ParseSMIHeader(text string) (h SMIHeader, ok bool) {
-	if m := driverVersion.FindStringSubmatch(text); m != nil {
+	if m := driverVersion().FindStringSubmatch(text); m != nil {
 		h.DriverVersion = m[1]
 	}
-	m := cudaVersion.FindStringSubmatch(text)
+	m := cudaVersion().FindStringSubmatch(text)
 	if m == nil {
 		return h, false
 	}

@@ -66,25 +66,25 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 	defer lock.Release()
 
 	exists := v.Exists()
-	rec, hasRec, err := ReadRecord(v.Dir)
+	rec, err := ReadRecord(v.Dir)
 	if err != nil {
 		return nil, fail(r, "%v", err)
 	}
 	install := !exists
 	switch {
 	case !exists:
-		if err := checkVenvTarget(v.Dir, r.Config.PythonVenv, hasRec); err != nil {
+		if err := checkVenvTarget(v.Dir, r.Config.PythonVenv, rec.Created); err != nil {
 			return nil, fail(r, "%v", err)
 		}
-	case hasRec && rec.Created && rec.Installed == nil:
+	case rec.Created && rec.Installed == nil:
 		p.Status("The launcher created %q, but its requirements were never completely installed (an interrupted install?): installing them now.", r.Config.PythonVenv)
 		install = true
 	case r.Upgrade:
 		if install, err = updateNeeded(ctx, r); err != nil {
 			return nil, err
 		}
-	case hasRec && rec.Installed != nil:
-		if changed := rec.Installed.Changed(r.Checkout); len(changed) > 0 {
+	case rec.Installed != nil:
+		if changed := rec.Changed(r.Checkout); len(changed) > 0 {
 			p.Status("%s changed since the requirements were installed: ./update.sh brings the environment up to date.", strings.Join(changed, ", "))
 		}
 	}
@@ -102,7 +102,6 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 		if err := createVenv(ctx, r, v, hostPython); err != nil {
 			return nil, err
 		}
-		rec = Record{Created: true}
 	}
 	inEnv := r.Run.With(r.Checkout, v.Environ())
 	if err := checkVersion(ctx, r, inEnv, v); err != nil {
@@ -116,8 +115,7 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 		if err != nil {
 			return nil, fail(r, "%v", err)
 		}
-		rec.Installed = &Install{Files: files}
-		if err := WriteRecord(v.Dir, rec); err != nil {
+		if err := MarkInstalled(v.Dir, files); err != nil {
 			return nil, fail(r, "recording the completed install: %v", err)
 		}
 		if err := recordUpdate(ctx, r); err != nil {
@@ -136,7 +134,7 @@ func createVenv(ctx context.Context, r Request, v *Venv, hostPython string) erro
 	if err := os.MkdirAll(v.Dir, 0o755); err != nil {
 		return fail(r, "cannot create OT_PYTHON_VENV=%q: %v", r.Config.PythonVenv, err)
 	}
-	if err := WriteRecord(v.Dir, Record{Created: true}); err != nil {
+	if err := MarkCreated(v.Dir); err != nil {
 		return fail(r, "cannot write in OT_PYTHON_VENV=%q: %v", r.Config.PythonVenv, err)
 	}
 	host := r.Run.With(r.Checkout, r.Env)
@@ -152,10 +150,10 @@ func createVenv(ctx context.Context, r Request, v *Venv, hostPython string) erro
 // else there stays, for the next run to finish.
 func removeIfOnlyRecord(dir string) {
 	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) != 1 || entries[0].Name() != RecordFile {
+	if err != nil || len(entries) != 1 || entries[0].Name() != CreatedFile {
 		return
 	}
-	if os.Remove(filepath.Join(dir, RecordFile)) == nil {
+	if os.Remove(filepath.Join(dir, CreatedFile)) == nil {
 		os.Remove(dir)
 	}
 }

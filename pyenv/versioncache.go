@@ -1,9 +1,9 @@
 package pyenv
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,15 +27,14 @@ func versionKey(python, pyvenvCfg, script, minimum, tooHigh string) (string, err
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
+	h := fnv.New128a()
 	fmt.Fprintf(h, "python %s %d %d\n", real, fi.Size(), fi.ModTime().UnixNano())
 	for _, p := range []string{pyvenvCfg, script} {
 		data, err := os.ReadFile(p)
 		if err != nil && !os.IsNotExist(err) {
 			return "", err
 		}
-		sum := sha256.Sum256(data)
-		fmt.Fprintf(h, "%s %x\n", filepath.Base(p), sum)
+		fmt.Fprintf(h, "%s %s\n", filepath.Base(p), contentHash(data))
 	}
 	fmt.Fprintf(h, "bounds %s %s\n", minimum, tooHigh)
 	return hex.EncodeToString(h.Sum(nil)), nil

@@ -1,0 +1,275 @@
+// Command bench measures the launcher's warm path against Python itself.
+//
+//	go run ./bench [-rounds 40] [-original /path/to/OneTrainer]
+//
+// It builds the launcher as released (-trimpath -ldflags='-s -w'), prepares
+// a miniature checkout with a ready venv and a UI stub that exits at once,
+// and times, interleaved round by round: the bare `.venv/bin/python
+// scripts/train_ui.py`, `./start-ui.sh`, `./run-cmd.sh train`, and, with
+// -original, the original Bash scripts of a OneTrainer checkout on the same
+// venv. It prints medians and their ratios to the bare start, the
+// launcher's own peak RSS before it execs, and the cost of GPU detection.
+// It asserts nothing: it prints figures.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
+)
+
+func main() {
+	rounds := flag.Int("rounds", 40, "timed rounds; each runs every variant once")
+	original := flag.String("original", "", "a OneTrainer checkout whose Bash launch scripts to time beside the launcher")
+	flag.Parse()
+	if err := run(*rounds, *original); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type variant struct {
+	name string
+	argv []string
+	env  []string
+	dir  string
+	runs []time.Duration
+}
+
+func run(rounds int, original string) error {
+	work, err := os.MkdirTemp("", "ot-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	launcher := filepath.Join(work, "onetrainer-launcher")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", launcher, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build (run from the repository root): %v\n%s", err, out)
+	}
+	py, err := testkit.Find(10, 14)
+	if err != nil {
+		return err
+	}
+	wheels := filepath.Join(work, "wheels")
+	os.MkdirAll(wheels, 0o755)
+	for _, w := range testkit.BundledWheels(testkit.Pythons()...) {
+		data, _ := os.ReadFile(w)
+		os.WriteFile(filepath.Join(wheels, filepath.Base(w)), data, 0o644)
+	}
+
+	co := filepath.Join(work, "checkout")
+	files := map[string]string{
+		"scripts/train_ui.py":           "",
+		"scripts/train_ui_qt.py":        "", // what the newest original start-ui.sh runs
+		"scripts/train.py":              "",
+		"scripts/util/version_check.py": versionCheck,
+		"requirements-global.txt":       "",
+		"requirements-default.txt":      "",
+		"requirements-cuda.txt":         "",
+		"requirements-rocm.txt":         "",
+	}
+	for name, body := range files {
+		p := filepath.Join(co, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	for _, a := range []string{"install", "start-ui", "run-cmd"} {
+		os.Symlink(launcher, filepath.Join(co, a+".sh"))
+	}
+	base := append(os.Environ(), "OT_PYTHON_CMD="+py.Path, "PIP_NO_INDEX=1", "PIP_FIND_LINKS="+wheels,
+		"PIP_DISABLE_PIP_VERSION_CHECK=1", "OT_PREFER_VENV=true", "OT_PYTHON_VENV=.venv")
+	install := exec.Command("./install.sh")
+	install.Dir, install.Env = co, base
+	if out, err := install.CombinedOutput(); err != nil {
+		return fmt.Errorf("install.sh: %v\n%s", err, out)
+	}
+
+	floor, err := buildFloor(work)
+	if err != nil {
+		return err
+	}
+	vs := []*variant{
+		{name: "bare .venv/bin/python scripts/train_ui.py", argv: []string{".venv/bin/python", "scripts/train_ui.py"}},
+		{name: "./start-ui.sh", argv: []string{"./start-ui.sh"}},
+		{name: "./run-cmd.sh train", argv: []string{"./run-cmd.sh", "train"}},
+		{name: "Go floor: an empty Go program's exec", argv: []string{floor, ".venv/bin/python", "scripts/train_ui.py"}},
+	}
+	if original != "" {
+		for _, s := range []string{"lib.include.sh", "start-ui.sh", "run-cmd.sh"} {
+			data, err := os.ReadFile(filepath.Join(original, s))
+			if err != nil {
+				return fmt.Errorf("-original: %v", err)
+			}
+			os.WriteFile(filepath.Join(co, "original-"+s), data, 0o755)
+		}
+		// The original scripts source lib.include.sh from their own folder.
+		orig := filepath.Join(work, "original")
+		os.MkdirAll(orig, 0o755)
+		for _, s := range []string{"lib.include.sh", "start-ui.sh", "run-cmd.sh"} {
+			data, _ := os.ReadFile(filepath.Join(co, "original-"+s))
+			os.Remove(filepath.Join(co, "original-"+s))
+			os.WriteFile(filepath.Join(orig, s), data, 0o755)
+		}
+		for _, e := range []string{"scripts", ".venv", "requirements-global.txt", "requirements-default.txt"} {
+			os.Symlink(filepath.Join(co, e), filepath.Join(orig, e))
+		}
+		vs = append(vs,
+			&variant{name: "original ./start-ui.sh (Bash)", argv: []string{"./start-ui.sh"}, dir: orig},
+			&variant{name: "original ./run-cmd.sh train (Bash)", argv: []string{"./run-cmd.sh", "train"}, dir: orig})
+	}
+	for _, v := range vs {
+		if v.dir == "" {
+			v.dir = co
+		}
+		v.env = base
+		if _, err := timeOnce(v); err != nil { // warm-up, and a check that it works
+			return fmt.Errorf("%s: %v", v.name, err)
+		}
+	}
+	for i := 0; i < rounds; i++ {
+		for _, v := range vs {
+			d, err := timeOnce(v)
+			if err != nil {
+				return fmt.Errorf("%s: %v", v.name, err)
+			}
+			v.runs = append(v.runs, d)
+		}
+	}
+
+	host, _ := os.Hostname()
+	fmt.Printf("onetrainer-launcher warm-path benchmark: %d interleaved rounds, %s, %s, on %s\n\n", rounds, py, runtimeInfo(), host)
+	bare := median(vs[0].runs)
+	fmt.Printf("%-40s %10s %10s\n", "command", "median", "ratio")
+	for _, v := range vs {
+		m := median(v.runs)
+		fmt.Printf("%-40s %10s %10.2f\n", v.name, ms(m), float64(m)/float64(bare))
+	}
+	rss, err := launcherRSS(work, launcher, base)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nlauncher peak RSS before exec: %.1f MB\n", float64(rss)/1024)
+	fmt.Printf("GPU detection (device nodes, nvidia-smi/nvcc lookup), median of 1000: %s\n", detectionCost())
+	return nil
+}
+
+// floorSource is the least a Go launcher can do: start, and exec Python.
+// Its time over the bare start is the Go runtime's own start-up cost on this
+// machine, a floor under any Go launcher's figure.
+const floorSource = `package main
+
+import (
+	"os"
+	"syscall"
+)
+
+func main() {
+	err := syscall.Exec(os.Args[1], os.Args[1:], os.Environ())
+	panic(err)
+}
+`
+
+func buildFloor(work string) (string, error) {
+	dir := filepath.Join(work, "floor")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(floorSource), 0o644)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module floor\n\ngo 1.21\n"), 0o644)
+	bin := filepath.Join(dir, "floor")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the Go floor program: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// versionCheck is a plain version check for the miniature checkout.
+const versionCheck = `import sys
+def v(s):
+    return tuple(int(x) for x in s.split("."))
+if not (v(sys.argv[1]) <= tuple(sys.version_info[:3]) < v(sys.argv[2])):
+    sys.exit(1)
+`
+
+func timeOnce(v *variant) (time.Duration, error) {
+	cmd := exec.Command(v.argv[0], v.argv[1:]...)
+	cmd.Dir, cmd.Env = v.dir, v.env
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	d := time.Since(start)
+	if err != nil {
+		return 0, fmt.Errorf("%v\n%s", err, out)
+	}
+	return d, nil
+}
+
+// launcherRSS runs start-ui in a checkout whose venv python is /bin/true,
+// a program far smaller than the launcher, and reads the peak RSS of the
+// process and its descendants: the launcher's own, before it execs.
+func launcherRSS(work, launcher string, env []string) (int64, error) {
+	co := filepath.Join(work, "rss")
+	for _, d := range []string{".venv/bin", "scripts/util"} {
+		os.MkdirAll(filepath.Join(co, d), 0o755)
+	}
+	os.WriteFile(filepath.Join(co, ".venv/bin/activate"), nil, 0o644)
+	os.WriteFile(filepath.Join(co, "scripts/util/version_check.py"), nil, 0o644)
+	os.WriteFile(filepath.Join(co, "scripts/train_ui.py"), nil, 0o644)
+	truePath, err := exec.LookPath("true")
+	if err != nil {
+		return 0, err
+	}
+	os.Symlink(truePath, filepath.Join(co, ".venv/bin/python"))
+	os.Symlink(launcher, filepath.Join(co, "start-ui.sh"))
+	var peak int64
+	for i := 0; i < 5; i++ {
+		cmd := exec.Command("./start-ui.sh")
+		cmd.Dir, cmd.Env = co, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("start-ui with /bin/true as python: %v\n%s", err, out)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > peak {
+			peak = ru.Maxrss // KiB on Linux
+		}
+	}
+	return peak, nil
+}
+
+func detectionCost() string {
+	p := gpu.ProbeFromEnv("", os.Getenv("PATH"))
+	var ds []time.Duration
+	for i := 0; i < 1000; i++ {
+		start := time.Now()
+		p.Look()
+		ds = append(ds, time.Since(start))
+	}
+	return median(ds).String()
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+func runtimeInfo() string {
+	out, err := exec.Command("uname", "-srm").Output()
+	if err != nil {
+		return "unknown OS"
+	}
+	return strings.TrimSpace(string(out))
+}
