@@ -43,7 +43,7 @@ func main() {
 	}
 	if !strings.HasPrefix(name, ownName) {
 		fmt.Fprintf(os.Stderr, "%s: %q is not an applet name.\n", ownName, name)
-		usage(os.Stderr)
+		shortUsage(os.Stderr)
 		os.Exit(2)
 	}
 	os.Exit(runOwnName(os.Args[1:]))
@@ -96,7 +96,7 @@ func runOwnName(args []string) int {
 		break
 	}
 	if len(args) == 0 {
-		usage(os.Stderr)
+		shortUsage(os.Stderr)
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
@@ -119,7 +119,7 @@ func runOwnName(args []string) int {
 	a, ok := applets.Lookup(cmd)
 	if !ok {
 		fmt.Fprintf(os.Stderr, "%s: unknown command %q.\n", ownName, cmd)
-		usage(os.Stderr)
+		shortUsage(os.Stderr)
 		return 2
 	}
 	abs, err := filepath.Abs(dirOrDot(dir))
@@ -152,7 +152,7 @@ func helpFor(name string) int {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "%s: no help for %q.\n", ownName, name)
-	usage(os.Stderr)
+	shortUsage(os.Stderr)
 	return 2
 }
 
@@ -162,11 +162,19 @@ var commands = []struct{ name, summary string }{
 	{"list", "print the names this binary answers to"},
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintf(w, `Usage: %[1]s [-C DIR] APPLET [ARGS...]
+const usageLines = `Usage: %[1]s [-C DIR] APPLET [ARGS...]
        %[1]s COMMAND
        APPLET.sh [ARGS...]   (through a link named after the applet, in a OneTrainer checkout)
+`
 
+// shortUsage is the usage after a mistake: the forms, and where help is.
+func shortUsage(w io.Writer) {
+	fmt.Fprintf(w, usageLines, ownName)
+	fmt.Fprintf(w, "Applets: install, update, start-ui, run-cmd. Run '%s --help' for more.\n", ownName)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, usageLines+`
 One binary for OneTrainer's four launch scripts. Linked into a checkout as
 install.sh, update.sh, start-ui.sh and run-cmd.sh, it behaves as they did.
 Under its own name the checkout is the working directory, or DIR with -C.
