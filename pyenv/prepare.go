@@ -11,6 +11,7 @@ import (
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
 
@@ -39,45 +40,65 @@ func fail(r Request, format string, a ...any) error {
 	return &Failure{1}
 }
 
+// kind is what Prepare needs of a venv or a conda env.
+type kind interface {
+	Env
+	// label names the env for status lines.
+	label() string
+	// lockPath is the lock file that serialises preparing the env.
+	lockPath() string
+	// locate finds the env (a conda env may take one question to conda)
+	// and returns whether it exists and the folder its records live in,
+	// "" when that is not known yet.
+	locate(ctx context.Context, r Request) (exists bool, dir string)
+	// checkTarget refuses a place the env cannot be made in; ours tells
+	// that the launcher began to make the env there.
+	checkTarget(ours bool) error
+	// create makes the env and returns the folder its records live in.
+	create(ctx context.Context, r Request) (dir string, err error)
+	// versionCheck is the command that runs the version check in the env.
+	versionCheck(args ...string) proc.Cmd
+	// interpreter and keyFile are the env's Python and the env's own file
+	// that join the remembered version check's key.
+	interpreter(dir string) string
+	keyFile(dir string) string
+	// solutions says what to do about a wrong Python in the env.
+	solutions(p *out.Printer, dir string)
+}
+
 // Prepare makes the env ready and returns it: the steps of the original
-// scripts' prepare_runtime_environment, in a venv, under a lock, with a
-// record of what was done so that an interrupted install is finished later.
+// scripts' prepare_runtime_environment, under a lock, with a record of what
+// was done so that an interrupted install is finished by the next launch.
 func Prepare(ctx context.Context, r Request) (Env, error) {
-	p := r.Run.P
-	if cmd := r.Config.CondaCmd; !r.Config.PreferVenv && LookCommand(cmd, r.Checkout, r.Env.Get("PATH")) != "" {
-		return nil, fail(r, "conda was found (%q), but this launcher version runs OneTrainer in a Python venv only. Set OT_PREFER_VENV=true to use a venv.", cmd)
-	}
-	pythonCmd := r.Config.PythonCmd
-	hostPython := LookCommand(pythonCmd, r.Checkout, r.Env.Get("PATH"))
-	if hostPython == "" {
-		p.Error("Python command %q does not exist on your system.", pythonCmd)
-		venvSolutions(p, "")
-		return nil, &Failure{1}
+	k, err := chooseKind(r)
+	if err != nil {
+		return nil, err
 	}
 	if err := requireFile(r.Checkout, envspec.VersionCheckScript, "the Python version check"); err != nil {
 		return nil, fail(r, "%v", err)
 	}
-
-	v := &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}
-	p.Status("Using Python Venv environment in %q...", r.Config.PythonVenv)
-	lock, lockErr := TakeLock(v.Dir+".lock", func() {
-		p.Status("Waiting for another launch that is preparing %q...", r.Config.PythonVenv)
+	p := r.Run.P
+	p.Status("Using %s...", k.label())
+	lock, lockErr := TakeLock(k.lockPath(), func() {
+		p.Status("Waiting for another launch that is preparing the %s...", k.label())
 	})
 	defer lock.Release()
 
-	exists := v.Exists()
-	rec, err := ReadRecord(v.Dir)
-	if err != nil {
-		return nil, fail(r, "%v", err)
+	exists, dir := k.locate(ctx, r)
+	var rec Record
+	if dir != "" {
+		if rec, err = ReadRecord(dir); err != nil {
+			return nil, fail(r, "%v", err)
+		}
 	}
 	install := !exists
 	switch {
 	case !exists:
-		if err := checkVenvTarget(v.Dir, r.Config.PythonVenv, rec.Created); err != nil {
+		if err := k.checkTarget(rec.Created); err != nil {
 			return nil, fail(r, "%v", err)
 		}
 	case rec.Created && rec.Installed == nil:
-		p.Status("The launcher created %q, but its requirements were never completely installed (an interrupted install?): installing them now.", r.Config.PythonVenv)
+		p.Status("The launcher created the %s, but its requirements were never completely installed (an interrupted install?): installing them now.", k.label())
 		install = true
 	case r.Upgrade:
 		if install, err = updateNeeded(ctx, r); err != nil {
@@ -88,8 +109,8 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 			p.Status("%s changed since the requirements were installed: ./update.sh brings the environment up to date.", strings.Join(changed, ", "))
 		}
 	}
-	if (install || !exists) && lockErr != nil {
-		return nil, fail(r, "cannot lock %s to prepare the environment: %v", v.Dir+".lock", lockErr)
+	if install && lockErr != nil {
+		return nil, fail(r, "cannot lock %s to prepare the environment: %v", k.lockPath(), lockErr)
 	}
 
 	var platform string
@@ -99,93 +120,73 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 		}
 	}
 	if !exists {
-		if err := createVenv(ctx, r, v, hostPython); err != nil {
+		if dir, err = k.create(ctx, r); err != nil {
 			return nil, err
 		}
 	}
-	inEnv := r.Run.With(r.Checkout, v.Environ())
-	if err := checkVersion(ctx, r, inEnv, v); err != nil {
+	if err := checkVersion(ctx, r, k, dir); err != nil {
 		return nil, err
 	}
 	if install {
-		if err := installRequirements(ctx, inEnv, v, platform); err != nil {
+		if err := installRequirements(ctx, r.Run.With(r.Checkout, k.Environ()), k, platform); err != nil {
 			return nil, err
 		}
 		files, err := HashFiles(r.Checkout, envspec.RequirementsGlobal, platform)
 		if err != nil {
 			return nil, fail(r, "%v", err)
 		}
-		if err := MarkInstalled(v.Dir, files); err != nil {
-			return nil, fail(r, "recording the completed install: %v", err)
+		if err := MarkInstalled(dir, files); err != nil {
+			return nil, fail(r, "recording the completed install in %s: %v", dir, err)
 		}
 		if err := recordUpdate(ctx, r); err != nil {
 			return nil, err
 		}
 	}
-	return v, nil
+	return k, nil
 }
 
-// createVenv records the env as the launcher's before it exists, so that an
-// interrupted creation is recognised, then has the host Python make it.
-func createVenv(ctx context.Context, r Request, v *Venv, hostPython string) error {
-	r.Run.P.Status("Creating Python Venv environment in %q...", r.Config.PythonVenv)
-	_, statErr := os.Stat(v.Dir)
-	madeDir := os.IsNotExist(statErr)
-	if err := os.MkdirAll(v.Dir, 0o755); err != nil {
-		return fail(r, "cannot create OT_PYTHON_VENV=%q: %v", r.Config.PythonVenv, err)
+// chooseKind picks conda when it is there and not refused (OT_PREFER_VENV),
+// else a venv, whose host Python must then exist.
+func chooseKind(r Request) (kind, error) {
+	path := r.Env.Get("PATH")
+	if !r.Config.PreferVenv {
+		if exe := LookCommand(r.Config.CondaCmd, r.Checkout, path); exe != "" {
+			c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env)
+			return &condaKind{Conda: c, checkout: r.Checkout, python: r.Constants.CondaUsePythonVersion}, nil
+		}
 	}
-	if err := MarkCreated(v.Dir); err != nil {
-		return fail(r, "cannot write in OT_PYTHON_VENV=%q: %v", r.Config.PythonVenv, err)
+	host := LookCommand(r.Config.PythonCmd, r.Checkout, path)
+	if host == "" {
+		r.Run.P.Error("Python command %q does not exist on your system.", r.Config.PythonCmd)
+		venvSolutions(r.Run.P, "")
+		return nil, &Failure{1}
 	}
-	host := r.Run.With(r.Checkout, r.Env)
-	err := host.Run(ctx, proc.Cmd{Path: hostPython, Argv: []string{r.Config.PythonCmd, "-m", "venv", r.Config.PythonVenv}})
-	if err != nil && madeDir {
-		removeIfOnlyRecord(v.Dir)
-	}
-	return err
-}
-
-// removeIfOnlyRecord undoes createVenv's first steps when venv made nothing:
-// a directory the launcher created that holds only its record. Anything
-// else there stays, for the next run to finish.
-func removeIfOnlyRecord(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) != 1 || entries[0].Name() != CreatedFile {
-		return
-	}
-	if os.Remove(filepath.Join(dir, CreatedFile)) == nil {
-		os.Remove(dir)
-	}
+	return &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv, host: host}, nil
 }
 
 // checkVersion runs the checkout's version check in the env, unless the
 // same check (same interpreter, env, script and bounds) passed before.
-func checkVersion(ctx context.Context, r Request, run *proc.Runner, v *Venv) error {
-	k := r.Constants
+func checkVersion(ctx context.Context, r Request, k kind, dir string) error {
+	b := r.Constants
 	script := filepath.Join(r.Checkout, envspec.VersionCheckScript)
-	key, keyErr := versionKey(v.python(), filepath.Join(v.Dir, "pyvenv.cfg"), script, k.PythonVersionMinimum, k.PythonVersionTooHigh)
-	if keyErr == nil && versionPassed(v.Dir, key) {
+	key, keyErr := versionKey(k.interpreter(dir), k.keyFile(dir), script, b.PythonVersionMinimum, b.PythonVersionTooHigh)
+	if keyErr == nil && versionPassed(dir, key) {
 		r.Run.P.Debugf("Python version check skipped: it passed before with this interpreter, script and bounds")
 		return nil
 	}
-	if err := run.Run(ctx, v.Python(envspec.VersionCheckScript, k.PythonVersionMinimum, k.PythonVersionTooHigh)); err != nil {
-		return versionFailure(r.Run.P, err, v.Dir)
+	run := r.Run.With(r.Checkout, k.Environ())
+	if err := run.Run(ctx, k.versionCheck(envspec.VersionCheckScript, b.PythonVersionMinimum, b.PythonVersionTooHigh)); err != nil {
+		var ee *proc.ExitError
+		if errors.As(err, &ee) && ee.Code > 128 {
+			return err // interrupted, not a wrong version
+		}
+		k.solutions(r.Run.P, dir)
+		return &Failure{1}
 	}
 	if keyErr == nil {
-		rememberVersionPass(v.Dir, key)
+		rememberVersionPass(dir, key)
 	}
 	return nil
-}
-
-// versionFailure explains a failed version check: the checkout's script has
-// said why on stderr; this adds what to do about it.
-func versionFailure(p interface{ Status(string, ...any) }, err error, venvDir string) error {
-	var ee *proc.ExitError
-	if errors.As(err, &ee) && ee.Code > 128 {
-		return err // interrupted, not a wrong version
-	}
-	venvSolutions(p, venvDir)
-	return &Failure{1}
 }
 
 func installRequirements(ctx context.Context, run *proc.Runner, env Env, platform string) error {
@@ -232,31 +233,6 @@ func requireFile(checkout, name, what string) error {
 	fi, err := os.Stat(absUnder(checkout, name))
 	if err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s %q does not exist in %s", what, name, checkout)
-	}
-	return nil
-}
-
-// checkVenvTarget refuses a venv path that venv would fail on or damage: a
-// file, or a directory that already holds something other than a venv. A
-// directory the launcher began to make a venv in (it holds the record) is
-// ours to finish.
-func checkVenvTarget(dir, given string, ours bool) error {
-	fi, err := os.Stat(dir)
-	if os.IsNotExist(err) || ours {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("OT_PYTHON_VENV=%q cannot be used: %v", given, err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("OT_PYTHON_VENV=%q is a file, not a venv directory: give a directory path that does not exist yet, or an existing venv", given)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("OT_PYTHON_VENV=%q cannot be read: %v", given, err)
-	}
-	if len(entries) > 0 {
-		return fmt.Errorf("OT_PYTHON_VENV=%q is a directory with files in it but no venv (no bin/activate): give a directory path that does not exist yet, or an existing venv", given)
 	}
 	return nil
 }
