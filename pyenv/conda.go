@@ -51,12 +51,26 @@ func condaRoot(exe string) string {
 	return filepath.Dir(filepath.Dir(exe))
 }
 
-// target is conda's -n NAME or -p PATH for the env.
+// target is conda's -n NAME or -p PATH for the env. A named env found
+// outside conda's envs dirs (listed only in environments.txt) has no name
+// that `conda run -n` resolves, so it is given by its path.
 func (c *Conda) target() []string {
-	if c.Name != "" {
-		return []string{"-n", c.Name}
+	switch {
+	case c.Name == "":
+		return []string{"-p", c.Given}
+	case c.Found != "" && c.Prefix != c.Root && !c.inEnvsDir(c.Prefix):
+		return []string{"-p", c.Prefix}
 	}
-	return []string{"-p", c.Given}
+	return []string{"-n", c.Name}
+}
+
+func (c *Conda) inEnvsDir(prefix string) bool {
+	for _, d := range c.envsDirs() {
+		if filepath.Dir(prefix) == filepath.Clean(d) {
+			return true
+		}
+	}
+	return false
 }
 
 // Python runs python in the env through `conda run`, which activates it.
@@ -169,10 +183,14 @@ func (c *Conda) createArgs(python string) []string {
 	return append(argv, "--override-channels", "--strict-channel-priority", "--channel", "conda-forge", "python=="+python+".*")
 }
 
-// removeCommand is the command that deletes the env, for the user to run.
+// removeCommand is the command that deletes the env, for the user to run;
+// a prefix is given absolute, so that it deletes nothing else wherever it
+// is run.
 func (c *Conda) removeCommand() string {
-	if c.Name != "" {
-		return out.QuoteArgs([]string{c.Cmd, "remove", "-y", "-n", c.Name, "--all"})
+	t := c.target()
+	if t[0] == "-p" {
+		t = []string{"-p", c.Prefix}
 	}
-	return out.QuoteArgs([]string{c.Cmd, "remove", "-y", "-p", c.Prefix, "--all"})
+	argv := append([]string{c.Cmd, "remove", "-y"}, t...)
+	return out.QuoteArgs(append(argv, "--all"))
 }

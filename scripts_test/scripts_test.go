@@ -21,6 +21,7 @@ import (
 // suite is what every script shares, built once in TestMain.
 type suite struct {
 	launcher string          // the built binary
+	conda    string          // the conda stand-in, built from condastandin/
 	python   testkit.Python  // a Python inside the default bounds
 	old      *testkit.Python // a Python below them, if installed
 	wheels   string          // pip's find-links folder
@@ -46,6 +47,11 @@ func (s *suite) build(dir string) error {
 	build := exec.Command("go", "build", "-o", s.launcher, "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the launcher: %v\n%s", err, out)
+	}
+	s.conda = filepath.Join(dir, "bin", "conda-standin")
+	build = exec.Command("go", "build", "-o", s.conda, "./condastandin")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the conda stand-in: %v\n%s", err, out)
 	}
 	py, err := testkit.Find(10, 14)
 	if err != nil {
@@ -114,6 +120,8 @@ func TestScripts(t *testing.T) {
 			e.Setenv("PIP_FIND_LINKS", s.wheels)
 			e.Setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
 			e.Setenv("PIP_NO_CACHE_DIR", "1")
+			e.Setenv("CONDA_STANDIN_PYTHON", s.python.Path)
+			e.Setenv("CONDA_STANDIN_LOG", filepath.Join(e.WorkDir, "conda.log"))
 			if s.old != nil {
 				e.Setenv("OLDPYTHON", s.old.Path)
 			}
@@ -139,6 +147,17 @@ func TestScripts(t *testing.T) {
 			"checkout":  cmdCheckout,
 			"wheel":     cmdWheel,
 			"interrupt": cmdInterrupt,
+			"conda-install": func(ts *testscript.TestScript, neg bool, args []string) {
+				// conda-install ROOT: the conda stand-in as ROOT/bin/conda.
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: conda-install ROOT")
+				}
+				bin := filepath.Join(ts.MkAbs(args[0]), "bin")
+				ts.Check(os.MkdirAll(bin, 0o755))
+				data, err := os.ReadFile(s.conda)
+				ts.Check(err)
+				ts.Check(os.WriteFile(filepath.Join(bin, "conda"), data, 0o755))
+			},
 		},
 	})
 }
@@ -148,7 +167,7 @@ func TestScripts(t *testing.T) {
 // args.txt (each argument as Python's ascii() shows it) and pid.txt, and
 // exits with $TEST_EXIT.
 const recorder = `import os, sys
-names = ("SCRIPT_DIR", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME")
+names = ("SCRIPT_DIR", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME", "CONDA_PREFIX", "CONDA_DEFAULT_ENV")
 lines = ["script %s" % sys.argv[0], "exe %s" % sys.executable, "cwd %s" % os.getcwd()]
 for k in sorted(os.environ):
     if (k.startswith(("OT_", "PYTORCH_")) or k in names) and not k.startswith("OT_TEST"):
