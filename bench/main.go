@@ -157,12 +157,61 @@ func run(rounds int, original string) error {
 		m := median(v.runs)
 		fmt.Printf("%-40s %10s %10.2f\n", v.name, ms(m), float64(m)/float64(bare))
 	}
+	if err := condaCalls(work, co, base, original != ""); err != nil {
+		return err
+	}
 	rss, err := launcherRSS(work, launcher, base)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("\nlauncher peak RSS before exec: %.1f MB\n", float64(rss)/1024)
 	fmt.Printf("GPU detection (device nodes, nvidia-smi/nvcc lookup), median of 1000: %s\n", detectionCost())
+	return nil
+}
+
+// condaCalls counts the conda calls of one warm launch on a conda prefix
+// env, with the conda stand-in from scripts_test/condastandin (conda itself
+// cannot be installed here), for the launcher and, with -original, the
+// original scripts.
+func condaCalls(work, co string, base []string, original bool) error {
+	root := filepath.Join(work, "miniconda")
+	conda := filepath.Join(root, "bin", "conda")
+	if out, err := exec.Command("go", "build", "-o", conda, "./scripts_test/condastandin").CombinedOutput(); err != nil {
+		return fmt.Errorf("building the conda stand-in: %v\n%s", err, out)
+	}
+	log := filepath.Join(work, "conda.log")
+	py, _ := testkit.Find(10, 14)
+	env := append(append([]string(nil), base...), "OT_PREFER_VENV=false", "OT_CONDA_ENV=./conda_env",
+		"OT_CONDA_CMD="+conda, "CONDA_STANDIN_PYTHON="+py.Path, "CONDA_STANDIN_LOG="+log)
+	install := exec.Command("./install.sh")
+	install.Dir, install.Env = co, env
+	if out, err := install.CombinedOutput(); err != nil {
+		return fmt.Errorf("install.sh on conda: %v\n%s", err, out)
+	}
+	count := func(dir string) (int, error) {
+		os.Remove(log)
+		cmd := exec.Command("./start-ui.sh")
+		cmd.Dir, cmd.Env = dir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("start-ui.sh on conda in %s: %v\n%s", dir, err, out)
+		}
+		data, _ := os.ReadFile(log)
+		return strings.Count(string(data), "\n"), nil
+	}
+	n, err := count(co)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nconda calls per warm ./start-ui.sh (conda stand-in, prefix env): launcher %d", n)
+	if original {
+		os.Symlink(filepath.Join(co, "conda_env"), filepath.Join(work, "original", "conda_env"))
+		m, err := count(filepath.Join(work, "original"))
+		if err != nil {
+			return err
+		}
+		fmt.Printf(", original %d", m)
+	}
+	fmt.Println()
 	return nil
 }
 
