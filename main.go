@@ -110,6 +110,13 @@ func runOwnName(args []string) int {
 	case "version", "--version":
 		printVersion(os.Stdout)
 		return 0
+	case "doctor":
+		abs, err := filepath.Abs(dirOrDot(dir))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "[OneTrainer] Error: %v\n", err)
+			return 1
+		}
+		return runApplet(applets.Applet{Name: "doctor", Run: applets.Doctor}, abs, rest)
 	case "list", "--list":
 		for _, n := range bbmain.ListCmds() {
 			fmt.Println(n)
@@ -160,6 +167,7 @@ var commands = []struct{ name, summary string }{
 	{"help [COMMAND]", "print this help, or one command's"},
 	{"version", "print the version, commit and Go version"},
 	{"list", "print the names this binary answers to"},
+	{"doctor [--json]", "report the checkout, settings, environment and GPUs, for bug reports; changes nothing"},
 }
 
 const usageLines = `Usage: %[1]s [-C DIR] APPLET [ARGS...]

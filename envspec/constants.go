@@ -30,6 +30,9 @@ type Constants struct {
 	Source map[string]string
 }
 
+// Value returns the constant's value in k.
+func (c Constant) Value(k Constants) string { return *c.field(&k) }
+
 // ConstantTable lists the internal values. It is never modified.
 var ConstantTable = []Constant{
 	{"OT_PYTHON_VERSION_MINIMUM", "3.10", func(c *Constants) *string { return &c.PythonVersionMinimum }},

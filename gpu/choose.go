@@ -41,7 +41,7 @@ func Choose(f Facts, hasLegacy bool, smi func(path string) string) Choice {
 	case f.KFD:
 		return Choice{File: envspec.RequirementsROCm, Reason: "AMD GPU: /dev/kfd exists"}
 	}
-	return Choice{File: envspec.RequirementsDefault, Reason: "no NVIDIA or AMD GPU found"}
+	return Choice{File: envspec.RequirementsDefault, Reason: "no NVIDIA driver or AMD ROCm device found (no /dev/nvidia0, nvidia-smi, nvcc or /dev/kfd)"}
 }
 
 func nvidiaSigns(f Facts) string {

@@ -50,7 +50,7 @@ func TestChoose(t *testing.T) {
 		wantWarn bool
 		inReason string
 	}{
-		{"nothing", Facts{}, true, never, envspec.RequirementsDefault, false, "no NVIDIA"},
+		{"nothing", Facts{}, true, never, envspec.RequirementsDefault, false, "no NVIDIA driver"},
 		{"kfd", Facts{KFD: true}, true, never, envspec.RequirementsROCm, false, "/dev/kfd"},
 		{"device node", Facts{NvidiaDevice: true}, true, never, envspec.RequirementsCUDA, false, "/dev/nvidia0"},
 		{"nvcc only", Facts{NVCC: "/usr/local/cuda/bin/nvcc"}, false, never, envspec.RequirementsCUDA, false, "nvcc"},

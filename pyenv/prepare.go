@@ -198,33 +198,60 @@ func installRequirements(ctx context.Context, run *proc.Runner, env Env, platfor
 	return run.Run(ctx, env.Python(append(pip, "-r", envspec.RequirementsGlobal, "-r", platform)...))
 }
 
-// choosePlatform returns the platform requirements file, given or detected,
-// and fails when it or the global file is missing.
+// Decision is the platform requirements file and what led to it.
+type Decision struct {
+	File     string
+	Reason   string
+	Machine  *gpu.Machine // what detection saw; nil when the file was given
+	Warnings []string     // a GPU the choice cannot use, an old driver
+	Notes    []string     // a choice between two GPUs
+}
+
+// DecidePlatform chooses the platform requirements file: the one
+// OT_PLATFORM_REQUIREMENTS gives, or by detection with the original
+// scripts' priority, explained with what the PCI bus shows. nvidia-smi runs
+// through run, and only when the checkout has a legacy CUDA file.
+func DecidePlatform(ctx context.Context, r Request, run *proc.Runner) Decision {
+	if f := r.Config.PlatformRequirements; f != envspec.PlatformDetect {
+		return Decision{File: f, Reason: "given by OT_PLATFORM_REQUIREMENTS"}
+	}
+	probe := gpu.ProbeFromEnv(r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"))
+	m := probe.Inspect(nil)
+	_, legacyErr := os.Stat(filepath.Join(r.Checkout, envspec.RequirementsCUDALeg))
+	c := gpu.Choose(m.Facts, legacyErr == nil, func(smi string) string {
+		quiet := run.With(r.Checkout, r.Env)
+		quiet.Stderr = io.Discard
+		text, _ := quiet.Output(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
+		if h, ok := gpu.ParseSMIHeader(text); ok {
+			m.Banner = &h
+		}
+		return text
+	})
+	d := Decision{File: c.File, Reason: c.Reason, Machine: &m}
+	d.Warnings, d.Notes = gpu.Diagnose(m, c)
+	return d
+}
+
+// choosePlatform decides the platform requirements file, says why where
+// the user may have expected another, and fails when it or the global file
+// is missing.
 func choosePlatform(ctx context.Context, r Request) (string, error) {
 	if err := requireFile(r.Checkout, envspec.RequirementsGlobal, "requirements file"); err != nil {
 		return "", err
 	}
-	file := r.Config.PlatformRequirements
-	if file == envspec.PlatformDetect {
-		probe := gpu.ProbeFromEnv(r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"))
-		_, legacyErr := os.Stat(filepath.Join(r.Checkout, envspec.RequirementsCUDALeg))
-		c := gpu.Choose(probe.Look(), legacyErr == nil, func(smi string) string {
-			quiet := r.Run.With(r.Checkout, r.Env)
-			quiet.Stderr = io.Discard
-			text, _ := quiet.Output(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
-			return text
-		})
-		r.Run.P.Debugf("Platform requirements: %s (%s)", c.File, c.Reason)
-		if c.Warning != "" {
-			r.Run.P.Warn("%s", c.Warning)
-		}
-		file = c.File
+	d := DecidePlatform(ctx, r, r.Run)
+	r.Run.P.Debugf("Platform requirements: %s (%s)", d.File, d.Reason)
+	for _, w := range d.Warnings {
+		r.Run.P.Warn("%s", w)
 	}
-	if err := requireFile(r.Checkout, file, "requirements file"); err != nil {
+	for _, n := range d.Notes {
+		r.Run.P.Status("%s", n)
+	}
+	if err := requireFile(r.Checkout, d.File, "requirements file"); err != nil {
 		return "", fmt.Errorf("%v. OT_PLATFORM_REQUIREMENTS takes %q or the name of a requirements file in the checkout, such as %s, %s or %s",
 			err, envspec.PlatformDetect, envspec.RequirementsCUDA, envspec.RequirementsROCm, envspec.RequirementsDefault)
 	}
-	return file, nil
+	return d.File, nil
 }
 
 // requireFile fails unless name is a regular file in the checkout; what

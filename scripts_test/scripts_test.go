@@ -6,15 +6,18 @@
 package scripts_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/applets"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
 )
 
@@ -144,9 +147,11 @@ func TestScripts(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"checkout":  cmdCheckout,
-			"wheel":     cmdWheel,
-			"interrupt": cmdInterrupt,
+			"checkout":      cmdCheckout,
+			"wheel":         cmdWheel,
+			"interrupt":     cmdInterrupt,
+			"untar-fixture": cmdUntarFixture,
+			"json-valid":    cmdJSONValid,
 			"conda-install": func(ts *testscript.TestScript, neg bool, args []string) {
 				// conda-install ROOT: the conda stand-in as ROOT/bin/conda.
 				if neg || len(args) != 1 {
@@ -237,4 +242,44 @@ func cmdWheel(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.MkdirAll(dir, 0o755))
 	_, err := moduleWheel(dir, args[1], args[2])
 	ts.Check(err)
+}
+
+// untar-fixture NAME DIR: unpacks shared/fixtures/sysfs/NAME.tar.gz, a real
+// machine's sysfs snapshot, into DIR.
+func cmdUntarFixture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: untar-fixture NAME DIR")
+	}
+	tarball, err := filepath.Abs(filepath.Join("..", "..", "shared", "fixtures", "sysfs", args[0]+".tar.gz"))
+	ts.Check(err)
+	if _, err := os.Stat(tarball); err != nil {
+		ts.Fatalf("fixture missing (the tests need the shared/ folder beside the checkout): %v", err)
+	}
+	dir := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	if out, err := exec.Command("tar", "-xzf", tarball, "-C", dir).CombinedOutput(); err != nil {
+		ts.Fatalf("unpacking %s: %v\n%s", tarball, err, out)
+	}
+}
+
+// json-valid stdout: the last command's stdout decodes as JSON into the
+// doctor report's shape, and encodes back to the same value.
+func cmdJSONValid(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 || args[0] != "stdout" {
+		ts.Fatalf("usage: json-valid stdout")
+	}
+	var rep applets.Report
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile("stdout")))
+	dec.DisallowUnknownFields()
+	ts.Check(dec.Decode(&rep))
+	again, err := json.Marshal(rep)
+	ts.Check(err)
+	var back applets.Report
+	ts.Check(json.Unmarshal(again, &back))
+	if !reflect.DeepEqual(rep, back) {
+		ts.Fatalf("the report does not survive a JSON round trip")
+	}
+	if rep.GPU.Root == "" || rep.Checkout.Path == "" || len(rep.Settings) == 0 {
+		ts.Fatalf("the report lacks its main parts: %+v", rep)
+	}
 }

@@ -1,0 +1,99 @@
+package gpu
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+)
+
+// Machine is everything the launcher knows about the machine's GPUs, in
+// one value: the cheap facts (device nodes, tools on PATH), the PCI bus,
+// what nvidia-smi said when it was asked, and Apple silicon.
+type Machine struct {
+	Facts
+	PCI      []PCIDevice
+	PCIError string     // why the PCI bus could not be read; "" when it could
+	Banner   *SMIHeader // nvidia-smi's banner, when it was asked and answered
+	AppleMPS bool       // macOS on Apple silicon: PyTorch's default build uses MPS
+}
+
+// Inspect gathers the Machine. smi, when not nil, is asked for nvidia-smi's
+// output if there is an nvidia-smi.
+func (p Probe) Inspect(smi func(path string) string) Machine {
+	m := Machine{Facts: p.Look(), AppleMPS: runtime.GOOS == "darwin" && runtime.GOARCH == "arm64"}
+	pci, err := p.PCI()
+	if err != nil {
+		m.PCIError = err.Error()
+	}
+	m.PCI = pci
+	if smi != nil && m.SMI() != "" {
+		if h, ok := ParseSMIHeader(smi(m.SMI())); ok {
+			m.Banner = &h
+		}
+	}
+	return m
+}
+
+// NvidiaGPU and AMDGPU say whether the machine has such a GPU by any sign:
+// on the PCI bus, or by its device nodes and tools.
+func (m Machine) NvidiaGPU() bool { return m.HasNvidia() || m.onBus(PCIDevice.IsNVIDIA) != nil }
+func (m Machine) AMDGPU() bool    { return m.KFD || m.onBus(PCIDevice.IsAMD) != nil }
+
+func (m Machine) onBus(is func(PCIDevice) bool) []PCIDevice {
+	var out []PCIDevice
+	for _, d := range m.PCI {
+		if is(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func describe(devs []PCIDevice) string {
+	var s []string
+	for _, d := range devs {
+		driver := "no driver bound"
+		if d.Driver != "" {
+			driver = "driver " + d.Driver
+		}
+		name := "device " + d.DeviceID
+		if d.Device != "" {
+			name = d.Device
+		}
+		s = append(s, fmt.Sprintf("%s at %s, %s", name, d.Address, driver))
+	}
+	return strings.Join(s, "; ")
+}
+
+// Diagnose explains a detected choice where the machine suggests the user
+// expected another: warnings for a GPU that cannot be used, notes for a
+// choice between two. The choice itself stays the original scripts'.
+func Diagnose(m Machine, c Choice) (warnings, notes []string) {
+	if c.Warning != "" {
+		warnings = append(warnings, c.Warning)
+	}
+	build := map[string]string{envspec.RequirementsDefault: "CPU", envspec.RequirementsROCm: "ROCm"}[c.File]
+	if nv := m.onBus(PCIDevice.IsNVIDIA); len(nv) > 0 && !m.HasNvidia() {
+		why := "no NVIDIA driver is in use (no /dev/nvidia0, no nvidia-smi)"
+		fix := "install NVIDIA's driver, which brings nvidia-smi"
+		for _, d := range nv {
+			if d.Driver == "nvidia" {
+				why = "/dev/nvidia0 and nvidia-smi are missing here although the nvidia kernel driver is bound (a container the GPU was not passed into?)"
+				fix = "pass the GPU in (docker run --gpus all) or install the driver's nvidia-smi"
+			}
+		}
+		warnings = append(warnings, fmt.Sprintf("An NVIDIA GPU is on the PCI bus (%s), but %s, so the %s build of PyTorch is installed (%s). To use the GPU, %s, then run ./update.sh; or set OT_PLATFORM_REQUIREMENTS=%s.",
+			describe(nv), why, build, c.File, fix, envspec.RequirementsCUDA))
+	}
+	if amd := m.onBus(PCIDevice.IsAMD); len(amd) > 0 && !m.KFD && !m.HasNvidia() {
+		warnings = append(warnings, fmt.Sprintf("An AMD GPU is on the PCI bus (%s), but /dev/kfd does not exist, so ROCm cannot be used and the %s build of PyTorch is installed (%s). To use the GPU, install the amdgpu driver and ROCm, then run ./update.sh.",
+			describe(amd), build, c.File))
+	}
+	if m.NvidiaGPU() && m.AMDGPU() && c.File != envspec.RequirementsDefault {
+		notes = append(notes, fmt.Sprintf("Both NVIDIA and AMD GPUs were found: NVIDIA comes first, so %s is installed. For the AMD GPU instead, set OT_PLATFORM_REQUIREMENTS=%s.",
+			c.File, envspec.RequirementsROCm))
+	}
+	return warnings, notes
+}

@@ -1,0 +1,61 @@
+//go:build linux
+
+package gpu
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+)
+
+func touch(t *testing.T, root, path string) {
+	t.Helper()
+	p := filepath.Join(root, path)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The snapshots' verdicts (their README), and the diagnostics around them.
+func TestDiagnoseOnRealSnapshots(t *testing.T) {
+	empty := t.TempDir() // a PATH with no nvidia-smi or nvcc
+	for _, tc := range []struct {
+		name, fixture string
+		dev           []string // device nodes added under the snapshot's root
+		file          string
+		nvidia, amd   bool
+		warn, note    string // substrings; "" means none expected
+	}{
+		{"P100 in a container without the GPU", "nvidia-tesla-p100", nil, envspec.RequirementsDefault, true, false,
+			"/dev/nvidia0 and nvidia-smi are missing here although the nvidia kernel driver is bound", ""},
+		{"P100 with its device node", "nvidia-tesla-p100", []string{"dev/nvidia0"}, envspec.RequirementsCUDA, true, false, "", ""},
+		{"Radeon without a driver", "amd-radeon-hd6670-nodriver", nil, envspec.RequirementsDefault, false, true,
+			"An AMD GPU is on the PCI bus (device 6758 at 0000:0a:00.0, no driver bound), but /dev/kfd does not exist", ""},
+		{"Radeon with /dev/kfd", "amd-radeon-hd6670-nodriver", []string{"dev/kfd"}, envspec.RequirementsROCm, false, true, "", ""},
+		{"Radeon beside an NVIDIA device node", "amd-radeon-hd6670-nodriver", []string{"dev/nvidia0"}, envspec.RequirementsCUDA, true, true,
+			"", "Both NVIDIA and AMD GPUs were found: NVIDIA comes first"},
+		{"Intel integrated graphics", "intel-i7-1270p-igpu", nil, envspec.RequirementsDefault, false, false, "", ""},
+	} {
+		root := unpackFixture(t, tc.fixture)
+		for _, d := range tc.dev {
+			touch(t, root, d)
+		}
+		m := Probe{Root: root, PATH: empty}.Inspect(nil)
+		c := Choose(m.Facts, false, nil)
+		warnings, notes := Diagnose(m, c)
+		if c.File != tc.file || m.NvidiaGPU() != tc.nvidia || m.AMDGPU() != tc.amd {
+			t.Errorf("%s: chose %s, nvidia=%v amd=%v; want %s, %v, %v", tc.name, c.File, m.NvidiaGPU(), m.AMDGPU(), tc.file, tc.nvidia, tc.amd)
+		}
+		check := func(what string, got []string, want string) {
+			if want == "" && len(got) > 0 || want != "" && (len(got) != 1 || !strings.Contains(got[0], want)) {
+				t.Errorf("%s: %s %q, want one containing %q", tc.name, what, got, want)
+			}
+		}
+		check("warnings", warnings, tc.warn)
+		check("notes", notes, tc.note)
+	}
+}
