@@ -3,12 +3,14 @@
 package gpu
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/jaypipes/ghw"
@@ -16,19 +18,54 @@ import (
 )
 
 // unpackFixture unpacks one of the real machines' sysfs snapshots in
-// ../shared/fixtures/sysfs into a temporary directory and returns it.
+// ../shared/fixtures/sysfs into a temporary directory and returns it. The
+// snapshots are only read, so each is unpacked once per test binary.
 func unpackFixture(t testing.TB, name string) string {
 	t.Helper()
+	v, _ := unpacked.LoadOrStore(name, &fixtureDir{})
+	fd := v.(*fixtureDir)
+	fd.once.Do(func() { fd.dir, fd.err = untar(name) })
+	if fd.err != nil {
+		t.Fatal(fd.err)
+	}
+	return fd.dir
+}
+
+type fixtureDir struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+var unpacked sync.Map // fixture name -> *fixtureDir
+
+func untar(name string) (string, error) {
 	_, file, _, _ := runtime.Caller(0)
 	tarball := filepath.Join(filepath.Dir(file), "..", "..", "shared", "fixtures", "sysfs", name+".tar.gz")
 	if _, err := os.Stat(tarball); err != nil {
-		t.Fatalf("fixture %s is missing (the tests need the shared/ folder beside the checkout): %v", tarball, err)
+		return "", fmt.Errorf("fixture %s is missing (the tests need the shared/ folder beside the checkout): %v", tarball, err)
 	}
-	dir := t.TempDir()
+	dir, err := os.MkdirTemp(fixtureRoot, name)
+	if err != nil {
+		return "", err
+	}
 	if out, err := exec.Command("tar", "-xzf", tarball, "-C", dir).CombinedOutput(); err != nil {
-		t.Fatalf("unpacking %s: %v\n%s", tarball, err, out)
+		return "", fmt.Errorf("unpacking %s: %v\n%s", tarball, err, out)
 	}
-	return dir
+	return dir, nil
+}
+
+var fixtureRoot string
+
+func TestMain(m *testing.M) {
+	var err error
+	if fixtureRoot, err = os.MkdirTemp("", "gpu-fixtures"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(fixtureRoot)
+	os.Exit(code)
 }
 
 var fixtures = []string{"nvidia-tesla-p100", "amd-radeon-hd6670-nodriver", "intel-i7-1270p-igpu"}
