@@ -76,7 +76,7 @@ func runApplet(a applets.Applet, dir string, args []string) int {
 		Dir:     dir,
 		Env:     envspec.Environ(os.Environ()),
 		Stdin:   os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		Exec: proc.Exec,
+		Exec: proc.ExecOrInit,
 	}
 	return a.Run(c, args)
 }
@@ -110,6 +110,22 @@ func runOwnName(args []string) int {
 	case "version", "--version":
 		printVersion(os.Stdout)
 		return 0
+	case "link", "unlink":
+		abs, err := filepath.Abs(dirOrDot(dir))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "[OneTrainer] Error: %v\n", err)
+			return 1
+		}
+		run := applets.Unlink
+		if cmd == "link" {
+			self, err := selfPath()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "[OneTrainer] Error: cannot tell where this binary is: %v\n", err)
+				return 1
+			}
+			run = func(c *applets.Context, args []string) int { return applets.Link(c, self, args) }
+		}
+		return runApplet(applets.Applet{Name: cmd, Run: run}, abs, rest)
 	case "doctor":
 		abs, err := filepath.Abs(dirOrDot(dir))
 		if err != nil {
@@ -153,7 +169,7 @@ func helpFor(name string) int {
 		return 0
 	}
 	for _, c := range commands {
-		if c.name == name {
+		if strings.Fields(c.name)[0] == name {
 			fmt.Printf("%s: %s\n", c.name, c.summary)
 			return 0
 		}
@@ -167,6 +183,8 @@ var commands = []struct{ name, summary string }{
 	{"help [COMMAND]", "print this help, or one command's"},
 	{"version", "print the version, commit and Go version"},
 	{"list", "print the names this binary answers to"},
+	{"link [--force] [DIR]", "make DIR's four launch scripts links to this binary (DIR: the working directory)"},
+	{"unlink [DIR]", "put DIR's launch scripts back as they were"},
 	{"doctor [--json]", "report the checkout, settings, environment and GPUs, for bug reports; changes nothing"},
 }
 
@@ -194,7 +212,7 @@ Applets (also without .sh):
 	}
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-22s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEnvironment:")
 	envspec.WriteHelp(w)
@@ -210,4 +228,13 @@ func printVersion(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "%s %s (commit %s, %s, %s/%s)\n", ownName, version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// selfPath is this binary's absolute path, links resolved, for link.
+func selfPath() (string, error) {
+	p, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(p)
 }

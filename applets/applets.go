@@ -24,9 +24,10 @@ type Context struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
-	// Exec replaces the launcher with the final Python process (proc.Exec).
-	// It returns only on failure.
-	Exec func(dir, path string, argv, env []string) error
+	// Exec replaces the launcher with the final Python process, or runs it
+	// as PID 1's child (proc.ExecOrInit). It returns the exit status when
+	// the process ran as a child, or the error that kept it from starting.
+	Exec func(dir, path string, argv, env []string) (int, error)
 }
 
 // Func is an applet.
@@ -142,7 +143,9 @@ func (s *session) fail(err error) int {
 func (s *session) execPython(env pyenv.Env, args ...string) int {
 	cmd := env.Python(args...)
 	s.p.Command(cmd.Argv)
-	err := s.Exec(s.Dir, cmd.Path, cmd.Argv, env.Environ())
-	s.p.Error("%v", err)
-	return 127
+	code, err := s.Exec(s.Dir, cmd.Path, cmd.Argv, env.Environ())
+	if err != nil {
+		s.p.Error("%v", err)
+	}
+	return code
 }

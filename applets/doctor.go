@@ -26,7 +26,7 @@ type Report struct {
 	SettingsFile string           `json:"settings_file"` // "" when there is none
 	Settings     []Setting        `json:"settings"`
 	Constants    []Setting        `json:"constants"`
-	Environment  *pyenv.EnvReport `json:"environment"`  // null when the settings are bad
+	Environment  *pyenv.EnvReport `json:"environment"` // null when the settings are bad
 	GPU          GPUReport        `json:"gpu"`
 	Requirements *ReqReport       `json:"requirements"` // null when the settings are bad
 	Problems     []string         `json:"problems"`

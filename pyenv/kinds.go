@@ -13,8 +13,9 @@ import (
 // venvKind is a Python venv made by the host Python.
 type venvKind struct {
 	*Venv
-	given string // OT_PYTHON_VENV as configured
-	host  string // the host Python's executable
+	given    string // OT_PYTHON_VENV as configured
+	hostName string // the host Python as named in argv
+	host     string // its executable
 }
 
 func (v *venvKind) label() string    { return fmt.Sprintf("Python Venv environment in %q", v.given) }
@@ -38,7 +39,7 @@ func (v *venvKind) create(ctx context.Context, r Request) (string, error) {
 		return "", fail(r, "cannot write in OT_PYTHON_VENV=%q: %v", v.given, err)
 	}
 	host := r.Run.With(r.Checkout, r.Env)
-	err := host.Run(ctx, proc.Cmd{Path: v.host, Argv: []string{r.Config.PythonCmd, "-m", "venv", v.given}})
+	err := host.Run(ctx, proc.Cmd{Path: v.host, Argv: []string{v.hostName, "-m", "venv", v.given}})
 	if err != nil && madeDir {
 		removeIfOnlyRecord(v.Dir)
 	}
@@ -49,6 +50,36 @@ func (v *venvKind) versionCheck(args ...string) proc.Cmd { return v.Python(args.
 func (v *venvKind) interpreter(string) string            { return v.python() }
 func (v *venvKind) keyFile(string) string                { return filepath.Join(v.Dir, "pyvenv.cfg") }
 func (v *venvKind) solutions(p *out.Printer, dir string) { venvSolutions(p, dir) }
+
+func (v *venvKind) health(string) error {
+	return interpreterHealth(v.python(), "venv", v.Dir, "delete the venv ("+out.QuoteArgs([]string{"rm", "-rf", v.Dir})+") and run again: a new one is created")
+}
+
+// interpreterHealth fails when an env's python no longer resolves: the
+// Python it was made from was upgraded or removed (Homebrew, pyenv). A
+// recreate would silently lose what is installed, so the user decides.
+func interpreterHealth(python, what, dir, fix string) error {
+	if _, err := os.Stat(python); err == nil {
+		return nil
+	}
+	// Follow the links to the first one whose target is gone.
+	missing := python
+	for cur, i := python, 0; i < 40; i++ {
+		target, err := os.Readlink(cur)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(cur), target)
+		}
+		if _, err := os.Lstat(target); err != nil {
+			missing = target
+			break
+		}
+		cur = target
+	}
+	return fmt.Errorf("the %s in %s is broken: its Python %s no longer exists (the Python it was made from was upgraded or removed). To fix it, %s", what, dir, missing, fix)
+}
 
 // removeIfOnlyRecord undoes the first steps of a venv creation that made
 // nothing: a directory the launcher created that holds only its record.
@@ -97,13 +128,14 @@ type condaKind struct {
 
 func (c *condaKind) label() string { return fmt.Sprintf("Conda environment %q", c.Given) }
 
-// lockPath is beside a prefix env; a named env's place is conda's choice,
-// so its lock lives in the checkout.
+// lockPath is beside a prefix env. A named env's place is conda's choice,
+// so its lock lives in the checkout, named to fall under the /.venv* line
+// of OneTrainer's .gitignore, as .venv.lock and conda_env.lock do.
 func (c *condaKind) lockPath() string {
 	if c.Name == "" {
 		return c.Prefix + ".lock"
 	}
-	return filepath.Join(c.checkout, ".conda-"+c.Name+".lock")
+	return filepath.Join(c.checkout, ".venv.conda-"+c.Name+".lock")
 }
 
 func (c *condaKind) locate(ctx context.Context, r Request) (bool, string) {
@@ -154,6 +186,10 @@ func (c *condaKind) versionCheck(args ...string) proc.Cmd {
 
 func (c *condaKind) interpreter(dir string) string { return filepath.Join(dir, "bin", "python") }
 func (c *condaKind) keyFile(dir string) string     { return filepath.Join(dir, "conda-meta", "history") }
+
+func (c *condaKind) health(dir string) error {
+	return interpreterHealth(c.interpreter(dir), "conda environment", dir, "delete it ("+c.removeCommand()+") and run again: a new one is created")
+}
 
 func (c *condaKind) solutions(p *out.Printer, dir string) {
 	p.Status("Solution: the conda environment %q has a Python outside the accepted range. Delete it, and the next run creates a new one with Python %s. To delete it, run: %s (the launcher never deletes it).",

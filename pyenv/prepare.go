@@ -64,13 +64,15 @@ type kind interface {
 	keyFile(dir string) string
 	// solutions says what to do about a wrong Python in the env.
 	solutions(p *out.Printer, dir string)
+	// health fails for an env whose Python is gone.
+	health(dir string) error
 }
 
 // Prepare makes the env ready and returns it: the steps of the original
 // scripts' prepare_runtime_environment, under a lock, with a record of what
 // was done so that an interrupted install is finished by the next launch.
 func Prepare(ctx context.Context, r Request) (Env, error) {
-	k, err := chooseKind(r)
+	k, err := chooseKind(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +87,11 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 	defer lock.Release()
 
 	exists, dir := k.locate(ctx, r)
+	if exists {
+		if err := k.health(dir); err != nil {
+			return nil, fail(r, "%v", err)
+		}
+	}
 	var rec Record
 	if dir != "" {
 		if rec, err = ReadRecord(dir); err != nil {
@@ -97,6 +104,7 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 		if err := k.checkTarget(rec.Created); err != nil {
 			return nil, fail(r, "%v", err)
 		}
+		otherEnvs(r, k)
 	case rec.Created && rec.Installed == nil:
 		p.Status("The launcher created the %s, but its requirements were never completely installed (an interrupted install?): installing them now.", k.label())
 		install = true
@@ -147,7 +155,7 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 
 // chooseKind picks conda when it is there and not refused (OT_PREFER_VENV),
 // else a venv, whose host Python must then exist.
-func chooseKind(r Request) (kind, error) {
+func chooseKind(ctx context.Context, r Request) (kind, error) {
 	path := r.Env.Get("PATH")
 	if !r.Config.PreferVenv {
 		if exe := LookCommand(r.Config.CondaCmd, r.Checkout, path); exe != "" {
@@ -155,13 +163,17 @@ func chooseKind(r Request) (kind, error) {
 			return &condaKind{Conda: c, checkout: r.Checkout, python: r.Constants.CondaUsePythonVersion}, nil
 		}
 	}
-	host := LookCommand(r.Config.PythonCmd, r.Checkout, path)
-	if host == "" {
-		r.Run.P.Error("Python command %q does not exist on your system.", r.Config.PythonCmd)
-		venvSolutions(r.Run.P, "")
-		return nil, &Failure{1}
+	v := &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
+	// A set OT_PYTHON_CMD must exist even for a ready venv, as in the
+	// original scripts; the default is looked for only to create one.
+	if r.Config.Source["OT_PYTHON_CMD"] != envspec.SourceDefault || !v.Exists() {
+		name, exe, err := hostPython(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		v.hostName, v.host = name, exe
 	}
-	return &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv, host: host}, nil
+	return v, nil
 }
 
 // checkVersion runs the checkout's version check in the env, unless the

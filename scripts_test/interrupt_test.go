@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -14,28 +15,32 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// interrupt group|launcher SIGNAL PATTERN PROGRAM ARGS...: starts PROGRAM in
-// a process group of its own, as a shell starts a foreground job, waits
-// until a line of its stdout contains PATTERN, then sends SIGNAL — to the
-// whole group, as a terminal's Ctrl+C does, or to the launcher alone, as
-// `kill` or `docker stop` do — and prints "status N" for how it ended.
+// interrupt group|launcher|child SIGNAL PATTERN PROGRAM ARGS...: starts
+// PROGRAM in a process group of its own, as a shell starts a foreground
+// job, waits until a line of its stdout contains PATTERN, then sends SIGNAL
+// — to the whole group, as a terminal's Ctrl+C does; to PROGRAM alone, as
+// `kill` does; or to PROGRAM's child, as `docker stop` does to a
+// container's PID 1 when PROGRAM is `unshare --pid --fork` — and prints
+// "status N" for how PROGRAM ended.
 func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 4 {
 		ts.Fatalf("usage: interrupt group|launcher SIGNAL PATTERN PROGRAM ARGS...")
 	}
 	target, pattern := args[0], args[2]
 	sig := map[string]syscall.Signal{"SIGINT": syscall.SIGINT, "SIGTERM": syscall.SIGTERM}[args[1]]
-	if sig == 0 || (target != "group" && target != "launcher") {
+	if sig == 0 || (target != "group" && target != "launcher" && target != "child") {
 		ts.Fatalf("interrupt: bad target %q or signal %q", target, args[1])
 	}
 	prog := args[3]
-	if !filepath.IsAbs(prog) {
+	if strings.Contains(prog, "/") {
 		prog = ts.MkAbs(prog)
+	} else if p, err := exec.LookPath(prog); err == nil {
+		prog = p
 	}
 	cmd := exec.Command(prog, args[4:]...)
 	cmd.Args[0] = args[3]
 	cmd.Dir = ts.MkAbs(".")
-	for _, k := range []string{"PATH", "HOME", "OT_PYTHON_CMD", "PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_CACHE_DIR", "TMPDIR"} {
+	for _, k := range []string{"PATH", "HOME", "OT_PYTHON_CMD", "PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_CACHE_DIR", "TMPDIR", "TEST_SLEEP"} {
 		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -73,10 +78,22 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s did not print %q within 2 minutes", args[3], pattern)
 	}
 	time.Sleep(200 * time.Millisecond) // let the step settle into its blocking read
-	if target == "group" {
+	switch target {
+	case "group":
 		ts.Check(syscall.Kill(-cmd.Process.Pid, sig))
-	} else {
+	case "launcher":
 		ts.Check(cmd.Process.Signal(sig))
+	case "child":
+		pid := cmd.Process.Pid
+		kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		ts.Check(err)
+		f := strings.Fields(string(kids))
+		if len(f) != 1 {
+			ts.Fatalf("%s has children %q; want one", args[3], f)
+		}
+		child, err := strconv.Atoi(f[0])
+		ts.Check(err)
+		ts.Check(syscall.Kill(child, sig))
 	}
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()

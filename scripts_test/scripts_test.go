@@ -143,6 +143,10 @@ func TestScripts(t *testing.T) {
 				return s.old != nil, nil
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "pidns":
+				// unshare --pid needs root and a kernel and sandbox that allow it
+				err := exec.Command("unshare", "--pid", "--fork", "true").Run()
+				return err == nil, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -170,7 +174,7 @@ func TestScripts(t *testing.T) {
 // recorder stands in for OneTrainer's scripts: it writes what it was given
 // to files in its working directory: record.txt (interpreter, environment),
 // args.txt (each argument as Python's ascii() shows it) and pid.txt, and
-// exits with $TEST_EXIT.
+// exits with $TEST_EXIT, after sleeping $TEST_SLEEP seconds if set.
 const recorder = `import os, sys
 names = ("SCRIPT_DIR", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME", "CONDA_PREFIX", "CONDA_DEFAULT_ENV")
 lines = ["script %s" % sys.argv[0], "exe %s" % sys.executable, "cwd %s" % os.getcwd()]
@@ -184,7 +188,10 @@ with open("args.txt", "w") as f:
     f.write("".join("%s\n" % ascii(a) for a in sys.argv[1:]))
 with open("pid.txt", "w") as f:
     f.write("%d\n" % os.getpid())
-print("recorded " + sys.argv[0])
+print("recorded " + sys.argv[0], flush=True)
+if os.environ.get("TEST_SLEEP"):
+    import time
+    time.sleep(float(os.environ["TEST_SLEEP"]))
 sys.exit(int(os.environ.get("TEST_EXIT", "0")))
 `
 
@@ -216,6 +223,8 @@ func cmdCheckout(ts *testscript.TestScript, neg bool, args []string) {
 		"requirements-default.txt":      "otdefault\n",
 		"requirements-cuda.txt":         "otcuda\n",
 		"requirements-rocm.txt":         "otrocm\n",
+		// OneTrainer's own .gitignore lines for what the launch scripts make.
+		".gitignore": "/.venv*\n/venv*\n/conda_env*\n/update.var\n",
 	}
 	if strings.Contains(opts, "legacy") {
 		files["requirements-cuda-legacy.txt"] = "otlegacy\n"
