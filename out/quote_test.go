@@ -9,7 +9,7 @@ import (
 
 var quoteCases = []string{
 	"plain", "", "two words", "it's", `"double"`, `back\slash`, "$HOME", "`cmd`", "a;b|c&d",
-	"*?[x]", "~user", "x=1", "tab\there", "new\nline", "grüße", "日本", "--help", "-", "!bang", "'",
+	"*?[x]", "~user", "x=1", "tab\there", "new\nline", "grüße", "日本", "--help", "-", "!bang", "'", "cr\r\nlf",
 }
 
 func TestQuoteIsLiteral(t *testing.T) {

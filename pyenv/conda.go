@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,20 @@ func NewConda(cmd, exe, given, checkout string, base envspec.Environ) *Conda {
 		c.Name = given
 	}
 	return c
+}
+
+// CheckCondaName refuses an OT_CONDA_ENV that conda cannot take as a name.
+// A value with a "/" is a path and is not checked here.
+func CheckCondaName(name string) error {
+	if strings.Contains(name, "/") {
+		return nil
+	}
+	bad := name == "" || name == "." || name == ".." || strings.HasPrefix(name, "-") ||
+		strings.ContainsAny(name, " \t\n\r:#\\")
+	if bad {
+		return fmt.Errorf("OT_CONDA_ENV=%q is not a conda environment name: use letters, digits, '.', '-' and '_' (not first a '-'), or a path containing '/' such as ./conda_env", name)
+	}
+	return nil
 }
 
 // condaRoot is the root prefix of the conda at exe: the parent of the

@@ -159,6 +159,9 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 	path := r.Env.Get("PATH")
 	if !r.Config.PreferVenv {
 		if exe := LookCommand(r.Config.CondaCmd, r.Checkout, path); exe != "" {
+			if err := CheckCondaName(r.Config.CondaEnv); err != nil {
+				return nil, fail(r, "%v", err)
+			}
 			c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env)
 			return &condaKind{Conda: c, checkout: r.Checkout, python: r.Constants.CondaUsePythonVersion}, nil
 		}
