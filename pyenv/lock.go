@@ -15,22 +15,23 @@ type Lock struct{ f *os.File }
 
 // TakeLock locks path, creating it if needed. When another launch holds it,
 // waiting is called once before blocking, so the user hears why nothing
-// happens.
-func TakeLock(path string, waiting func()) (*Lock, error) {
+// happens; waited then reports that the holder may have changed things.
+func TakeLock(path string, waiting func()) (l *Lock, waited bool, err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	err = flock(f, unix.LOCK_EX|unix.LOCK_NB)
 	if errors.Is(err, unix.EWOULDBLOCK) {
 		waiting()
+		waited = true
 		err = flock(f, unix.LOCK_EX)
 	}
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, false, err
 	}
-	return &Lock{f}, nil
+	return &Lock{f}, waited, nil
 }
 
 func flock(f *os.File, how int) error {

@@ -81,22 +81,10 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 	}
 	p := r.Run.P
 	p.Status("Using %s...", k.label())
-	lock, lockErr := TakeLock(k.lockPath(), func() {
-		p.Status("Waiting for another launch that is preparing the %s...", k.label())
-	})
-	defer lock.Release()
 
-	exists, dir := k.locate(ctx, r)
-	if exists {
-		if err := k.health(dir); err != nil {
-			return nil, fail(r, "%v", err)
-		}
-	}
-	var rec Record
-	if dir != "" {
-		if rec, err = ReadRecord(dir); err != nil {
-			return nil, fail(r, "%v", err)
-		}
+	exists, dir, rec, err := look(ctx, r, k)
+	if err != nil {
+		return nil, err
 	}
 	install := !exists
 	switch {
@@ -117,14 +105,27 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 			p.Status("%s changed since the requirements were installed: ./update.sh brings the environment up to date.", strings.Join(changed, ", "))
 		}
 	}
-	if install && lockErr != nil {
-		return nil, fail(r, "cannot lock %s to prepare the environment: %v", k.lockPath(), lockErr)
-	}
 
+	// A ready env needs no lock: nothing will change. Otherwise whatever
+	// can refuse is checked first, so that a refusal leaves nothing behind,
+	// and then one launch at a time prepares the env.
 	var platform string
 	if install {
 		if platform, err = choosePlatform(ctx, r); err != nil {
 			return nil, fail(r, "%v", err)
+		}
+		lock, waited, err := TakeLock(k.lockPath(), func() {
+			p.Status("Waiting for another launch that is preparing the %s...", k.label())
+		})
+		if err != nil {
+			return nil, fail(r, "cannot prepare the %s: its lock file cannot be made (%v). Is that place writable?", k.label(), err)
+		}
+		defer lock.Release()
+		if waited && !r.Upgrade { // the other launch may have done the work
+			if exists, dir, rec, err = look(ctx, r, k); err != nil {
+				return nil, err
+			}
+			install = !exists || rec.Created && rec.Installed == nil
 		}
 	}
 	if !exists {
@@ -153,12 +154,35 @@ func Prepare(ctx context.Context, r Request) (Env, error) {
 	return k, nil
 }
 
+// look finds the env, checks that its Python is still there, and reads the
+// launcher's record of it.
+func look(ctx context.Context, r Request, k kind) (exists bool, dir string, rec Record, err error) {
+	exists, dir = k.locate(ctx, r)
+	if exists {
+		if err := k.health(dir); err != nil {
+			return false, "", Record{}, fail(r, "%v", err)
+		}
+	}
+	if dir != "" {
+		if rec, err = ReadRecord(dir); err != nil {
+			return false, "", Record{}, fail(r, "%v", err)
+		}
+	}
+	return exists, dir, rec, nil
+}
+
 // chooseKind picks conda when it is there and not refused (OT_PREFER_VENV),
 // else a venv, whose host Python must then exist.
 func chooseKind(ctx context.Context, r Request) (kind, error) {
 	path := r.Env.Get("PATH")
 	if !r.Config.PreferVenv {
-		if exe := LookCommand(r.Config.CondaCmd, r.Checkout, path); exe != "" {
+		exe := LookCommand(r.Config.CondaCmd, r.Checkout, path)
+		if exe == "" && r.Config.Source["OT_CONDA_CMD"] != envspec.SourceDefault {
+			// The originals fell back to a venv here; for a conda command
+			// the user named, that hid a typo behind a venv built by surprise.
+			return nil, fail(r, "OT_CONDA_CMD=%q is not an executable conda: give conda's path or a command on PATH, or set OT_PREFER_VENV=true to use a venv", r.Config.CondaCmd)
+		}
+		if exe != "" {
 			if err := CheckCondaName(r.Config.CondaEnv); err != nil {
 				return nil, fail(r, "%v", err)
 			}

@@ -172,21 +172,22 @@ func TestScripts(t *testing.T) {
 }
 
 // recorder stands in for OneTrainer's scripts: it writes what it was given
-// to files in its working directory: record.txt (interpreter, environment),
+// to files in $TEST_OUT (default: its working directory): record.txt (interpreter, environment),
 // args.txt (each argument as Python's ascii() shows it) and pid.txt, and
 // exits with $TEST_EXIT, after sleeping $TEST_SLEEP seconds if set.
 const recorder = `import os, sys
 names = ("SCRIPT_DIR", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME", "CONDA_PREFIX", "CONDA_DEFAULT_ENV")
+out = os.environ.get("TEST_OUT", ".")
 lines = ["script %s" % sys.argv[0], "exe %s" % sys.executable, "cwd %s" % os.getcwd()]
 for k in sorted(os.environ):
     if (k.startswith(("OT_", "PYTORCH_")) or k in names) and not k.startswith("OT_TEST"):
         lines.append("env %s=%s" % (k, os.environ[k]))
 lines.append("path0 %s" % os.environ.get("PATH", "").split(os.pathsep)[0])
-with open(os.environ.get("TEST_RECORD", "record.txt"), "w") as f:
+with open(os.path.join(out, "record.txt"), "w") as f:
     f.write("\n".join(lines) + "\n")
-with open("args.txt", "w") as f:
+with open(os.path.join(out, "args.txt"), "w") as f:
     f.write("".join("%s\n" % ascii(a) for a in sys.argv[1:]))
-with open("pid.txt", "w") as f:
+with open(os.path.join(out, "pid.txt"), "w") as f:
     f.write("%d\n" % os.getpid())
 print("recorded " + sys.argv[0], flush=True)
 if os.environ.get("TEST_SLEEP"):
@@ -212,8 +213,11 @@ func cmdCheckout(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: checkout DIR [legacy] [nolinks]")
 	}
-	dir := ts.MkAbs(args[0])
 	opts := strings.Join(args[1:], " ")
+	ts.Check(writeCheckout(ts.MkAbs(args[0]), strings.Contains(opts, "legacy"), !strings.Contains(opts, "nolinks")))
+}
+
+func writeCheckout(dir string, legacy, links bool) error {
 	files := map[string]string{
 		"scripts/train_ui.py":           recorder,
 		"scripts/train.py":              recorder,
@@ -226,20 +230,27 @@ func cmdCheckout(ts *testscript.TestScript, neg bool, args []string) {
 		// OneTrainer's own .gitignore lines for what the launch scripts make.
 		".gitignore": "/.venv*\n/venv*\n/conda_env*\n/update.var\n",
 	}
-	if strings.Contains(opts, "legacy") {
+	if legacy {
 		files["requirements-cuda-legacy.txt"] = "otlegacy\n"
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
-		ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
-		ts.Check(os.WriteFile(p, []byte(body), 0o644))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			return err
+		}
 	}
-	if strings.Contains(opts, "nolinks") {
-		return
+	if !links {
+		return nil
 	}
 	for _, a := range []string{"install", "update", "start-ui", "run-cmd"} {
-		ts.Check(os.Symlink(ts.Getenv("LAUNCHER"), filepath.Join(dir, a+".sh")))
+		if err := os.Symlink(s.launcher, filepath.Join(dir, a+".sh")); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // wheel DIR NAME VERSION: a wheel of module NAME whose VERSION is VERSION.
