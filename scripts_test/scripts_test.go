@@ -128,6 +128,9 @@ func TestScripts(t *testing.T) {
 			if s.old != nil {
 				e.Setenv("OLDPYTHON", s.old.Path)
 			}
+			for _, py := range testkit.Pythons() { // PYTHON3_12=/path/to/python3.12, ...
+				e.Setenv(fmt.Sprintf("PYTHON%d_%d", py.Major, py.Minor), py.Path)
+			}
 			for k, v := range map[string]string{
 				"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
 				"GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
@@ -141,6 +144,13 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "oldpython":
 				return s.old != nil, nil
+			case "py312", "py313":
+				for _, py := range testkit.Pythons() {
+					if fmt.Sprintf("py%d%d", py.Major, py.Minor) == cond {
+						return true, nil
+					}
+				}
+				return false, nil
 			case "root":
 				return os.Geteuid() == 0, nil
 			case "pidns":
