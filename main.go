@@ -61,12 +61,12 @@ func runLinked(a applets.Applet) int {
 		fmt.Fprintf(os.Stderr, "[OneTrainer] Error: %v\n", err)
 		return 1
 	}
-	return runApplet(a, dir, os.Args[1:])
+	return runApplet(a.Run, dir, os.Args[1:])
 }
 
 // runApplet enters the checkout, as the original scripts did first of all,
 // and runs the applet there.
-func runApplet(a applets.Applet, dir string, args []string) int {
+func runApplet(run applets.Func, dir string, args []string) int {
 	if err := os.Chdir(dir); err != nil {
 		fmt.Fprintf(os.Stderr, "[OneTrainer] Error: cannot enter the checkout: %v\n", err)
 		return 1
@@ -78,7 +78,7 @@ func runApplet(a applets.Applet, dir string, args []string) int {
 		Stdin:   os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Exec: proc.ExecOrInit,
 	}
-	return a.Run(c, args)
+	return run(c, args)
 }
 
 // runOwnName handles `onetrainer-launcher [-C DIR] COMMAND ARGS...`.
@@ -110,47 +110,40 @@ func runOwnName(args []string) int {
 	case "version", "--version":
 		printVersion(os.Stdout)
 		return 0
-	case "link", "unlink":
-		abs, err := filepath.Abs(dirOrDot(dir))
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "[OneTrainer] Error: %v\n", err)
-			return 1
-		}
-		run := applets.Unlink
-		if cmd == "link" {
-			self, err := selfPath()
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "[OneTrainer] Error: cannot tell where this binary is: %v\n", err)
-				return 1
-			}
-			run = func(c *applets.Context, args []string) int { return applets.Link(c, self, args) }
-		}
-		return runApplet(applets.Applet{Name: cmd, Run: run}, abs, rest)
-	case "doctor":
-		abs, err := filepath.Abs(dirOrDot(dir))
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "[OneTrainer] Error: %v\n", err)
-			return 1
-		}
-		return runApplet(applets.Applet{Name: "doctor", Run: applets.Doctor}, abs, rest)
 	case "list", "--list":
 		for _, n := range bbmain.ListCmds() {
 			fmt.Println(n)
 		}
 		return 0
 	}
-	a, ok := applets.Lookup(cmd)
-	if !ok {
-		fmt.Fprintf(os.Stderr, "%s: unknown command %q.\n", ownName, cmd)
-		shortUsage(os.Stderr)
-		return 2
+	var run applets.Func
+	switch cmd {
+	case "link":
+		self, err := selfPath()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "[OneTrainer] Error: cannot tell where this binary is: %v\n", err)
+			return 1
+		}
+		run = func(c *applets.Context, args []string) int { return applets.Link(c, self, args) }
+	case "unlink":
+		run = applets.Unlink
+	case "doctor":
+		run = applets.Doctor
+	default:
+		a, ok := applets.Lookup(cmd)
+		if !ok {
+			fmt.Fprintf(os.Stderr, "%s: unknown command %q.\n", ownName, cmd)
+			shortUsage(os.Stderr)
+			return 2
+		}
+		run = a.Run
 	}
 	abs, err := filepath.Abs(dirOrDot(dir))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "[OneTrainer] Error: %v\n", err)
 		return 1
 	}
-	return runApplet(a, abs, rest)
+	return runApplet(run, abs, rest)
 }
 
 func dirOrDot(dir string) string {
