@@ -10,10 +10,12 @@ import (
 // WSLSmi is where WSL puts nvidia-smi; it is not on PATH there.
 const WSLSmi = "/usr/lib/wsl/lib/nvidia-smi"
 
-// Probe says where to look. Root is the file system root that device nodes
-// and the WSL path are read under: "/" on a real machine, or a snapshot's
-// directory, following ghw's GHW_CHROOT convention. PATH is the search path
-// for nvidia-smi and nvcc.
+// Probe says where to look. Root is the file system root that everything is
+// read under — /sys, /dev, the WSL path, and PATH's folders: "/" on a real
+// machine, or a snapshot's directory, following ghw's GHW_CHROOT
+// convention, so that a snapshot is judged by what it holds and not by the
+// inspecting machine's tools. PATH is the search path for nvidia-smi and
+// nvcc.
 type Probe struct {
 	Root string
 	PATH string
@@ -53,9 +55,9 @@ func (f Facts) SMI() string {
 func (p Probe) Look() Facts {
 	return Facts{
 		NvidiaDevice: exists(p.under("/dev/nvidia0")),
-		NvidiaSMI:    lookPath("nvidia-smi", p.PATH),
+		NvidiaSMI:    p.lookPath("nvidia-smi"),
 		WSLSmi:       executable(p.under(WSLSmi)),
-		NVCC:         lookPath("nvcc", p.PATH),
+		NVCC:         p.lookPath("nvcc"),
 		KFD:          exists(p.under("/dev/kfd")),
 	}
 }
@@ -81,11 +83,15 @@ func executable(path string) string {
 	return path
 }
 
-// lookPath finds name in the given search path, not the launcher's own.
-func lookPath(name, path string) string {
-	for _, dir := range filepath.SplitList(path) {
+// lookPath finds name in the probe's PATH (not the launcher's own), under
+// the probe's root.
+func (p Probe) lookPath(name string) string {
+	for _, dir := range filepath.SplitList(p.PATH) {
 		if dir == "" {
 			dir = "."
+		}
+		if filepath.IsAbs(dir) {
+			dir = p.under(dir)
 		}
 		if p := executable(filepath.Join(dir, name)); p != "" {
 			if abs, err := filepath.Abs(p); err == nil {

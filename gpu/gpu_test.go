@@ -71,9 +71,10 @@ func TestChoose(t *testing.T) {
 
 func TestLook(t *testing.T) {
 	root := t.TempDir()
-	bin := t.TempDir()
+	bin := filepath.Join(root, "opt", "bin") // on the probe's PATH as /opt/bin
+	os.MkdirAll(bin, 0o755)
 	os.MkdirAll(filepath.Join(root, "dev"), 0o755)
-	if f := (Probe{Root: root, PATH: bin}).Look(); f.HasNvidia() || f.KFD {
+	if f := (Probe{Root: root, PATH: "/opt/bin"}).Look(); f.HasNvidia() || f.KFD {
 		t.Fatalf("empty root: %+v", f)
 	}
 	os.WriteFile(filepath.Join(root, "dev", "nvidia0"), nil, 0o644)
@@ -82,11 +83,23 @@ func TestLook(t *testing.T) {
 	os.WriteFile(filepath.Join(bin, "nvcc"), []byte("not executable"), 0o644)
 	os.MkdirAll(filepath.Join(root, filepath.Dir(WSLSmi)), 0o755)
 	os.WriteFile(filepath.Join(root, WSLSmi), []byte("#!/bin/sh\n"), 0o755)
-	f := (Probe{Root: root, PATH: bin}).Look()
+	f := (Probe{Root: root, PATH: "/opt/bin"}).Look()
 	if !f.NvidiaDevice || !f.KFD || f.NvidiaSMI != filepath.Join(bin, "nvidia-smi") || f.NVCC != "" || f.WSLSmi != filepath.Join(root, WSLSmi) {
 		t.Fatalf("got %+v", f)
 	}
 	if f.SMI() != f.NvidiaSMI {
 		t.Errorf("PATH's nvidia-smi should come before WSL's")
+	}
+}
+
+// Under a snapshot's root, the inspecting machine's own tools do not count.
+func TestLookUnderRootIgnoresHostTools(t *testing.T) {
+	host := t.TempDir()
+	os.WriteFile(filepath.Join(host, "nvidia-smi"), []byte("#!/bin/sh\n"), 0o755)
+	if f := (Probe{Root: t.TempDir(), PATH: host}).Look(); f.NvidiaSMI != "" {
+		t.Errorf("the host's nvidia-smi was taken for the snapshot's: %+v", f)
+	}
+	if f := (Probe{Root: "/", PATH: host}).Look(); f.NvidiaSMI == "" {
+		t.Errorf("on the real root, PATH's nvidia-smi is found")
 	}
 }

@@ -30,13 +30,18 @@ func (p Probe) PCI() ([]PCIDevice, error) {
 	for _, e := range entries {
 		dev := filepath.Join(dir, e.Name())
 		class := hexFile(filepath.Join(dev, "class")) // "030200"
+		vendor, device := hexFile(filepath.Join(dev, "vendor")), hexFile(filepath.Join(dev, "device"))
+		if len(class) < 4 || vendor == "" {
+			// A snapshot may keep only the modalias, which ghw reads.
+			class, vendor, device = fromModalias(filepath.Join(dev, "modalias"))
+		}
 		if len(class) < 4 || !isGPUClass(class[:2]) {
 			continue
 		}
 		d := PCIDevice{
 			Address:  e.Name(),
-			VendorID: hexFile(filepath.Join(dev, "vendor")),
-			DeviceID: hexFile(filepath.Join(dev, "device")),
+			VendorID: vendor,
+			DeviceID: device,
 			Class:    class[:4],
 			Kind:     kindNames[class[:4]],
 		}
@@ -57,4 +62,19 @@ func hexFile(path string) string {
 		return ""
 	}
 	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(string(b)), "0x"))
+}
+
+// fromModalias reads "pci:v000010DEd000015F8sv000010DEsd0000118Fbc03sc02i00"
+// (fixed fields: v, d, sv, sd of 8 hex digits, bc, sc, i of 2) as class
+// "0302", vendor "10de", device "15f8"; empty strings when it cannot.
+func fromModalias(path string) (class, vendor, device string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", "", ""
+	}
+	m := strings.ToLower(strings.TrimSpace(string(b)))
+	if len(m) < 50 || !strings.HasPrefix(m, "pci:v") || m[13] != 'd' || m[42:44] != "bc" || m[46:48] != "sc" {
+		return "", "", ""
+	}
+	return m[44:46] + m[48:50], m[9:13], m[18:22]
 }

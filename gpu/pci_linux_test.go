@@ -161,6 +161,35 @@ func TestNameDevicesFromPCIIDs(t *testing.T) {
 	}
 }
 
+// A snapshot that kept only each device's modalias reads the same.
+func TestPCIFromModaliasOnly(t *testing.T) {
+	src := unpackFixture(t, "nvidia-tesla-p100")
+	want, _ := (Probe{Root: src}).PCI()
+	root := t.TempDir()
+	devs := filepath.Join(root, "sys/bus/pci/devices")
+	entries, _ := os.ReadDir(filepath.Join(src, "sys/bus/pci/devices"))
+	for _, e := range entries {
+		from := filepath.Join(src, "sys/bus/pci/devices", e.Name())
+		to := filepath.Join(devs, e.Name())
+		os.MkdirAll(to, 0o755)
+		if b, err := os.ReadFile(filepath.Join(from, "modalias")); err == nil {
+			os.WriteFile(filepath.Join(to, "modalias"), b, 0o644)
+		}
+		if l, err := os.Readlink(filepath.Join(from, "driver")); err == nil {
+			os.Symlink(l, filepath.Join(to, "driver"))
+		}
+	}
+	got, err := (Probe{Root: root}).PCI()
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("got %+v, %v; want %+v", got, err, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("modalias only: %+v, want %+v", got[i], want[i])
+		}
+	}
+}
+
 func TestPCIWithoutSysfs(t *testing.T) {
 	got, err := (Probe{Root: t.TempDir()}).PCI()
 	if err != nil || got != nil {
