@@ -46,7 +46,7 @@ func Update(c *Context, args []string) int {
 	}
 	if after := s.head(); before != "" && after != before {
 		if changed := s.changedSince(before, after); len(changed) > 0 {
-			s.p.Status("This update changed %s: the launcher replaces those scripts, so check whether a newer launcher matches them.", strings.Join(changed, ", "))
+			s.p.Status("This update changed %s, which the launcher stands in for: check whether a newer launcher matches them.", strings.Join(changed, ", "))
 		}
 	}
 	// The pull may have moved the Python bounds in lib.include.sh.
