@@ -178,9 +178,10 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 	if !r.Config.PreferVenv {
 		exe := LookCommand(r.Config.CondaCmd, r.Checkout, path)
 		if exe == "" && r.Config.Source["OT_CONDA_CMD"] != envspec.SourceDefault {
-			// The originals fell back to a venv here; for a conda command
-			// the user named, that hid a typo behind a venv built by surprise.
-			return nil, fail(r, "OT_CONDA_CMD=%q is not an executable conda: give conda's path or a command on PATH, or set OT_PREFER_VENV=true to use a venv", r.Config.CondaCmd)
+			// SPEC §4.1: without an executable conda, a venv. The originals
+			// did so silently, which hid a typo in a conda command the user
+			// named behind a venv built by surprise; this says so.
+			r.Run.P.Warn("OT_CONDA_CMD=%q is not an executable conda, so a Python venv is used. Give conda's path or a command on PATH to use conda, or set OT_PREFER_VENV=true to choose the venv and silence this.", r.Config.CondaCmd)
 		}
 		if exe != "" {
 			if err := CheckCondaName(r.Config.CondaEnv); err != nil {

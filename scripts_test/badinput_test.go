@@ -107,8 +107,6 @@ func TestBadInput(t *testing.T) {
 			want: `OT_PYTHON_VENV="data" is a directory with files in it but no venv`},
 		tc{name: "OT_PYTHON_VENV unwritable", applet: "install.sh", env: []string{"OT_PYTHON_VENV=/proc/onetrainer-venv"},
 			want: `cannot prepare the Python Venv environment in "/proc/onetrainer-venv": its lock file cannot be made`},
-		tc{name: "OT_CONDA_CMD not a conda", applet: "install.sh", env: []string{"OT_CONDA_CMD=/nonexistent/conda"},
-			want: `OT_CONDA_CMD="/nonexistent/conda" is not an executable conda`},
 		tc{name: "OT_CONDA_ENV not a name", applet: "install.sh", env: []string{"OT_CONDA_CMD=" + s.conda, "OT_CONDA_ENV=my env"},
 			want: `OT_CONDA_ENV="my env" is not a conda environment name`},
 		tc{name: "no version_check.py", applet: "install.sh", prepare: remove("scripts/util/version_check.py"),
@@ -141,6 +139,23 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("the checkout changed:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 		})
+	}
+}
+
+// An OT_CONDA_CMD that is no executable means a venv, as SPEC §4.1 and the
+// original scripts have it, but not silently.
+func TestCondaCmdMissingWarns(t *testing.T) {
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	dir := t.TempDir()
+	if err := writeCheckout(dir, false, true); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := launch(t, dir, "install.sh", []string{"OT_CONDA_CMD=/nonexistent/conda", "OT_PLATFORM_REQUIREMENTS=requirements-none.txt"})
+	if code != 1 || !strings.Contains(stderr, `[OneTrainer] Warning: OT_CONDA_CMD="/nonexistent/conda" is not an executable conda, so a Python venv is used.`) ||
+		!strings.Contains(stdout, `Using Python Venv environment in ".venv"`) {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 }
 
