@@ -157,6 +157,9 @@ func run(rounds int, original string) error {
 		m := median(v.runs)
 		fmt.Printf("%-40s %10s %10.2f\n", v.name, ms(m), float64(m)/float64(bare))
 	}
+	if err := firstInstall(work, co, base, py.Path); err != nil {
+		return err
+	}
 	if err := condaCalls(work, co, base, original != ""); err != nil {
 		return err
 	}
@@ -213,6 +216,49 @@ func condaCalls(work, co string, base []string, original bool) error {
 		fmt.Printf(", original %d", m)
 	}
 	fmt.Println()
+	return nil
+}
+
+// firstInstall times ./install.sh on a fresh copy of the checkout against
+// the same steps run directly (venv creation, the version check, both pip
+// commands), interleaved over five rounds, and prints the medians.
+func firstInstall(work, co string, base []string, python string) error {
+	var ours, direct []time.Duration
+	for i := 0; i < 5; i++ {
+		for _, viaLauncher := range []bool{true, false} {
+			dir := filepath.Join(work, fmt.Sprintf("fresh-%d-%v", i, viaLauncher))
+			if out, err := exec.Command("cp", "-a", co, dir).CombinedOutput(); err != nil {
+				return fmt.Errorf("copying the checkout: %v\n%s", err, out)
+			}
+			os.RemoveAll(filepath.Join(dir, ".venv"))
+			steps := [][]string{{"./install.sh"}}
+			if !viaLauncher {
+				pip := []string{".venv/bin/python", "-m", "pip", "install", "--upgrade", "--upgrade-strategy", "eager"}
+				steps = [][]string{
+					{python, "-m", "venv", ".venv"},
+					{".venv/bin/python", "scripts/util/version_check.py", "3.10", "3.14"},
+					append(append([]string(nil), pip...), "pip", "setuptools"),
+					append(append([]string(nil), pip...), "-r", "requirements-global.txt", "-r", "requirements-default.txt"),
+				}
+			}
+			start := time.Now()
+			for _, st := range steps {
+				cmd := exec.Command(st[0], st[1:]...)
+				cmd.Dir, cmd.Env = dir, base
+				if out, err := cmd.CombinedOutput(); err != nil {
+					return fmt.Errorf("first install %v: %v\n%s", st, err, out)
+				}
+			}
+			if viaLauncher {
+				ours = append(ours, time.Since(start))
+			} else {
+				direct = append(direct, time.Since(start))
+			}
+		}
+	}
+	o, d := median(ours), median(direct)
+	fmt.Printf("first install (venv, version check, both pip commands), median of 5: ./install.sh %s, the same steps run directly %s, ratio %.3f\n",
+		ms(o), ms(d), float64(o)/float64(d))
 	return nil
 }
 
