@@ -1,7 +1,6 @@
 package applets
 
 import (
-	"io"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
@@ -81,10 +80,6 @@ func (s *session) changedSince(before, after string) []string {
 }
 
 func (s *session) quietGit(args ...string) (string, error) {
-	r := s.runner()
-	quiet := *r.P
-	quiet.Stdout = io.Discard
-	r.P, r.Stderr = &quiet, io.Discard
-	out, err := r.Output(s, proc.Cmd{Argv: append([]string{"git"}, args...)})
+	out, err := s.runner().Ask(s, proc.Cmd{Argv: append([]string{"git"}, args...)})
 	return strings.TrimSpace(out), err
 }

@@ -58,12 +58,7 @@ func (l *Linker) isOneTrainer() error {
 
 // git asks git a question quietly: its output, or an error when it failed.
 func (l *Linker) git(ctx context.Context, args ...string) (string, error) {
-	q := l.Run.With(l.Dir, l.Run.Env)
-	q.Stderr = io.Discard
-	quiet := *q.P
-	quiet.Stdout = io.Discard // questions are not steps: no "+" line
-	q.P = &quiet
-	out, err := q.Output(ctx, proc.Cmd{Argv: append([]string{"git", "-C", l.Dir}, args...)})
+	out, err := l.Run.With(l.Dir, l.Run.Env).Ask(ctx, proc.Cmd{Argv: append([]string{"git", "-C", l.Dir}, args...)})
 	return strings.TrimSpace(out), err
 }
 

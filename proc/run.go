@@ -34,6 +34,16 @@ func (r *Runner) With(dir string, env []string) *Runner {
 	return &c
 }
 
+// Ask runs c as a question rather than a step (git's HEAD, an
+// interpreter's version): no "+" line, stderr discarded, stdout returned.
+func (r *Runner) Ask(ctx context.Context, c Cmd) (string, error) {
+	q := *r
+	quiet := *r.P
+	quiet.Stdout = io.Discard
+	q.P, q.Stderr = &quiet, io.Discard
+	return q.Output(ctx, c)
+}
+
 // Cmd is one external command. Argv is what the child receives and what the
 // "+" line shows; Path is the program that runs, which may differ from
 // Argv[0] (a venv's python runs by path but is called "python", as a shell

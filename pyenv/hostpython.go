@@ -3,7 +3,6 @@ package pyenv
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -84,11 +83,7 @@ func candidates(lo, hi []int) []string {
 // askVersion runs exe to learn its version, quietly: it is a question, not
 // a step of the install.
 func askVersion(ctx context.Context, r Request, exe string) ([]int, error) {
-	q := r.Run.With(r.Checkout, r.Env)
-	quiet := *q.P
-	quiet.Stdout = io.Discard
-	q.P, q.Stderr = &quiet, io.Discard
-	out, err := q.Output(ctx, proc.Cmd{Path: exe, Argv: []string{exe, "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"}})
+	out, err := r.Run.With(r.Checkout, r.Env).Ask(ctx, proc.Cmd{Path: exe, Argv: []string{exe, "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"}})
 	if err != nil {
 		return nil, err
 	}
