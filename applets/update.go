@@ -6,6 +6,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/linker"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pyenv"
 )
 
 // Update pulls the checkout with git and then brings the env up to date.
@@ -60,26 +61,22 @@ func Update(c *Context, args []string) int {
 	return code
 }
 
-// head is the checkout's commit, asked quietly; "" outside git.
+// head is the checkout's commit; "" outside git.
 func (s *session) head() string {
-	out, err := s.quietGit("rev-parse", "HEAD")
+	h, err := pyenv.GitHead(s, s.runner(), s.Dir)
 	if err != nil {
 		return ""
 	}
-	return out
+	return h
 }
 
 // changedSince lists the launch scripts and lib.include.sh that changed
 // between two commits.
 func (s *session) changedSince(before, after string) []string {
-	out, err := s.quietGit(append([]string{"diff", "--name-only", before, after, "--", envspec.LibInclude}, linker.Scripts...)...)
-	if err != nil || out == "" {
+	args := append([]string{"git", "diff", "--name-only", before, after, "--", envspec.LibInclude}, linker.Scripts...)
+	out, err := s.runner().Ask(s, proc.Cmd{Argv: args})
+	if err != nil {
 		return nil
 	}
 	return strings.Fields(out)
-}
-
-func (s *session) quietGit(args ...string) (string, error) {
-	out, err := s.runner().Ask(s, proc.Cmd{Argv: append([]string{"git"}, args...)})
-	return strings.TrimSpace(out), err
 }

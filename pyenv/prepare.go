@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,8 +248,8 @@ type Decision struct {
 
 // DecidePlatform chooses the platform requirements file: the one
 // OT_PLATFORM_REQUIREMENTS gives, or by detection with the original
-// scripts' priority, explained with what the PCI bus shows. nvidia-smi runs
-// through run, and only when the checkout has a legacy CUDA file.
+// scripts' priority, explained with what the PCI bus shows. nvidia-smi is
+// asked through run, and only when the checkout has a legacy CUDA file.
 func DecidePlatform(ctx context.Context, r Request, run *proc.Runner) Decision {
 	if f := r.Config.PlatformRequirements; f != envspec.PlatformDetect {
 		return Decision{File: f, Reason: "given by OT_PLATFORM_REQUIREMENTS"}
@@ -259,9 +258,9 @@ func DecidePlatform(ctx context.Context, r Request, run *proc.Runner) Decision {
 	m := probe.Inspect(nil)
 	_, legacyErr := os.Stat(filepath.Join(r.Checkout, envspec.RequirementsCUDALeg))
 	c := gpu.Choose(m.Facts, legacyErr == nil, func(smi string) string {
-		quiet := run.With(r.Checkout, r.Env)
-		quiet.Stderr = io.Discard
-		text, _ := quiet.Output(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
+		// A question, as the originals asked it (in a substitution, its
+		// stderr dropped): no "+" line.
+		text, _ := run.With(r.Checkout, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
 		if h, ok := gpu.ParseSMIHeader(text); ok {
 			m.Banner = &h
 		}

@@ -10,9 +10,10 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
 
-// gitHead returns the checkout's current commit.
-func gitHead(ctx context.Context, r Request) (string, error) {
-	out, err := r.Run.With(r.Checkout, r.Env).Output(ctx, proc.Cmd{Argv: []string{"git", "rev-parse", "HEAD"}})
+// GitHead returns the commit checked out in dir, asked as a question (no
+// "+" line), as the originals asked it in a command substitution.
+func GitHead(ctx context.Context, run *proc.Runner, dir string) (string, error) {
+	out, err := run.With(dir, run.Env).Ask(ctx, proc.Cmd{Argv: []string{"git", "rev-parse", "HEAD"}})
 	return strings.TrimSpace(out), err
 }
 
@@ -27,7 +28,7 @@ func updateNeeded(ctx context.Context, r Request) (bool, error) {
 	if err != nil {
 		return true, nil // no record: install
 	}
-	head, err := gitHead(ctx, r)
+	head, err := GitHead(ctx, r.Run.With(r.Checkout, r.Env), r.Checkout)
 	if err != nil {
 		return false, err
 	}
@@ -46,7 +47,7 @@ func recordUpdate(ctx context.Context, r Request) error {
 		}
 		return nil
 	}
-	head, err := gitHead(ctx, r)
+	head, err := GitHead(ctx, r.Run.With(r.Checkout, r.Env), r.Checkout)
 	if err != nil {
 		return err
 	}
