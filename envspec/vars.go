@@ -45,6 +45,10 @@ type Config struct {
 	File *EnvFile
 }
 
+// Given reports whether the user set variable name (in the environment or
+// the settings file), rather than leaving it to its default.
+func (c *Config) Given(name string) bool { return c.Source[name] != SourceDefault }
+
 // Where a value came from, in Config.Source.
 const (
 	SourceEnv     = "environment"

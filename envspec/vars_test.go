@@ -99,3 +99,13 @@ func TestEnvironLastWins(t *testing.T) {
 		t.Errorf("B still set: %v", e)
 	}
 }
+
+func TestGiven(t *testing.T) {
+	c, err := Parse(Environ{"OT_PYTHON_CMD=python3.12", "OT_PYTHON_VENV="})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Given("OT_PYTHON_CMD") || c.Given("OT_PYTHON_VENV") || c.Given("OT_CONDA_CMD") {
+		t.Errorf("Given: %v", c.Source)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
 
@@ -18,7 +17,7 @@ import (
 // It returns the command's name (for argv) and its executable.
 func hostPython(ctx context.Context, r Request) (name, exe string, err error) {
 	path := r.Env.Get("PATH")
-	if r.Config.Source["OT_PYTHON_CMD"] != envspec.SourceDefault {
+	if r.Config.Given("OT_PYTHON_CMD") {
 		if exe := LookCommand(r.Config.PythonCmd, r.Checkout, path); exe != "" {
 			return r.Config.PythonCmd, exe, nil
 		}

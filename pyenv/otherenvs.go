@@ -14,8 +14,8 @@ func otherEnvs(r Request, k kind) {
 		{"conda_env", "conda-meta", "OT_CONDA_ENV=./conda_env (with conda installed)", "a conda environment"},
 	} {
 		dir := filepath.Join(r.Checkout, o.dir)
-		if dir == absUnder(r.Checkout, r.Config.PythonVenv) || dir == absUnder(r.Checkout, r.Config.CondaEnv) {
-			continue // it is the env in use
+		if dir == inUse(k) {
+			continue
 		}
 		if _, err := os.Stat(filepath.Join(dir, o.marker)); err != nil {
 			continue
@@ -26,4 +26,16 @@ func otherEnvs(r Request, k kind) {
 		r.Run.P.Status("This checkout already has %s in %s/, made by another version of the launch scripts. To use it instead of a new %s, stop now (Ctrl+C) and run again with %s.",
 			o.what, o.dir, k.label(), o.setting)
 	}
+}
+
+// inUse is the folder of the env being prepared: the venv, or a conda
+// env's prefix when that is known.
+func inUse(k kind) string {
+	switch k := k.(type) {
+	case *venvKind:
+		return k.Dir
+	case *condaKind:
+		return k.Prefix
+	}
+	return ""
 }

@@ -176,7 +176,7 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 	path := r.Env.Get("PATH")
 	if !r.Config.PreferVenv {
 		exe := LookCommand(r.Config.CondaCmd, r.Checkout, path)
-		if exe == "" && r.Config.Source["OT_CONDA_CMD"] != envspec.SourceDefault {
+		if exe == "" && r.Config.Given("OT_CONDA_CMD") {
 			// SPEC §4.1: without an executable conda, a venv. The originals
 			// did so silently, which hid a typo in a conda command the user
 			// named behind a venv built by surprise; this says so.
@@ -193,7 +193,7 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 	v := &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
 	// A set OT_PYTHON_CMD must exist even for a ready venv, as in the
 	// original scripts; the default is looked for only to create one.
-	if r.Config.Source["OT_PYTHON_CMD"] != envspec.SourceDefault || !v.Exists() {
+	if r.Config.Given("OT_PYTHON_CMD") || !v.Exists() {
 		name, exe, err := hostPython(ctx, r)
 		if err != nil {
 			return nil, err
