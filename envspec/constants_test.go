@@ -7,49 +7,46 @@ import (
 	"testing"
 )
 
-func TestReadConstantsBuiltIn(t *testing.T) {
-	k, err := ReadConstants(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if k.PythonVersionMinimum != "3.10" || k.PythonVersionTooHigh != "3.14" || k.CondaUsePythonVersion != "3.13" {
-		t.Errorf("built-ins: %+v", k)
-	}
-	if k.Source["OT_PYTHON_VERSION_MINIMUM"] != "built-in" {
-		t.Errorf("source: %v", k.Source)
-	}
-}
-
-func TestReadConstantsFromLibInclude(t *testing.T) {
-	dir := t.TempDir()
-	lib := `#!/usr/bin/env bash
-export OT_PYTHON_CMD="${OT_PYTHON_CMD:-python}"
-# Internal environment variables.
-export OT_PYTHON_VERSION_MINIMUM="3.11"
-  export OT_PYTHON_VERSION_TOO_HIGH='3.15'
-export OT_CONDA_USE_PYTHON_VERSION=3.12.4
-`
-	if err := os.WriteFile(filepath.Join(dir, LibInclude), []byte(lib), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	k, err := ReadConstants(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if k.PythonVersionMinimum != "3.11" || k.PythonVersionTooHigh != "3.15" || k.CondaUsePythonVersion != "3.12.4" {
-		t.Errorf("got %+v", k)
-	}
-	if k.Source["OT_PYTHON_VERSION_MINIMUM"] != "lib.include.sh:4" {
-		t.Errorf("source: %v", k.Source)
-	}
-}
-
-func TestReadConstantsRejectsNonVersion(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, LibInclude), []byte("export OT_PYTHON_VERSION_TOO_HIGH=\"$(get)\"\n"), 0o644)
-	_, err := ReadConstants(dir)
-	if err == nil || !strings.Contains(err.Error(), "lib.include.sh:1") {
-		t.Fatalf("want an error naming the line, got %v", err)
+func TestReadConstants(t *testing.T) {
+	for _, tc := range []struct {
+		name, lib             string // lib "": no lib.include.sh
+		min, tooHigh, conda   string
+		minSource, wantErrHas string
+	}{
+		{name: "no lib.include.sh", min: "3.10", tooHigh: "3.14", conda: "3.13", minSource: "built-in"},
+		{name: "values set", lib: "#!/usr/bin/env bash\n" +
+			"export OT_PYTHON_CMD=\"${OT_PYTHON_CMD:-python}\"\n" +
+			"# Internal environment variables.\n" +
+			"export OT_PYTHON_VERSION_MINIMUM=\"3.11\"\n" +
+			"  export OT_PYTHON_VERSION_TOO_HIGH='3.15'\n" +
+			"export\tOT_CONDA_USE_PYTHON_VERSION=3.12.4\n",
+			min: "3.11", tooHigh: "3.15", conda: "3.12.4", minSource: "lib.include.sh:4"},
+		{name: "look-alikes do not count", lib: "export OT_PYTHON_VERSION_MINIMUM_OLD=\"2.7\"\n" +
+			"exportOT_PYTHON_VERSION_MINIMUM=\"2.6\"\n# export OT_PYTHON_VERSION_MINIMUM=\"2.5\"\n",
+			min: "3.10", tooHigh: "3.14", conda: "3.13", minSource: "built-in"},
+		{name: "not a version", lib: "export OT_PYTHON_VERSION_TOO_HIGH=\"$(get)\"\n", wantErrHas: "lib.include.sh:1"},
+	} {
+		dir := t.TempDir()
+		if tc.lib != "" {
+			if err := os.WriteFile(filepath.Join(dir, LibInclude), []byte(tc.lib), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		k, err := ReadConstants(dir)
+		if tc.wantErrHas != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErrHas) {
+				t.Errorf("%s: want an error naming %s, got %v", tc.name, tc.wantErrHas, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if k.PythonVersionMinimum != tc.min || k.PythonVersionTooHigh != tc.tooHigh || k.CondaUsePythonVersion != tc.conda ||
+			k.Source["OT_PYTHON_VERSION_MINIMUM"] != tc.minSource {
+			t.Errorf("%s: got %+v", tc.name, k)
+		}
 	}
 }
 
