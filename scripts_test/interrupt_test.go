@@ -27,7 +27,7 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: interrupt group|launcher SIGNAL PATTERN PROGRAM ARGS...")
 	}
 	target, pattern := args[0], args[2]
-	sig := map[string]syscall.Signal{"SIGINT": syscall.SIGINT, "SIGTERM": syscall.SIGTERM}[args[1]]
+	sig := map[string]syscall.Signal{"SIGINT": syscall.SIGINT, "SIGTERM": syscall.SIGTERM, "SIGKILL": syscall.SIGKILL}[args[1]]
 	if sig == 0 || (target != "group" && target != "launcher" && target != "child") {
 		ts.Fatalf("interrupt: bad target %q or signal %q", target, args[1])
 	}
