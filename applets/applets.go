@@ -1,20 +1,22 @@
-// Package applets holds the four launch scripts as Go functions. Each is a
-// plain function of (context, args) returning an exit status, so that tests
-// can call it in-process; main.go dispatches to them by argv[0].
+// Package applets holds the launcher's commands: the four launch scripts
+// and the binary's own commands, each a plain function of (context, args)
+// that returns an error, listed once in the table Commands. Main runs one
+// and turns what it returns into the exit status; Report is the one place
+// that prints an error.
 package applets
 
 import (
 	"context"
-	"errors"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
-	"github.com/onetrainer-launcher/onetrainer-launcher/pyenv"
 )
 
-// Context is what an applet runs with: the checkout it serves, the
+// Context is what a command runs with: the checkout it serves, the
 // environment it was started with, its stdio, and how it replaces itself
 // with the final process.
 type Context struct {
@@ -30,122 +32,42 @@ type Context struct {
 	Exec func(dir, path string, argv, env []string) (int, error)
 }
 
-// Func is an applet.
-type Func func(c *Context, args []string) int
+// Func is a command. It returns nil on success, else an error that says
+// what to print and which exit status to give (out.Error, proc.ExitError,
+// UsageError), for Report.
+type Func func(c *Context, args []string) error
 
-// Applet names an applet for dispatch and help.
-type Applet struct {
-	Name    string // without .sh
-	Summary string
-	Run     Func
-}
-
-// All lists the applets. It is never modified.
-var All = []Applet{
-	{"install", "create the Python environment and install OneTrainer's requirements", Install},
-	{"update", "git pull OneTrainer, then bring the environment's requirements up to date", Update},
-	{"start-ui", "start OneTrainer's UI (scripts/train_ui.py) with the given arguments", StartUI},
-	{"run-cmd", "run scripts/NAME.py with the given arguments, e.g. run-cmd train --config-path FILE", RunCmd},
-}
-
-// Lookup finds an applet by name, with or without ".sh".
-func Lookup(name string) (Applet, bool) {
-	for _, a := range All {
-		if name == a.Name || name == a.Name+".sh" {
-			return a, true
+// Main runs cmd for the checkout at dir (entered first, as the original
+// scripts did first of all) with the process's own stdio and environment,
+// and returns the exit status.
+func Main(cmd Command, dir string, args []string) int {
+	p := &out.Printer{Stdout: os.Stdout, Stderr: os.Stderr}
+	if !cmd.NoCheckout {
+		if err := os.Chdir(dir); err != nil {
+			return Report(p, out.Errorf("cannot enter the checkout: %v", err))
 		}
 	}
-	return Applet{}, false
-}
-
-// session is one applet run's settled configuration.
-type session struct {
-	*Context
-	p      *out.Printer
-	cfg    *envspec.Config
-	consts envspec.Constants
-	env    envspec.Environ // the environment children get: OT_* exported
-}
-
-// begin parses the OT_* variables and the checkout's constants. Any bad
-// value is reported, naming the variable, before anything is changed.
-func begin(c *Context) (*session, int) {
-	p := &out.Printer{Stdout: c.Stdout, Stderr: c.Stderr}
-	file := envspec.ReadEnvFile(envspec.EnvFilePath(c.Env), c.Env)
-	if file != nil {
-		for _, w := range file.Warnings {
-			p.Warn("%s", w)
-		}
+	c := &Context{
+		Context: context.Background(),
+		Dir:     dir,
+		Env:     envspec.Environ(os.Environ()),
+		Stdin:   os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Exec: proc.ExecOrInit,
 	}
-	cfg, err := envspec.ParseWithFile(c.Env, file)
+	return Report(p, cmd.Run(c, args))
+}
+
+// Run runs cmd in c and returns its exit status, its error reported: what
+// Main does, for a Context made elsewhere (tests).
+func Run(cmd Command, c *Context, args []string) int {
+	return Report(&out.Printer{Stdout: c.Stdout, Stderr: c.Stderr}, cmd.Run(c, args))
+}
+
+// selfPath is the running binary's absolute path, links resolved.
+func selfPath() (string, error) {
+	p, err := os.Executable()
 	if err != nil {
-		for _, e := range unjoin(err) {
-			p.Error("%v", e)
-		}
-		return nil, 1
+		return "", err
 	}
-	p.Debug = cfg.ScriptDebug
-	s := &session{Context: c, p: p, cfg: cfg}
-	if s.consts, err = envspec.ReadConstants(c.Dir); err != nil {
-		p.Error("%v", err)
-		return nil, 1
-	}
-	s.env = envspec.Export(c.Env, c.Dir, cfg, s.consts)
-	for _, v := range envspec.Vars {
-		p.Debugf("%s=%q (from %s)", v.Name, cfg.Values[v.Name], cfg.Source[v.Name])
-	}
-	if file != nil {
-		for _, fv := range file.Ignored {
-			p.Debugf("%s:%d: %s is not an OT_* setting, so the launcher ignores it", file.Path, fv.Line, fv.Key)
-		}
-	}
-	return s, 0
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
-func (s *session) runner() *proc.Runner {
-	return &proc.Runner{P: s.p, Dir: s.Dir, Env: s.env, Stdin: s.Stdin, Stdout: s.Stdout, Stderr: s.Stderr}
-}
-
-// prepare readies the env; upgrade is update.sh's forced install.
-func (s *session) prepare(upgrade bool) (pyenv.Env, int) {
-	env, err := pyenv.Prepare(s, pyenv.Request{
-		Checkout: s.Dir, Config: s.cfg, Constants: s.consts, Env: s.env,
-		Run: s.runner(), Upgrade: upgrade,
-	})
-	if err != nil {
-		return nil, s.fail(err)
-	}
-	return env, 0
-}
-
-// fail reports err unless it was reported already, and returns the status
-// to exit with: a failed command's own, as under the original's set -e.
-func (s *session) fail(err error) int {
-	var f *pyenv.Failure
-	if errors.As(err, &f) {
-		return f.Code
-	}
-	var ee *proc.ExitError
-	if !errors.As(err, &ee) || ee.Code == 126 || ee.Code == 127 {
-		s.p.Error("%v", err)
-	}
-	return proc.Code(err)
-}
-
-// execPython replaces the launcher with python ARGS in env.
-func (s *session) execPython(env pyenv.Env, args ...string) int {
-	cmd := env.Python(args...)
-	s.p.Command(cmd.Argv)
-	code, err := s.Exec(s.Dir, cmd.Path, cmd.Argv, env.Environ())
-	if err != nil {
-		s.p.Error("%v", err)
-	}
-	return code
+	return filepath.EvalSymlinks(p)
 }

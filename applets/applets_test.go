@@ -45,7 +45,9 @@ func TestStartUIInProcess(t *testing.T) {
 			return 0, nil
 		},
 	}
-	if code := StartUI(c, []string{"two words", ""}); code != 0 {
+	startUI, _ := Lookup("start-ui.sh")
+	runCmd, _ := Lookup("run-cmd")
+	if code := Run(startUI, c, []string{"two words", ""}); code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
 	if gotPath != filepath.Join(dir, ".venv", "bin", "python") || strings.Join(gotArgv, "|") != "python|scripts/train_ui.py|two words|" {
@@ -54,7 +56,7 @@ func TestStartUIInProcess(t *testing.T) {
 	env := envspec.Environ(gotEnv)
 	for k, v := range map[string]string{
 		"VIRTUAL_ENV": filepath.Join(dir, ".venv"), "OT_PYTHON_CMD": "python", "SCRIPT_DIR": dir,
-		"OT_CUDA_LOWMEM_MODE": "true", "PYTORCH_CUDA_ALLOC_CONF": envspec.LowmemAllocConf,
+		"OT_CUDA_LOWMEM_MODE": "true", "PYTORCH_CUDA_ALLOC_CONF": "garbage_collection_threshold:0.6,max_split_size_mb:128",
 	} {
 		if env.Get(k) != v {
 			t.Errorf("%s=%q, want %q", k, env.Get(k), v)
@@ -63,7 +65,7 @@ func TestStartUIInProcess(t *testing.T) {
 	if !strings.Contains(stdout.String(), "[OneTrainer] + python scripts/train_ui.py 'two words' ''\n") {
 		t.Errorf("stdout:\n%s", stdout.String())
 	}
-	if code := RunCmd(c, []string{"../escape"}); code != 1 || !strings.Contains(stderr.String(), "leaves scripts/") {
+	if code := Run(runCmd, c, []string{"../escape"}); code != 1 || !strings.Contains(stderr.String(), "[OneTrainer] Error: script name \"../escape\" leaves scripts/") {
 		t.Errorf("run-cmd ../escape: %d\n%s", code, stderr.String())
 	}
 }

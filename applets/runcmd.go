@@ -10,33 +10,31 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/out"
 )
 
 // RunCmd runs scripts/NAME.py with the remaining arguments. The name is
 // checked before anything is prepared, so a typo creates no env.
-func RunCmd(c *Context, args []string) int {
-	s, code := begin(c)
-	if s == nil {
-		return code
+func RunCmd(c *Context, args []string) error {
+	s, err := begin(c, "run-cmd.sh")
+	if err != nil {
+		return err
 	}
 	if len(args) == 0 || args[0] == "" {
-		s.p.Error("You must give the name of the script to run, such as \"train\". %s", validNamesHint(c.Dir))
-		return 1
+		return out.Errorf("You must give the name of the script to run, such as \"train\". %s", validNamesHint(c.Dir))
 	}
 	script, err := ScriptPath(args[0])
 	if err != nil {
-		s.p.Error("%v", err)
-		return 1
+		return out.Errorf("%v", err)
 	}
 	if fi, err := os.Stat(filepath.Join(c.Dir, script)); err != nil || !fi.Mode().IsRegular() {
-		s.p.Error("Custom script file %q does not exist. %s", script, validNamesHint(c.Dir))
-		return 1
+		return out.Errorf("Custom script file %q does not exist. %s", script, validNamesHint(c.Dir))
 	}
-	env, code := s.prepare(false)
-	if env == nil {
-		return code
+	res, err := s.prepare(false)
+	if err != nil {
+		return err
 	}
-	return s.execPython(env, append([]string{script}, args[1:]...)...)
+	return s.execPython(res.Env, append([]string{script}, args[1:]...)...)
 }
 
 // ScriptPath returns the checkout-relative path of script NAME,
@@ -58,7 +56,9 @@ func ScriptPath(name string) (string, error) {
 }
 
 // ValidNames lists the names run-cmd accepts in checkout: every .py file
-// under scripts/, without the extension.
+// under scripts/, without the extension, except the helpers in
+// scripts/util/ (the version check, the import helper), which are not
+// commands a user runs.
 func ValidNames(checkout string) []string {
 	root := filepath.Join(checkout, envspec.ScriptsDir)
 	var names []string
@@ -66,7 +66,7 @@ func ValidNames(checkout string) []string {
 		if err != nil {
 			return nil
 		}
-		if d.IsDir() && (d.Name() == "__pycache__" || strings.HasPrefix(d.Name(), ".")) {
+		if d.IsDir() && (d.Name() == "__pycache__" || strings.HasPrefix(d.Name(), ".") || p == filepath.Join(root, "util")) {
 			return filepath.SkipDir
 		}
 		if d.Type().IsRegular() && strings.HasSuffix(p, ".py") && !strings.HasPrefix(d.Name(), "__") {
@@ -84,5 +84,5 @@ func validNamesHint(checkout string) string {
 	if len(names) == 0 {
 		return fmt.Sprintf("There are no scripts in %s.", filepath.Join(checkout, envspec.ScriptsDir))
 	}
-	return "Valid names: " + strings.Join(names, ", ") + "."
+	return "Valid names:\n  " + strings.Join(names, "\n  ")
 }

@@ -31,20 +31,28 @@ func TestValidNames(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, nil, 0o644)
 	}
-	if got := strings.Join(ValidNames(dir), ","); got != "caption_ui,train,util/tool" {
+	if got := strings.Join(ValidNames(dir), ","); got != "caption_ui,train" {
 		t.Errorf("ValidNames = %s", got)
 	}
 }
 
 func TestLookup(t *testing.T) {
 	for _, n := range []string{"install", "install.sh", "update.sh", "start-ui", "run-cmd.sh"} {
-		if _, ok := Lookup(n); !ok {
+		if c, ok := Lookup(n); !ok || !c.Applet {
 			t.Errorf("Lookup(%q) failed", n)
 		}
 	}
-	for _, n := range []string{"", "start-ui.bat", "onetrainer-launcher", "run"} {
+	for _, n := range []string{"link", "doctor", "--help", "-h", "--version", "list"} {
+		if c, ok := Lookup(n); !ok || c.Applet {
+			t.Errorf("Lookup(%q): %+v", n, c)
+		}
+	}
+	for _, n := range []string{"", "start-ui.bat", "onetrainer-launcher", "run", "link.sh", "--start-ui"} {
 		if _, ok := Lookup(n); ok {
 			t.Errorf("Lookup(%q) succeeded", n)
 		}
+	}
+	if got := strings.Join(Scripts(), " "); got != "install.sh update.sh start-ui.sh run-cmd.sh" {
+		t.Errorf("Scripts() = %s", got)
 	}
 }

@@ -1,26 +1,16 @@
 package applets
 
-import (
-	"os"
-	"path/filepath"
-
-	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
-)
-
-// StartUI prepares the runtime and becomes OneTrainer's UI, passing every
-// argument through untouched.
-func StartUI(c *Context, args []string) int {
-	s, code := begin(c)
-	if s == nil {
-		return code
+// StartUI prepares the runtime and becomes OneTrainer's UI — the script the
+// checkout's own start-ui.sh runs (scripts/train_ui_qt.py since 2026-07) —
+// passing every argument through untouched.
+func StartUI(c *Context, args []string) error {
+	s, err := begin(c, "start-ui.sh")
+	if err != nil {
+		return err
 	}
-	if fi, err := os.Stat(filepath.Join(c.Dir, envspec.TrainUIScript)); err != nil || !fi.Mode().IsRegular() {
-		s.p.Error("%s does not exist in %s: is this a OneTrainer checkout?", envspec.TrainUIScript, c.Dir)
-		return 1
+	res, err := s.prepare(false)
+	if err != nil {
+		return err
 	}
-	env, code := s.prepare(false)
-	if env == nil {
-		return code
-	}
-	return s.execPython(env, append([]string{envspec.TrainUIScript}, args...)...)
+	return s.execPython(res.Env, append([]string{s.facts.UIScript.Value}, args...)...)
 }

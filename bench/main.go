@@ -344,7 +344,7 @@ func launcherRSS(work, launcher string, env []string) (int64, error) {
 }
 
 func detectionCost() (look, pci time.Duration) {
-	p := gpu.ProbeFromEnv("", os.Getenv("PATH"))
+	p := gpu.ProbeFromEnv("", os.Getenv("PATH"), ".")
 	var a, b []time.Duration
 	for i := 0; i < 1000; i++ {
 		start := time.Now()

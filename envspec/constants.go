@@ -1,25 +1,16 @@
 package envspec
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
-// Constant is an internal value that users do not configure but that the
-// checkout may move: OneTrainer's lib.include.sh sets the Python bounds, so
-// a `git pull` of OneTrainer changes them without a new launcher.
-type Constant struct {
-	Name    string
-	BuiltIn string
-	field   func(*Constants) *string
-}
-
-// Constants holds the internal values in force for one checkout.
+// Constants are the internal values the launcher decides by that users do
+// not configure but the checkout's lib.include.sh sets: the Python bounds
+// and the Python a new conda env gets. A `git pull` of OneTrainer moves
+// them without a new launcher.
 type Constants struct {
 	PythonVersionMinimum  string // accepted Python: >= this
 	PythonVersionTooHigh  string // and < this
@@ -30,40 +21,42 @@ type Constants struct {
 	Source map[string]string
 }
 
-// Value returns the constant's value in k.
-func (c Constant) Value(k Constants) string { return *c.field(&k) }
+// ConstantNames lists the constants, in the order lib.include.sh sets them.
+var ConstantNames = []string{"OT_PYTHON_VERSION_MINIMUM", "OT_PYTHON_VERSION_TOO_HIGH", "OT_CONDA_USE_PYTHON_VERSION"}
 
-// ConstantTable lists the internal values. It is never modified.
-var ConstantTable = []Constant{
-	{"OT_PYTHON_VERSION_MINIMUM", "3.10", func(c *Constants) *string { return &c.PythonVersionMinimum }},
-	{"OT_PYTHON_VERSION_TOO_HIGH", "3.14", func(c *Constants) *string { return &c.PythonVersionTooHigh }},
-	{"OT_CONDA_USE_PYTHON_VERSION", "3.13", func(c *Constants) *string { return &c.CondaUsePythonVersion }},
+// Value returns the constant called name.
+func (k Constants) Value(name string) string {
+	switch name {
+	case "OT_PYTHON_VERSION_MINIMUM":
+		return k.PythonVersionMinimum
+	case "OT_PYTHON_VERSION_TOO_HIGH":
+		return k.PythonVersionTooHigh
+	case "OT_CONDA_USE_PYTHON_VERSION":
+		return k.CondaUsePythonVersion
+	}
+	return ""
 }
 
-// exportLine splits `export NAME=VALUE` into NAME and VALUE (as written,
-// quotes included). The value is checked apart, so that a malformed one is
-// reported rather than skipped silently. Hand-written rather than a regexp:
-// this runs on every launch, and compiling a regexp costs more than the rest.
-func exportLine(line string) (name, value string, ok bool) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "export")
-	if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
-		return "", "", false
-	}
-	name, value, ok = strings.Cut(strings.TrimSpace(rest), "=")
-	if !ok || !isName(name) {
-		return "", "", false
-	}
-	return name, strings.TrimSpace(value), true
-}
-
-// isName reports whether s is a shell variable name.
-func isName(s string) bool {
-	for i, c := range s {
-		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
-			return false
+// ConstantsOf takes the constants from the facts. A value that
+// version_check.py could not parse is an error naming where it was set.
+func ConstantsOf(f *upstream.Facts) (Constants, error) {
+	k := Constants{Source: map[string]string{}}
+	for _, name := range ConstantNames {
+		c, _ := f.Constant(name)
+		if !isVersion(c.Value) {
+			return k, fmt.Errorf("%s: %s=%q is not a version such as 3.10", c.Where, name, c.Value)
 		}
+		switch name {
+		case "OT_PYTHON_VERSION_MINIMUM":
+			k.PythonVersionMinimum = c.Value
+		case "OT_PYTHON_VERSION_TOO_HIGH":
+			k.PythonVersionTooHigh = c.Value
+		case "OT_CONDA_USE_PYTHON_VERSION":
+			k.CondaUsePythonVersion = c.Value
+		}
+		k.Source[name] = c.Where
 	}
-	return s != ""
+	return k, nil
 }
 
 // isVersion reports whether s is what version_check.py can parse: "3",
@@ -81,48 +74,12 @@ func isVersion(s string) bool {
 	return true
 }
 
-// ReadConstants returns the built-in constants, overridden by the values the
-// checkout's lib.include.sh exports. A missing lib.include.sh is normal (the
-// launcher replaced it); an unreadable one or a value that is not a version
-// is an error naming the file and line.
-func ReadConstants(checkout string) (Constants, error) {
-	c := Constants{Source: map[string]string{}}
-	for _, k := range ConstantTable {
-		*k.field(&c) = k.BuiltIn
-		c.Source[k.Name] = "built-in"
-	}
-	path := filepath.Join(checkout, LibInclude)
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return c, nil
-	}
-	if err != nil {
-		return c, fmt.Errorf("reading %s: %w", path, err)
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		name, raw, ok := exportLine(sc.Text())
-		if !ok {
-			continue
-		}
-		for _, k := range ConstantTable {
-			if k.Name != name {
-				continue
-			}
-			val := unquote(raw)
-			if !isVersion(val) {
-				return c, fmt.Errorf("%s:%d: %s=%s is not a version such as 3.10", path, n, name, raw)
-			}
-			*k.field(&c) = val
-			c.Source[k.Name] = LibInclude + ":" + strconv.Itoa(n)
+// isName reports whether s is a shell variable name.
+func isName(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
 		}
 	}
-	return c, nil
-}
-
-func unquote(s string) string {
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
-		return s[1 : len(s)-1]
-	}
-	return strings.TrimSpace(s)
+	return s != ""
 }

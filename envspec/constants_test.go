@@ -1,10 +1,10 @@
 package envspec
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 func TestReadConstants(t *testing.T) {
@@ -24,15 +24,16 @@ func TestReadConstants(t *testing.T) {
 		{name: "look-alikes do not count", lib: "export OT_PYTHON_VERSION_MINIMUM_OLD=\"2.7\"\n" +
 			"exportOT_PYTHON_VERSION_MINIMUM=\"2.6\"\n# export OT_PYTHON_VERSION_MINIMUM=\"2.5\"\n",
 			min: "3.10", tooHigh: "3.14", conda: "3.13", minSource: "built-in"},
-		{name: "not a version", lib: "export OT_PYTHON_VERSION_TOO_HIGH=\"$(get)\"\n", wantErrHas: "lib.include.sh:1"},
+		{name: "not a version", lib: "export OT_PYTHON_VERSION_TOO_HIGH=\"3.x\"\n", wantErrHas: "lib.include.sh:1"},
+		{name: "not evaluable: the built-in value stands", lib: "export OT_PYTHON_VERSION_TOO_HIGH=\"$(get)\"\n",
+			min: "3.10", tooHigh: "3.14", conda: "3.13", minSource: "built-in"},
 	} {
-		dir := t.TempDir()
+		var srcs []upstream.Source
 		if tc.lib != "" {
-			if err := os.WriteFile(filepath.Join(dir, LibInclude), []byte(tc.lib), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			srcs = append(srcs, upstream.Source{Name: upstream.LibFile, Data: []byte(tc.lib)})
 		}
-		k, err := ReadConstants(dir)
+		f := upstream.Extract("/ot", "Linux", srcs)
+		k, err := ConstantsOf(&f)
 		if tc.wantErrHas != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErrHas) {
 				t.Errorf("%s: want an error naming %s, got %v", tc.name, tc.wantErrHas, err)
@@ -51,23 +52,23 @@ func TestReadConstants(t *testing.T) {
 }
 
 func TestExport(t *testing.T) {
-	c, err := Parse(Environ{"OT_CUDA_LOWMEM_MODE=yes", "PATH=/bin"})
+	c, err := parse(Environ{"OT_CUDA_LOWMEM_MODE=yes", "PATH=/bin"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, _ := ReadConstants(t.TempDir())
-	e := Export(Environ{"PATH=/bin", "OT_CUDA_LOWMEM_MODE=yes"}, "/ot", c, k)
+	f := upstream.Builtin("/ot")
+	e := Export(Environ{"PATH=/bin", "OT_CUDA_LOWMEM_MODE=yes"}, "/ot", c, &f, "start-ui.sh")
 	for key, want := range map[string]string{
 		"SCRIPT_DIR": "/ot", "OT_CUDA_LOWMEM_MODE": "true", "OT_PYTHON_VENV": ".venv",
-		"PYTORCH_CUDA_ALLOC_CONF": LowmemAllocConf, "OT_PYTHON_VERSION_TOO_HIGH": "3.14",
+		"PYTORCH_CUDA_ALLOC_CONF": "garbage_collection_threshold:0.6,max_split_size_mb:128", "OT_PYTHON_VERSION_TOO_HIGH": "3.14",
 		"OT_UPDATE_METADATA_FILE": "/ot/update.var", "OT_MUST_INSTALL_REQUIREMENTS": "false", "PATH": "/bin",
 	} {
 		if got := e.Get(key); got != want {
 			t.Errorf("%s = %q, want %q", key, got, want)
 		}
 	}
-	c, _ = Parse(Environ{})
-	e = Export(Environ{"PYTORCH_CUDA_ALLOC_CONF=mine"}, "/ot", c, k)
+	c, _ = parse(Environ{})
+	e = Export(Environ{"PYTORCH_CUDA_ALLOC_CONF=mine"}, "/ot", c, &f, "start-ui.sh")
 	if e.Get("PYTORCH_CUDA_ALLOC_CONF") != "mine" {
 		t.Errorf("a user's own PYTORCH_CUDA_ALLOC_CONF was changed without low-memory mode")
 	}

@@ -1,13 +1,13 @@
 package envspec
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
 
 // EnvFile is ~/.config/environment.d/onetrainer.conf, where the
@@ -20,8 +20,13 @@ type EnvFile struct {
 	Values map[string]FileValue
 	// Ignored lists the other keys that were assigned, for debug lines.
 	Ignored []FileValue
-	// Warnings are lines that could not be read, each naming file and line.
+	// Warnings are lines that could not be read, each naming file and line:
+	// such a line is skipped and the launcher goes on.
 	Warnings []string
+	// Errors are what the launcher must not go on with, each naming file and
+	// line: a value holding a control character, an expansion past
+	// MaxValue. Parse reports them as it reports bad values.
+	Errors []error
 }
 
 // FileValue is one assignment in an EnvFile.
@@ -29,6 +34,19 @@ type FileValue struct {
 	Key, Value string
 	Line       int
 }
+
+// MaxValue bounds a value in the settings file after expansion: `A=$A$A`
+// forty times over would otherwise ask for a terabyte. No setting comes
+// near it.
+const MaxValue = 64 << 10
+
+// maxExpanded bounds all values of the file together, and maxProblems the
+// warnings and errors one file can produce: a hostile file of a hundred
+// thousand `B=$A` lines costs no more than a few megabytes and a moment.
+const (
+	maxExpanded = 4 << 20
+	maxProblems = 20
+)
 
 // EnvFilePath is where the settings file lives for env:
 // $XDG_CONFIG_HOME/environment.d/onetrainer.conf, XDG_CONFIG_HOME defaulting
@@ -52,20 +70,24 @@ func EnvFilePath(env Environ) string {
 // ReadEnvFile reads path with environment.d's syntax: KEY=VALUE lines,
 // blank lines and # comments, a value optionally in single or double quotes,
 // and $NAME, ${NAME}, ${NAME:-default} and ${NAME:+alternate} expanded from
-// the keys assigned above it and from env. A missing file gives nil; an
-// unreadable one, or a line that cannot be read, gives a warning, never an
-// error: a broken settings file must not stop OneTrainer from starting.
+// the keys assigned above it and from env. A missing file gives nil. The
+// file is read with bounds (a regular file, at most a megabyte; a FIFO or
+// a device is refused unread), lines of any length whole. What cannot be
+// read is a warning naming the file and line, and the launcher goes on: a
+// broken settings file must not stop OneTrainer from starting. A value
+// that cannot be right — a control character, an expansion past MaxValue —
+// is an error, as a bad value in the environment is.
 func ReadEnvFile(path string, env Environ) *EnvFile {
 	if path == "" {
 		return nil
 	}
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
+	data, err := pathutil.ReadFile(path, pathutil.SmallFile)
+	if pathutil.IsNotExist(err) {
 		return nil
 	}
 	f := &EnvFile{Path: path, Values: map[string]FileValue{}}
 	if err != nil {
-		f.Warnings = append(f.Warnings, fmt.Sprintf("settings file %s cannot be read, so it is skipped: %v", path, err))
+		f.Warnings = append(f.Warnings, fmt.Sprintf("the settings file cannot be read, so it is skipped: %v", err))
 		return f
 	}
 	defined := map[string]string{}
@@ -78,22 +100,39 @@ func ReadEnvFile(path string, env Environ) *EnvFile {
 		}
 		return env.Lookup(k)
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
+	total := 0
+	for i, raw := range pathutil.Lines(data) {
+		n := i + 1
+		if len(f.Warnings)+len(f.Errors) >= maxProblems {
+			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: the settings file has %d problems above this line; fix those first", path, n, maxProblems))
+			break
+		}
+		line := strings.TrimSpace(raw)
 		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
 			continue
 		}
-		key, raw, ok := strings.Cut(line, "=")
+		key, rawValue, ok := strings.Cut(line, "=")
 		key = strings.TrimSpace(key)
 		if !ok || !isName(key) {
-			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: not a KEY=VALUE line, so it is skipped: %q", path, n, line))
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: not a KEY=VALUE line, so it is skipped: %q", path, n, clip(line)))
 			continue
 		}
-		val, err := envValue(strings.TrimSpace(raw), lookup)
+		val, err := envValue(strings.TrimSpace(rawValue), lookup)
+		if errors.Is(err, errTooLong) {
+			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: %s expands to more than %d bytes: no setting is that long; fix the line", path, n, key, MaxValue))
+			continue
+		}
 		if err != nil {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %v, so the line is skipped", path, n, err))
 			continue
+		}
+		if i := strings.IndexFunc(val, isControl); i >= 0 {
+			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: the value of %s holds a control character (%q): give a value without one", path, n, key, val[i]))
+			continue
+		}
+		if total += len(val); total > maxExpanded {
+			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: the settings file's values expand to more than %d bytes in all: no settings file is that large", path, n, maxExpanded))
+			break
 		}
 		defined[key] = val
 		fv := FileValue{Key: key, Value: val, Line: n}
@@ -105,6 +144,16 @@ func ReadEnvFile(path string, env Environ) *EnvFile {
 	}
 	return f
 }
+
+// clip shortens a line for a message.
+func clip(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
+}
+
+var errTooLong = errors.New("value too long")
 
 // envValue reads one value: quoted in '…' (literal), in "…" (expanded, with
 // \" \\ \$ \` escapes), or bare (expanded, with backslash escapes).
@@ -131,17 +180,28 @@ func envValue(raw string, lookup func(string) (string, bool)) (string, error) {
 }
 
 // expand replaces variable references and removes escaping backslashes.
+// The result never grows past MaxValue: the check comes before each write.
 func expand(s string, lookup func(string) (string, bool), quoted bool) (string, error) {
 	var b strings.Builder
+	write := func(v string) error {
+		if b.Len()+len(v) > MaxValue {
+			return errTooLong
+		}
+		b.WriteString(v)
+		return nil
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		var err error
 		switch {
 		case c == '\\' && i+1 < len(s):
 			next := s[i+1]
 			if quoted && !strings.ContainsRune("\"\\$`", rune(next)) {
-				b.WriteByte(c) // in "…", other backslashes stay
+				err = write(`\`) // in "…", other backslashes stay
 			}
-			b.WriteByte(next)
+			if err == nil {
+				err = write(s[i+1 : i+2])
+			}
 			i++
 		case c == '"' && quoted:
 			return "", fmt.Errorf("an unescaped double quote inside a double-quoted value")
@@ -150,11 +210,11 @@ func expand(s string, lookup func(string) (string, bool), quoted bool) (string, 
 			if end < 0 {
 				return "", fmt.Errorf("${ without a closing }")
 			}
-			v, err := braced(s[i+2:i+end], lookup)
-			if err != nil {
-				return "", err
+			v, berr := braced(s[i+2:i+end], lookup)
+			if berr != nil {
+				return "", berr
 			}
-			b.WriteString(v)
+			err = write(v)
 			i += end
 		case c == '$' && i+1 < len(s) && (s[i+1] == '_' || isAlpha(s[i+1])):
 			j := i + 1
@@ -162,10 +222,13 @@ func expand(s string, lookup func(string) (string, bool), quoted bool) (string, 
 				j++
 			}
 			v, _ := lookup(s[i+1 : j])
-			b.WriteString(v)
+			err = write(v)
 			i = j - 1
 		default:
-			b.WriteByte(c)
+			err = write(s[i : i+1])
+		}
+		if err != nil {
+			return "", err
 		}
 	}
 	return b.String(), nil
@@ -178,7 +241,7 @@ func braced(in string, lookup func(string) (string, bool)) (string, error) {
 		name, rest = in[:i], in[i:]
 	}
 	if !isName(name) {
-		return "", fmt.Errorf("${%s} is not a variable reference", in)
+		return "", fmt.Errorf("${%s} is not a variable reference", clip(in))
 	}
 	v, _ := lookup(name)
 	switch {
@@ -195,7 +258,7 @@ func braced(in string, lookup func(string) (string, bool)) (string, error) {
 		}
 		return "", nil
 	}
-	return "", fmt.Errorf("${%s}: only ${NAME}, ${NAME:-DEFAULT} and ${NAME:+ALTERNATE} are supported", in)
+	return "", fmt.Errorf("${%s}: only ${NAME}, ${NAME:-DEFAULT} and ${NAME:+ALTERNATE} are supported", clip(in))
 }
 
 func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

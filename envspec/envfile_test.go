@@ -5,7 +5,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 func writeConf(t *testing.T, body string) string {
@@ -84,7 +88,7 @@ func TestReadEnvFileMissingAndUnreadable(t *testing.T) {
 func TestParsePrecedence(t *testing.T) {
 	p := writeConf(t, "OT_PREFER_VENV=true\nOT_PYTHON_VENV=/from/file\nOT_CONDA_ENV=\n")
 	env := Environ{"OT_PYTHON_VENV=/from/env"}
-	c, err := ParseWithFile(env, ReadEnvFile(p, env))
+	c, err := parseWithFile(env, ReadEnvFile(p, env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +105,7 @@ func TestParsePrecedence(t *testing.T) {
 
 func TestParseBadFileValueNamesFileAndLine(t *testing.T) {
 	p := writeConf(t, "# settings\nOT_CUDA_LOWMEM_MODE=sometimes\n")
-	_, err := ParseWithFile(nil, ReadEnvFile(p, nil))
+	_, err := parseWithFile(nil, ReadEnvFile(p, nil))
 	if err == nil || !strings.Contains(err.Error(), `OT_CUDA_LOWMEM_MODE="sometimes" (set in `+p+`:2) is not a boolean`) {
 		t.Fatalf("got %v", err)
 	}
@@ -125,5 +129,53 @@ func TestEnvFilePath(t *testing.T) {
 		if got := EnvFilePath(tc.env); got != tc.want {
 			t.Errorf("%v: %q, want %q", tc.env, got, tc.want)
 		}
+	}
+}
+
+func parseWithFile(env Environ, file *EnvFile) (*Config, error) {
+	f := upstream.Builtin("/ot")
+	return Parse(env, file, &f)
+}
+
+// Hostile settings files end in a clear error naming the file and line,
+// within bounds: an exponential expansion, a control character, a FIFO, a
+// device, a line far over bufio.Scanner's 64 KiB.
+func TestEnvFileHostile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("A=x\n")
+	for i := 0; i < 40; i++ {
+		b.WriteString("A=$A$A\n")
+	}
+	f := ReadEnvFile(writeConf(t, b.String()), nil)
+	if len(f.Errors) == 0 || !strings.Contains(f.Errors[0].Error(), "expands to more than") || !strings.Contains(f.Errors[0].Error(), ".conf:") {
+		t.Errorf("exponential expansion: %v", f.Errors)
+	}
+	f = ReadEnvFile(writeConf(t, "OT_PYTHON_VENV=a\x00b\n"), nil)
+	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Error(), "OT_PYTHON_VENV holds a control character") && !strings.Contains(f.Errors[0].Error(), "the value of OT_PYTHON_VENV holds a control character") || !strings.Contains(f.Errors[0].Error(), ":1:") {
+		t.Errorf("NUL: %v", f.Errors)
+	}
+	long := "OT_PYTHON_VENV=" + strings.Repeat("v", 100<<10) + "\nOT_PREFER_VENV=maybe\n"
+	p := writeConf(t, long)
+	if _, err := parseWithFile(nil, ReadEnvFile(p, nil)); err == nil || !strings.Contains(err.Error(), `OT_PREFER_VENV="maybe" (set in `+p+`:2)`) {
+		t.Errorf("a line after a 100 KiB line was not read: %v", err)
+	}
+	fifo := filepath.Join(t.TempDir(), "onetrainer.conf")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	done := make(chan *EnvFile)
+	go func() { done <- ReadEnvFile(fifo, nil) }()
+	select {
+	case f := <-done:
+		if len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0], "FIFO") {
+			t.Errorf("FIFO: %+v", f)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reading a FIFO hung")
+	}
+	dev := filepath.Join(t.TempDir(), "onetrainer.conf")
+	os.Symlink("/dev/zero", dev)
+	if f := ReadEnvFile(dev, nil); len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0], "character device") {
+		t.Errorf("/dev/zero: %+v", f)
 	}
 }

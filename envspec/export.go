@@ -1,42 +1,46 @@
 package envspec
 
 import (
-	"path/filepath"
 	"runtime"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
-// HostOS is what `uname -s` prints on the systems the launcher supports.
-func HostOS() string {
-	switch runtime.GOOS {
-	case "darwin":
-		return "Darwin"
-	case "linux":
-		return "Linux"
-	}
-	return runtime.GOOS
-}
+// HostOS is what `uname -s` prints on this system.
+func HostOS() string { return upstream.HostOS(runtime.GOOS) }
 
-// Export returns env with everything the original scripts exported to their
-// children: SCRIPT_DIR, every OT_* variable with defaults applied, the
-// internal constants and bookkeeping values, and the PyTorch settings.
-func Export(env Environ, checkout string, c *Config, k Constants) Environ {
+// Export returns env with what the checkout's scripts exported to their
+// children when run as applet ("start-ui.sh", ...): lib.include.sh's
+// exports in its order — SCRIPT_DIR, the OT_* settings with defaults
+// applied, its constants, OT_HOST_OS, and the PyTorch settings under their
+// conditions — then the applet script's own (HF_HUB_DISABLE_XET where the
+// checkout sets it). Each export's conditions are judged against the
+// environment as the exports before it left it, as Bash would.
+func Export(env Environ, checkout string, c *Config, f *upstream.Facts, applet string) Environ {
 	out := env.Clone()
-	out.Set("SCRIPT_DIR", checkout)
-	for _, v := range Vars {
-		out.Set(v.Name, c.Values[v.Name])
-	}
-	for _, kc := range ConstantTable {
-		out.Set(kc.Name, *kc.field(&k))
-	}
-	// The originals exported these too; Python code may read them.
-	out.Set("OT_MUST_INSTALL_REQUIREMENTS", "false")
-	out.Set("OT_UPDATE_METADATA_FILE", filepath.Join(checkout, UpdateMetadataFile))
-	out.Set("OT_HOST_OS", HostOS())
-	if runtime.GOOS == "darwin" {
-		out.Set("PYTORCH_ENABLE_MPS_FALLBACK", "1")
-	}
-	if c.CudaLowmemMode {
-		out.Set("PYTORCH_CUDA_ALLOC_CONF", LowmemAllocConf)
+	for _, e := range f.ExportsFor(applet) {
+		holds := true
+		for _, cond := range e.Conds {
+			if !cond.Holds(out.Lookup) {
+				holds = false
+				break
+			}
+		}
+		if !holds {
+			continue
+		}
+		switch e.Kind {
+		case upstream.ExportCheckout:
+			out.Set(e.Name, checkout)
+		case upstream.ExportHostOS:
+			out.Set(e.Name, HostOS())
+		case upstream.ExportSetting:
+			if v, ok := c.Values[e.Name]; ok {
+				out.Set(e.Name, v)
+			}
+		default:
+			out.Set(e.Name, e.Value)
+		}
 	}
 	return out
 }

@@ -16,7 +16,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, value string) {
 		v := Vars[int(which)%len(Vars)]
-		c, err := Parse(Environ{v.Name + "=" + value})
+		c, err := parse(Environ{v.Name + "=" + value})
 		if err != nil {
 			if !strings.Contains(err.Error(), v.Name) {
 				t.Fatalf("error %q does not name %s", err, v.Name)

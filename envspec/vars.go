@@ -1,24 +1,24 @@
 // Package envspec is the one place that knows the OT_* variables: their
-// names, defaults, parsing and how they are handed on to child processes,
-// plus the fixed names of files in a OneTrainer checkout.
+// names, parsing, defaults (what the checkout's lib.include.sh gives, or
+// the built-in one) and how they and the checkout's other exports are
+// handed on to child processes, plus the fixed names of a OneTrainer
+// checkout's files.
 package envspec
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 // Var describes one user-configurable variable. The table Vars drives
-// parsing, defaults, export and the help text, so a new variable is one row.
+// parsing, export and the help text, so a new variable is one row; its
+// default is the checkout's (upstream.Facts), else the built-in one.
 type Var struct {
 	Name string
-	// Default is the default as the help text shows it.
-	Default string
-	// defaultFrom computes the default from the environment when it depends
-	// on it (OT_CONDA_CMD falls back to $CONDA_EXE); nil means Default.
-	defaultFrom func(Environ) string
-	Help        string
+	Help string
 	// field points into a Config: *string for text, *bool for booleans.
 	field func(*Config) any
 }
@@ -36,11 +36,22 @@ type Config struct {
 	LazyUpdates          bool
 
 	// Values is each variable's value as it is exported to children:
-	// defaults applied, booleans spelled "true" or "false".
+	// defaults applied, booleans spelled "true" or "false". A bad value
+	// is kept here as given, and named in Bad.
 	Values map[string]string
 	// Source tells, per variable, where its value came from: SourceEnv,
 	// the settings file as "PATH:LINE", or SourceDefault.
 	Source map[string]string
+	// DefaultFrom tells where each default came from: the checkout's
+	// "lib.include.sh:LINE", or upstream.BuiltIn.
+	DefaultFrom map[string]string
+	// Unknown lists the variables the checkout's lib.include.sh does not
+	// define (an older OneTrainer): they are neither checked nor
+	// exported, and their feature is off, as with that checkout's own
+	// scripts. Given lists those the user set anyway.
+	Unknown map[string]bool
+	// Bad holds the variables whose value was refused, with why.
+	Bad map[string]string
 	// File is the settings file that was read; nil when there is none.
 	File *EnvFile
 }
@@ -61,38 +72,23 @@ const PlatformDetect = "detect"
 // Vars is the table of user-configurable variables, in the order the
 // launch-scripts guide lists them. It is never modified.
 var Vars = []Var{
-	{Name: "OT_CONDA_CMD", Default: "$CONDA_EXE, else conda",
-		defaultFrom: func(e Environ) string {
-			if v := e.Get("CONDA_EXE"); v != "" {
-				return v
-			}
-			return "conda"
-		},
-		Help:  "conda command, or an absolute path to it",
+	{Name: "OT_CONDA_CMD", Help: "conda command, or an absolute path to it",
 		field: func(c *Config) any { return &c.CondaCmd }},
-	{Name: "OT_CONDA_ENV", Default: "onetrainer",
-		Help:  "conda env: a name, or a path (containing /) relative to the checkout",
+	{Name: "OT_CONDA_ENV", Help: "conda env (a name or a path, as the checkout's scripts take it)",
 		field: func(c *Config) any { return &c.CondaEnv }},
-	{Name: "OT_PYTHON_CMD", Default: "python",
-		Help:  "host Python that creates the venv",
+	{Name: "OT_PYTHON_CMD", Help: "host Python that creates the venv",
 		field: func(c *Config) any { return &c.PythonCmd }},
-	{Name: "OT_PYTHON_VENV", Default: ".venv",
-		Help:  "venv directory, relative to the checkout unless absolute",
+	{Name: "OT_PYTHON_VENV", Help: "venv directory, relative to the checkout unless absolute",
 		field: func(c *Config) any { return &c.PythonVenv }},
-	{Name: "OT_PREFER_VENV", Default: "false",
-		Help:  "true: use a venv even when conda is present",
+	{Name: "OT_PREFER_VENV", Help: "true: use a venv even when conda is present",
 		field: func(c *Config) any { return &c.PreferVenv }},
-	{Name: "OT_CUDA_LOWMEM_MODE", Default: "false",
-		Help:  "true: aggressive PyTorch garbage collection for low-memory GPUs",
+	{Name: "OT_CUDA_LOWMEM_MODE", Help: "true: aggressive PyTorch garbage collection for low-memory GPUs",
 		field: func(c *Config) any { return &c.CudaLowmemMode }},
-	{Name: "OT_PLATFORM_REQUIREMENTS", Default: PlatformDetect,
-		Help:  "detect, or the platform requirements file to install (e.g. requirements-cuda.txt)",
+	{Name: "OT_PLATFORM_REQUIREMENTS", Help: "detect, or the platform requirements file to install (e.g. requirements-cuda.txt)",
 		field: func(c *Config) any { return &c.PlatformRequirements }},
-	{Name: "OT_SCRIPT_DEBUG", Default: "false",
-		Help:  "true: print debug lines",
+	{Name: "OT_SCRIPT_DEBUG", Help: "true: print debug lines",
 		field: func(c *Config) any { return &c.ScriptDebug }},
-	{Name: "OT_LAZY_UPDATES", Default: "false",
-		Help:  "true: update.sh reinstalls requirements only when git HEAD changed since the last install",
+	{Name: "OT_LAZY_UPDATES", Help: "true: update.sh reinstalls requirements only when git HEAD changed since the last install",
 		field: func(c *Config) any { return &c.LazyUpdates }},
 }
 
@@ -111,53 +107,105 @@ func ParseBool(s string) (bool, bool) {
 }
 
 // Parse reads every variable of Vars: from the environment, else from the
-// settings file (EnvFilePath), else the default; an empty value counts as
-// unset. Every bad value is reported, each naming the variable, where it was
-// set, and what would be accepted; nothing is returned then.
-func Parse(env Environ) (*Config, error) {
-	return ParseWithFile(env, ReadEnvFile(EnvFilePath(env), env))
-}
-
-// ParseWithFile is Parse with the settings file already read (nil: none).
-func ParseWithFile(env Environ, file *EnvFile) (*Config, error) {
-	c := &Config{Values: map[string]string{}, Source: map[string]string{}, File: file}
+// settings file (nil: none), else the default the facts give (the
+// checkout's, or the built-in one); an empty value counts as unset. Every
+// bad value is reported, each naming the variable, where it was set, and
+// what would be accepted. The Config is returned whole even then, bad
+// values named in Bad, so that a report can show every setting.
+func Parse(env Environ, file *EnvFile, f *upstream.Facts) (*Config, error) {
+	c := &Config{Values: map[string]string{}, Source: map[string]string{}, DefaultFrom: map[string]string{},
+		Unknown: map[string]bool{}, Bad: map[string]string{}, File: file}
 	var errs []error
+	if file != nil {
+		errs = append(errs, file.Errors...)
+	}
 	for _, v := range Vars {
 		raw, source := env.Get(v.Name), SourceEnv
 		if raw == "" && file != nil && file.Values[v.Name].Value != "" {
 			fv := file.Values[v.Name]
 			raw, source = fv.Value, fmt.Sprintf("%s:%d", file.Path, fv.Line)
 		}
-		where := ""
-		if source != SourceEnv {
-			where = " (set in " + source + ")"
+		def, known := f.DefaultOf(v.Name)
+		if !known {
+			c.Unknown[v.Name] = true
+			def = builtinDefault(v.Name)
 		}
+		c.DefaultFrom[v.Name] = def.Where
 		if raw == "" {
-			raw, source = v.Default, SourceDefault
-			if v.defaultFrom != nil {
-				raw = v.defaultFrom(env)
-			}
-		} else if strings.TrimSpace(raw) == "" {
-			errs = append(errs, fmt.Errorf("%s=%q%s holds only whitespace: unset it to get the default (%s), or give a value", v.Name, raw, where, v.Default))
+			raw, source = defaultValue(def, env), SourceDefault
+		}
+		c.Source[v.Name] = source
+		c.Values[v.Name] = raw
+		if !known {
+			// Not this checkout's variable: its feature stays off, and the
+			// value is not the launcher's to judge.
+			raw = defaultValue(def, env)
+		}
+		if msg := check(v, raw, source); msg != "" {
+			c.Bad[v.Name] = msg
+			errs = append(errs, errors.New(msg))
 			continue
 		}
 		switch p := v.field(c).(type) {
 		case *string:
 			*p = raw
 		case *bool:
-			b, ok := ParseBool(raw)
-			if !ok {
-				errs = append(errs, fmt.Errorf("%s=%q%s is not a boolean: use %s", v.Name, raw, where, BoolSpellings))
-				continue
-			}
+			b, _ := ParseBool(raw)
 			*p = b
-			raw = fmt.Sprint(b)
+			if known {
+				c.Values[v.Name] = fmt.Sprint(b)
+			}
 		}
-		c.Values[v.Name] = raw
-		c.Source[v.Name] = source
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	return c, errors.Join(errs...)
+}
+
+// check says what is wrong with value for v, or "".
+func check(v Var, raw, source string) string {
+	where := ""
+	if source != SourceEnv && source != SourceDefault {
+		where = " (set in " + source + ")"
 	}
-	return c, nil
+	if strings.TrimSpace(raw) == "" && raw != "" {
+		return fmt.Sprintf("%s=%q%s holds only whitespace: unset it to get the default, or give a value", v.Name, raw, where)
+	}
+	if i := strings.IndexFunc(raw, isControl); i >= 0 {
+		return fmt.Sprintf("%s=%q%s holds a control character (%q): give a value without one", v.Name, raw, where, raw[i])
+	}
+	if _, isBool := v.field(&Config{}).(*bool); isBool {
+		if _, ok := ParseBool(raw); !ok {
+			return fmt.Sprintf("%s=%q%s is not a boolean: use %s", v.Name, raw, where, BoolSpellings)
+		}
+	}
+	return ""
+}
+
+// isControl reports an ASCII control character: NUL to US, and DEL.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// defaultValue evaluates a default: the first of its variables that is
+// set and not empty, else its literal.
+func defaultValue(d upstream.Default, env Environ) string {
+	for _, name := range d.Vars {
+		if v := env.Get(name); v != "" {
+			return v
+		}
+	}
+	return d.Lit
+}
+
+func builtinDefault(name string) upstream.Default {
+	b := upstream.Builtin("")
+	d, _ := b.DefaultOf(name)
+	return d
+}
+
+// Lookup finds a variable of the table by name.
+func Lookup(name string) (Var, bool) {
+	for _, v := range Vars {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Var{}, false
 }

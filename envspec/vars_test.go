@@ -3,10 +3,19 @@ package envspec
 import (
 	"strings"
 	"testing"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
+// parse is Parse without a settings file, for a checkout that says nothing:
+// the built-in defaults.
+func parse(env Environ) (*Config, error) {
+	f := upstream.Builtin("/ot")
+	return Parse(env, nil, &f)
+}
+
 func TestParseDefaults(t *testing.T) {
-	c, err := Parse(Environ{"PATH=/bin", "OT_PYTHON_VENV="})
+	c, err := parse(Environ{"PATH=/bin", "OT_PYTHON_VENV="})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,20 +32,20 @@ func TestParseDefaults(t *testing.T) {
 			t.Errorf("%s came from %s, not the default", k, c.Source[k])
 		}
 	}
-	if len(c.Values) != len(Vars) {
+	if len(c.Values) != len(Vars) || c.DefaultFrom["OT_PYTHON_VENV"] != upstream.BuiltIn {
 		t.Errorf("%d values for %d variables", len(c.Values), len(Vars))
 	}
 }
 
 func TestParseCondaExeDefault(t *testing.T) {
-	c, err := Parse(Environ{"CONDA_EXE=/opt/conda/bin/conda"})
+	c, err := parse(Environ{"CONDA_EXE=/opt/conda/bin/conda"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.CondaCmd != "/opt/conda/bin/conda" {
 		t.Errorf("OT_CONDA_CMD = %q, want $CONDA_EXE", c.CondaCmd)
 	}
-	c, _ = Parse(Environ{"CONDA_EXE=/opt/conda/bin/conda", "OT_CONDA_CMD=mamba"})
+	c, _ = parse(Environ{"CONDA_EXE=/opt/conda/bin/conda", "OT_CONDA_CMD=mamba"})
 	if c.CondaCmd != "mamba" {
 		t.Errorf("OT_CONDA_CMD = %q, want the explicit mamba", c.CondaCmd)
 	}
@@ -47,7 +56,7 @@ func TestParseBooleans(t *testing.T) {
 		"true": true, "TRUE": true, "1": true, "yes": true, "On": true,
 		"false": false, "False": false, "0": false, "no": false, "OFF": false,
 	} {
-		c, err := Parse(Environ{"OT_PREFER_VENV=" + in})
+		c, err := parse(Environ{"OT_PREFER_VENV=" + in})
 		if err != nil {
 			t.Errorf("%q: %v", in, err)
 			continue
@@ -67,7 +76,7 @@ func TestParseRejectsBadValues(t *testing.T) {
 		{"OT_PYTHON_CMD=   ", `OT_PYTHON_CMD="   " holds only whitespace`},
 		{"OT_PLATFORM_REQUIREMENTS=\t", "OT_PLATFORM_REQUIREMENTS"},
 	} {
-		c, err := Parse(Environ{tc.env})
+		c, err := parse(Environ{tc.env})
 		if err == nil {
 			t.Errorf("%s accepted: %+v", tc.env, c)
 			continue
@@ -79,7 +88,7 @@ func TestParseRejectsBadValues(t *testing.T) {
 }
 
 func TestParseReportsEveryBadValue(t *testing.T) {
-	_, err := Parse(Environ{"OT_PREFER_VENV=x", "OT_LAZY_UPDATES=y"})
+	_, err := parse(Environ{"OT_PREFER_VENV=x", "OT_LAZY_UPDATES=y"})
 	if err == nil || !strings.Contains(err.Error(), "OT_PREFER_VENV") || !strings.Contains(err.Error(), "OT_LAZY_UPDATES") {
 		t.Fatalf("want both variables named, got %v", err)
 	}
@@ -101,7 +110,7 @@ func TestEnvironLastWins(t *testing.T) {
 }
 
 func TestGiven(t *testing.T) {
-	c, err := Parse(Environ{"OT_PYTHON_CMD=python3.12", "OT_PYTHON_VENV="})
+	c, err := parse(Environ{"OT_PYTHON_CMD=python3.12", "OT_PYTHON_VENV="})
 	if err != nil {
 		t.Fatal(err)
 	}

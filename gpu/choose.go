@@ -2,61 +2,100 @@ package gpu
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
-	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
-
-// LegacyCUDABelow is the first CUDA major version that the default CUDA
-// requirements need from the driver; older drivers get the legacy file.
-const LegacyCUDABelow = 13
 
 // Choice is the platform requirements file and why it was chosen.
 type Choice struct {
 	File    string
 	Reason  string
 	Warning string // non-empty when the user should act (legacy CUDA)
+	// NVIDIA and AMD tell which vendor's rule chose the file.
+	NVIDIA, AMD bool
 }
 
-// Choose applies the original scripts' priority: NVIDIA before AMD (a machine
-// with both usually pairs AMD integrated graphics with a dedicated NVIDIA
-// card), AMD before the CPU build. hasLegacy tells whether the checkout has
-// the legacy CUDA file; only then is smi called, to read the driver's CUDA
-// version from nvidia-smi's banner.
-func Choose(f Facts, hasLegacy bool, smi func(path string) string) Choice {
-	switch {
-	case f.HasNvidia():
-		c := Choice{File: envspec.RequirementsCUDA, Reason: "NVIDIA GPU: " + nvidiaSigns(f)}
-		if !hasLegacy || f.SMI() == "" {
-			return c
+// Choose applies the checkout's detection rules in order (upstream.Facts
+// Platform: NVIDIA before AMD before the CPU build since 2024-09, each by
+// the signs that commit checks): the first rule with a sign that holds, or
+// without signs, chooses. A rule with the legacy check asks nvidia-smi for
+// the driver's CUDA version — through smi, and only when the checkout has
+// the legacy file — and below legacy.Below chooses the legacy file.
+func Choose(p Probe, rules []upstream.Rule, legacy *upstream.Legacy, hasFile func(string) bool, smi func(path string) string) Choice {
+	for _, r := range rules {
+		held := p.held(r.Signs)
+		if len(r.Signs) > 0 && len(held) == 0 {
+			continue
 		}
-		h, ok := ParseSMIHeader(smi(f.SMI()))
-		if ok && h.CUDAMajor < LegacyCUDABelow {
-			c.File = envspec.RequirementsCUDALeg
-			c.Reason += fmt.Sprintf("; driver supports CUDA %s only", h.CUDA())
-			c.Warning = fmt.Sprintf("Your NVIDIA driver (%s) supports CUDA up to %s, so the legacy CUDA build of PyTorch (%s) is installed. A driver that supports CUDA %d gives the faster build.",
-				h.DriverVersion, h.CUDA(), envspec.RequirementsCUDALeg, LegacyCUDABelow)
+		c := Choice{File: r.File, NVIDIA: isCUDA(r.File), AMD: strings.Contains(r.File, "rocm")}
+		switch {
+		case len(r.Signs) == 0:
+			c.Reason = "no sign of a GPU that the checkout's detection knows; it checks " + describeSigns(rules)
+		case c.NVIDIA:
+			c.Reason = "NVIDIA GPU: " + strings.Join(held, ", ")
+		case c.AMD:
+			c.Reason = "AMD GPU: " + strings.Join(held, ", ")
+		default:
+			c.Reason = strings.Join(held, ", ")
+		}
+		if r.Legacy && legacy != nil && hasFile(legacy.Legacy) {
+			if path := p.smi(); path != "" {
+				h, ok := ParseSMIHeader(smi(path))
+				if ok && h.CUDAMajor < legacy.Below {
+					c.File = legacy.Legacy
+					c.Reason += fmt.Sprintf("; driver supports CUDA %s only", h.CUDA())
+					c.Warning = fmt.Sprintf("Your NVIDIA driver (%s) supports CUDA up to %s, so the legacy CUDA build of PyTorch (%s) is installed. A driver that supports CUDA %d gives the faster build.",
+						h.DriverVersion, h.CUDA(), legacy.Legacy, legacy.Below)
+				}
+			}
 		}
 		return c
-	case f.KFD:
-		return Choice{File: envspec.RequirementsROCm, Reason: "AMD GPU: /dev/kfd exists"}
 	}
-	return Choice{File: envspec.RequirementsDefault, Reason: "no NVIDIA driver or AMD ROCm device found (no /dev/nvidia0, nvidia-smi, nvcc or /dev/kfd)"}
+	// Every rule list ends with one without signs; an empty one chooses
+	// the CPU build.
+	return Choice{File: "requirements-default.txt", Reason: "the checkout's detection has no rules"}
 }
 
-func nvidiaSigns(f Facts) string {
+func isCUDA(file string) bool { return strings.Contains(file, "cuda") }
+
+// held lists the signs that hold on the probed machine, in words.
+func (p Probe) held(signs []upstream.Sign) []string {
+	var out []string
+	for _, s := range signs {
+		if s.Exec {
+			if path := pathutil.Look(s.Arg, p.Dir, p.PATH, p.Root); path != "" {
+				if path == pathutil.Under(p.Root, s.Arg) && strings.Contains(s.Arg, "/") {
+					out = append(out, s.Arg+" can be run")
+				} else {
+					out = append(out, s.Arg+" at "+path)
+				}
+			}
+		} else if _, err := os.Stat(pathutil.Under(p.Root, s.Arg)); err == nil {
+			out = append(out, s.Arg+" exists")
+		}
+	}
+	return out
+}
+
+// smi is the nvidia-smi the legacy check asks: PATH's, else WSL's.
+func (p Probe) smi() string {
+	if path := pathutil.Look("nvidia-smi", p.Dir, p.PATH, p.Root); path != "" {
+		return path
+	}
+	return pathutil.Look(WSLSmi, p.Dir, p.PATH, p.Root)
+}
+
+// describeSigns lists every sign of the rules, for the reason of a
+// fallback choice.
+func describeSigns(rules []upstream.Rule) string {
 	var s []string
-	if f.NvidiaDevice {
-		s = append(s, "/dev/nvidia0 exists")
-	}
-	if f.NvidiaSMI != "" {
-		s = append(s, "nvidia-smi at "+f.NvidiaSMI)
-	}
-	if f.WSLSmi != "" {
-		s = append(s, "WSL nvidia-smi at "+f.WSLSmi)
-	}
-	if f.NVCC != "" {
-		s = append(s, "nvcc at "+f.NVCC)
+	for _, r := range rules {
+		for _, sign := range r.Signs {
+			s = append(s, sign.Arg)
+		}
 	}
 	return strings.Join(s, ", ")
 }

@@ -1,10 +1,11 @@
 // Package gpu finds out which GPU acceleration a machine offers and chooses
-// the platform requirements file from it, by the original scripts' rules.
+// the platform requirements file from it, by the checkout's own rules.
 package gpu
 
 import (
 	"os"
-	"path/filepath"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
 
 // WSLSmi is where WSL puts nvidia-smi; it is not on PATH there.
@@ -15,21 +16,24 @@ const WSLSmi = "/usr/lib/wsl/lib/nvidia-smi"
 // machine, or a snapshot's directory, following ghw's GHW_CHROOT
 // convention, so that a snapshot is judged by what it holds and not by the
 // inspecting machine's tools. PATH is the search path for nvidia-smi and
-// nvcc.
+// nvcc; Dir the folder its relative entries are taken against.
 type Probe struct {
 	Root string
 	PATH string
+	Dir  string
 }
 
 // ProbeFromEnv builds a Probe from GHW_CHROOT and PATH values.
-func ProbeFromEnv(ghwChroot, path string) Probe {
+func ProbeFromEnv(ghwChroot, path, dir string) Probe {
 	if ghwChroot == "" {
 		ghwChroot = "/"
 	}
-	return Probe{Root: ghwChroot, PATH: path}
+	return Probe{Root: ghwChroot, PATH: path, Dir: dir}
 }
 
-// Facts is what a Probe finds, without running anything.
+// Facts is what a Probe finds of the signs any OneTrainer commit checked,
+// without running anything: for reports and diagnostics. The choice itself
+// follows the checkout's own rules (Choose).
 type Facts struct {
 	NvidiaDevice bool   // /dev/nvidia0 exists
 	NvidiaSMI    string // nvidia-smi on PATH, absolute path; "" if none
@@ -38,9 +42,10 @@ type Facts struct {
 	KFD          bool   // /dev/kfd exists (AMD ROCm)
 }
 
-// HasNvidia reports whether any NVIDIA sign was found.
+// HasNvidia reports whether a sign of an NVIDIA driver was found (nvcc,
+// a toolkit compiler, is none).
 func (f Facts) HasNvidia() bool {
-	return f.NvidiaDevice || f.NvidiaSMI != "" || f.WSLSmi != "" || f.NVCC != ""
+	return f.NvidiaDevice || f.NvidiaSMI != "" || f.WSLSmi != ""
 }
 
 // SMI returns the nvidia-smi to ask, PATH's before WSL's; "" if none.
@@ -54,51 +59,17 @@ func (f Facts) SMI() string {
 // Look gathers the facts. It only looks at files; nothing runs.
 func (p Probe) Look() Facts {
 	return Facts{
-		NvidiaDevice: exists(p.under("/dev/nvidia0")),
-		NvidiaSMI:    p.lookPath("nvidia-smi"),
-		WSLSmi:       executable(p.under(WSLSmi)),
-		NVCC:         p.lookPath("nvcc"),
-		KFD:          exists(p.under("/dev/kfd")),
+		NvidiaDevice: exists(pathutil.Under(p.Root, "/dev/nvidia0")),
+		NvidiaSMI:    pathutil.Look("nvidia-smi", p.Dir, p.PATH, p.Root),
+		WSLSmi:       pathutil.Look(WSLSmi, p.Dir, p.PATH, p.Root),
+		NVCC:         pathutil.Look("nvcc", p.Dir, p.PATH, p.Root),
+		KFD:          exists(pathutil.Under(p.Root, "/dev/kfd")),
 	}
 }
 
-func (p Probe) under(path string) string {
-	if p.Root == "" || p.Root == "/" {
-		return path
-	}
-	return filepath.Join(p.Root, path)
-}
+func (p Probe) under(path string) string { return pathutil.Under(p.Root, path) }
 
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// executable returns path if it is an executable regular file, else "".
-func executable(path string) string {
-	fi, err := os.Stat(path)
-	if err != nil || fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
-		return ""
-	}
-	return path
-}
-
-// lookPath finds name in the probe's PATH (not the launcher's own), under
-// the probe's root.
-func (p Probe) lookPath(name string) string {
-	for _, dir := range filepath.SplitList(p.PATH) {
-		if dir == "" {
-			dir = "."
-		}
-		if filepath.IsAbs(dir) {
-			dir = p.under(dir)
-		}
-		if p := executable(filepath.Join(dir, name)); p != "" {
-			if abs, err := filepath.Abs(p); err == nil {
-				return abs
-			}
-			return p
-		}
-	}
-	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 func readSMI(t *testing.T, name string) string {
@@ -36,33 +37,63 @@ func TestParseSMIHeader(t *testing.T) {
 	}
 }
 
+// machineWith makes a machine root holding the given signs: device nodes
+// ("/dev/nvidia0") and tools ("bin/nvidia-smi", on the probe's PATH as
+// /bin; WSL's at its own path).
+func machineWith(t *testing.T, signs ...string) Probe {
+	t.Helper()
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "bin"), 0o755)
+	for _, s := range signs {
+		p := filepath.Join(root, s)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return Probe{Root: root, PATH: "/bin", Dir: root}
+}
+
+// The 2024-09 framework's detection: nvidia-smi or nvcc, then /dev/kfd.
+var rules2024 = []upstream.Rule{
+	{Signs: []upstream.Sign{{Exec: true, Arg: "nvidia-smi"}, {Exec: true, Arg: "nvcc"}}, File: envspec.RequirementsCUDA},
+	{Signs: []upstream.Sign{{Arg: "/dev/kfd"}}, File: envspec.RequirementsROCm},
+	{File: envspec.RequirementsDefault},
+}
+
 func TestChoose(t *testing.T) {
+	head := upstream.Builtin("/ot") // today's upstream detection
 	smi := func(file string) func(string) string {
 		return func(string) string { return readSMI(t, file) }
 	}
 	never := func(string) string { t.Error("nvidia-smi was run without need"); return "" }
 	for _, tc := range []struct {
 		name     string
-		f        Facts
+		signs    []string
+		rules    []upstream.Rule
 		legacy   bool
 		smi      func(string) string
 		want     string
 		wantWarn bool
 		inReason string
 	}{
-		{"nothing", Facts{}, true, never, envspec.RequirementsDefault, false, "no NVIDIA driver"},
-		{"kfd", Facts{KFD: true}, true, never, envspec.RequirementsROCm, false, "/dev/kfd"},
-		{"device node", Facts{NvidiaDevice: true}, true, never, envspec.RequirementsCUDA, false, "/dev/nvidia0"},
-		{"nvcc only", Facts{NVCC: "/usr/local/cuda/bin/nvcc"}, false, never, envspec.RequirementsCUDA, false, "nvcc"},
-		{"nvidia before amd", Facts{NvidiaDevice: true, KFD: true}, false, never, envspec.RequirementsCUDA, false, ""},
-		{"old driver, legacy file", Facts{NvidiaSMI: "/usr/bin/nvidia-smi"}, true, smi("smi-550-cuda12.4.txt"), envspec.RequirementsCUDALeg, true, "CUDA 12.4"},
-		{"old driver, no legacy file", Facts{NvidiaSMI: "/usr/bin/nvidia-smi"}, false, never, envspec.RequirementsCUDA, false, ""},
-		{"new driver", Facts{NvidiaSMI: "/usr/bin/nvidia-smi"}, true, smi("smi-580-cuda13.0.txt"), envspec.RequirementsCUDA, false, ""},
-		{"R610 banner", Facts{NvidiaSMI: "/usr/bin/nvidia-smi"}, true, smi("smi-610-umd13.3.txt"), envspec.RequirementsCUDA, false, ""},
-		{"smi without driver", Facts{NvidiaSMI: "/usr/bin/nvidia-smi"}, true, smi("smi-no-driver.txt"), envspec.RequirementsCUDA, false, ""},
-		{"WSL", Facts{WSLSmi: WSLSmi}, true, smi("smi-550-cuda12.4.txt"), envspec.RequirementsCUDALeg, true, "WSL"},
+		{"nothing", nil, head.Platform, true, never, envspec.RequirementsDefault, false, "no sign"},
+		{"kfd", []string{"dev/kfd"}, head.Platform, true, never, envspec.RequirementsROCm, false, "/dev/kfd"},
+		{"device node", []string{"dev/nvidia0"}, head.Platform, true, never, envspec.RequirementsCUDA, false, "/dev/nvidia0"},
+		{"nvcc alone today", []string{"bin/nvcc"}, head.Platform, false, never, envspec.RequirementsDefault, false, ""},
+		{"nvcc alone in 2024-09", []string{"bin/nvcc"}, rules2024, false, never, envspec.RequirementsCUDA, false, "nvcc"},
+		{"device node alone in 2024-09", []string{"dev/nvidia0"}, rules2024, false, never, envspec.RequirementsDefault, false, ""},
+		{"nvidia before amd", []string{"dev/nvidia0", "dev/kfd"}, head.Platform, false, never, envspec.RequirementsCUDA, false, ""},
+		{"old driver, legacy file", []string{"bin/nvidia-smi"}, head.Platform, true, smi("smi-550-cuda12.4.txt"), envspec.RequirementsCUDALeg, true, "CUDA 12.4"},
+		{"old driver, no legacy file", []string{"bin/nvidia-smi"}, head.Platform, false, never, envspec.RequirementsCUDA, false, ""},
+		{"old driver, a checkout without the legacy check", []string{"bin/nvidia-smi"}, rules2024, true, never, envspec.RequirementsCUDA, false, ""},
+		{"new driver", []string{"bin/nvidia-smi"}, head.Platform, true, smi("smi-580-cuda13.0.txt"), envspec.RequirementsCUDA, false, ""},
+		{"R610 banner", []string{"bin/nvidia-smi"}, head.Platform, true, smi("smi-610-umd13.3.txt"), envspec.RequirementsCUDA, false, ""},
+		{"smi without driver", []string{"bin/nvidia-smi"}, head.Platform, true, smi("smi-no-driver.txt"), envspec.RequirementsCUDA, false, ""},
+		{"WSL", []string{WSLSmi}, head.Platform, true, smi("smi-550-cuda12.4.txt"), envspec.RequirementsCUDALeg, true, "/usr/lib/wsl/lib/nvidia-smi"},
 	} {
-		c := Choose(tc.f, tc.legacy, tc.smi)
+		p := machineWith(t, tc.signs...)
+		c := Choose(p, tc.rules, head.Legacy, func(string) bool { return tc.legacy }, tc.smi)
 		if c.File != tc.want || (c.Warning != "") != tc.wantWarn || !strings.Contains(c.Reason, tc.inReason) {
 			t.Errorf("%s: got %+v, want %s (warning %v, reason containing %q)", tc.name, c, tc.want, tc.wantWarn, tc.inReason)
 		}
@@ -74,7 +105,7 @@ func TestLook(t *testing.T) {
 	bin := filepath.Join(root, "opt", "bin") // on the probe's PATH as /opt/bin
 	os.MkdirAll(bin, 0o755)
 	os.MkdirAll(filepath.Join(root, "dev"), 0o755)
-	if f := (Probe{Root: root, PATH: "/opt/bin"}).Look(); f.HasNvidia() || f.KFD {
+	if f := (Probe{Root: root, PATH: "/opt/bin"}).Look(); f.HasNvidia() || f.KFD || f.NVCC != "" {
 		t.Fatalf("empty root: %+v", f)
 	}
 	os.WriteFile(filepath.Join(root, "dev", "nvidia0"), nil, 0o644)

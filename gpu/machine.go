@@ -17,23 +17,34 @@ type Machine struct {
 	PCIError string     // why the PCI bus could not be read; "" when it could
 	Banner   *SMIHeader // nvidia-smi's banner, when it was asked and answered
 	AppleMPS bool       // macOS on Apple silicon: PyTorch's default build uses MPS
+
+	asked  bool
+	smiOut string
 }
 
-// Inspect gathers the Machine. smi, when not nil, is asked for nvidia-smi's
-// output if there is an nvidia-smi.
-func (p Probe) Inspect(smi func(path string) string) Machine {
-	m := Machine{Facts: p.Look(), AppleMPS: runtime.GOOS == "darwin" && runtime.GOARCH == "arm64"}
+// Inspect gathers the Machine: the facts and the PCI bus. nvidia-smi is
+// not run; AskSMI does that, once.
+func (p Probe) Inspect() *Machine {
+	m := &Machine{Facts: p.Look(), AppleMPS: runtime.GOOS == "darwin" && runtime.GOARCH == "arm64"}
 	pci, err := p.PCI()
 	if err != nil {
 		m.PCIError = err.Error()
 	}
 	m.PCI = pci
-	if smi != nil && m.SMI() != "" {
-		if h, ok := ParseSMIHeader(smi(m.SMI())); ok {
+	return m
+}
+
+// AskSMI returns nvidia-smi's output at path, running it through smi the
+// first time only, and keeps the banner it reads: a report and the
+// platform decision share one run.
+func (m *Machine) AskSMI(path string, smi func(string) string) string {
+	if !m.asked {
+		m.asked, m.smiOut = true, smi(path)
+		if h, ok := ParseSMIHeader(m.smiOut); ok {
 			m.Banner = &h
 		}
 	}
-	return m
+	return m.smiOut
 }
 
 // NvidiaGPU and AMDGPU say whether the machine has such a GPU by any sign:
@@ -74,8 +85,14 @@ func Diagnose(m Machine, c Choice) (warnings, notes []string) {
 	if c.Warning != "" {
 		warnings = append(warnings, c.Warning)
 	}
-	build := map[string]string{envspec.RequirementsDefault: "CPU", envspec.RequirementsROCm: "ROCm"}[c.File]
-	if nv := m.onBus(PCIDevice.IsNVIDIA); len(nv) > 0 && !m.HasNvidia() {
+	build := "CPU"
+	switch {
+	case c.NVIDIA:
+		build = "CUDA"
+	case c.AMD:
+		build = "ROCm"
+	}
+	if nv := m.onBus(PCIDevice.IsNVIDIA); len(nv) > 0 && !c.NVIDIA {
 		why := "no NVIDIA driver is in use (no /dev/nvidia0, no nvidia-smi)"
 		fix := "install NVIDIA's driver, which brings nvidia-smi"
 		for _, d := range nv {
@@ -87,11 +104,11 @@ func Diagnose(m Machine, c Choice) (warnings, notes []string) {
 		warnings = append(warnings, fmt.Sprintf("An NVIDIA GPU is on the PCI bus (%s), but %s, so the %s build of PyTorch is installed (%s). To use the GPU, %s, then run ./update.sh; or set OT_PLATFORM_REQUIREMENTS=%s.",
 			describe(nv), why, build, c.File, fix, envspec.RequirementsCUDA))
 	}
-	if amd := m.onBus(PCIDevice.IsAMD); len(amd) > 0 && !m.KFD && !m.HasNvidia() {
+	if amd := m.onBus(PCIDevice.IsAMD); len(amd) > 0 && !m.KFD && !c.NVIDIA {
 		warnings = append(warnings, fmt.Sprintf("An AMD GPU is on the PCI bus (%s), but /dev/kfd does not exist, so ROCm cannot be used and the %s build of PyTorch is installed (%s). To use the GPU, install the amdgpu driver and ROCm, then run ./update.sh.",
 			describe(amd), build, c.File))
 	}
-	if m.NvidiaGPU() && m.AMDGPU() && c.File != envspec.RequirementsDefault {
+	if m.NvidiaGPU() && m.AMDGPU() && (c.NVIDIA || c.AMD) {
 		notes = append(notes, fmt.Sprintf("Both NVIDIA and AMD GPUs were found: NVIDIA comes first, so %s is installed. For the AMD GPU instead, set OT_PLATFORM_REQUIREMENTS=%s.",
 			c.File, envspec.RequirementsROCm))
 	}

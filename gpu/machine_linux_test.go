@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 func touch(t *testing.T, root, path string) {
@@ -52,9 +53,11 @@ func TestDiagnoseOnRealSnapshots(t *testing.T) {
 		for _, d := range tc.dev {
 			touch(t, root, d)
 		}
-		m := Probe{Root: root, PATH: empty}.Inspect(nil)
-		c := Choose(m.Facts, false, nil)
-		warnings, notes := Diagnose(m, c)
+		p := Probe{Root: root, PATH: empty}
+		m := p.Inspect()
+		head := upstream.Builtin("/ot")
+		c := Choose(p, head.Platform, head.Legacy, func(string) bool { return false }, nil)
+		warnings, notes := Diagnose(*m, c)
 		if c.File != tc.file || m.NvidiaGPU() != tc.nvidia || m.AMDGPU() != tc.amd {
 			t.Errorf("%s: chose %s, nvidia=%v amd=%v; want %s, %v, %v", tc.name, c.File, m.NvidiaGPU(), m.AMDGPU(), tc.file, tc.nvidia, tc.amd)
 		}

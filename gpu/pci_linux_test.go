@@ -18,8 +18,9 @@ import (
 )
 
 // unpackFixture unpacks one of the real machines' sysfs snapshots in
-// ../shared/fixtures/sysfs into a temporary directory and returns it. The
-// snapshots are only read, so each is unpacked once per test binary.
+// testdata/sysfs (ghw's, see its README) into a temporary directory and
+// returns it. The snapshots are only read, so each is unpacked once per
+// test binary.
 func unpackFixture(t testing.TB, name string) string {
 	t.Helper()
 	v, _ := unpacked.LoadOrStore(name, &fixtureDir{})
@@ -41,9 +42,9 @@ var unpacked sync.Map // fixture name -> *fixtureDir
 
 func untar(name string) (string, error) {
 	_, file, _, _ := runtime.Caller(0)
-	tarball := filepath.Join(filepath.Dir(file), "..", "..", "shared", "fixtures", "sysfs", name+".tar.gz")
+	tarball := filepath.Join(filepath.Dir(file), "..", "testdata", "sysfs", name+".tar.gz")
 	if _, err := os.Stat(tarball); err != nil {
-		return "", fmt.Errorf("fixture %s is missing (the tests need the shared/ folder beside the checkout): %v", tarball, err)
+		return "", fmt.Errorf("snapshot %s is missing from the project: %v", tarball, err)
 	}
 	dir, err := os.MkdirTemp(fixtureRoot, name)
 	if err != nil {

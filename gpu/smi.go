@@ -1,9 +1,8 @@
 package gpu
 
 import (
-	"regexp"
 	"strconv"
-	"sync"
+	"strings"
 )
 
 // SMIHeader is what nvidia-smi's banner says about the driver, e.g.
@@ -14,33 +13,56 @@ type SMIHeader struct {
 	CUDAMinor     int
 }
 
-// Drivers from R610 on say "KMD Version" and "CUDA UMD Version" where older
-// ones said "Driver Version" and "CUDA Version"; both are read.
-// They are compiled on first use: only an install reads a banner, and a
-// warm launch should not pay for it.
-var (
-	cudaVersion   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`CUDA (?:UMD )?Version:\s*([0-9]+)\.([0-9]+)`) })
-	driverVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:Driver|KMD) Version:\s*([0-9][0-9.]*)`) })
-)
-
 // ParseSMIHeader reads the driver and CUDA versions from nvidia-smi's
-// output. ok is false when no CUDA version is found: a failed nvidia-smi
-// ("couldn't communicate with the driver") prints none.
+// output. Drivers from R610 on say "KMD Version" and "CUDA UMD Version"
+// where older ones said "Driver Version" and "CUDA Version"; both are read.
+// ok is false when no CUDA version is found: a failed nvidia-smi
+// ("couldn't communicate with the driver") prints none. A small hand
+// parser: regexp would cost every start its package initialisation.
 func ParseSMIHeader(text string) (h SMIHeader, ok bool) {
-	if m := driverVersion().FindStringSubmatch(text); m != nil {
-		h.DriverVersion = m[1]
+	for _, label := range []string{"Driver Version:", "KMD Version:"} {
+		if v := after(text, label); v != "" {
+			h.DriverVersion = leading(v, "0123456789.")
+			if h.DriverVersion != "" && h.DriverVersion[0] != '.' {
+				break
+			}
+			h.DriverVersion = ""
+		}
 	}
-	m := cudaVersion().FindStringSubmatch(text)
-	if m == nil {
-		return h, false
+	for _, label := range []string{"CUDA Version:", "CUDA UMD Version:"} {
+		v := after(text, label)
+		if v == "" {
+			continue
+		}
+		major, rest, found := strings.Cut(leading(v, "0123456789."), ".")
+		minor := leading(rest, "0123456789")
+		var err1, err2 error
+		h.CUDAMajor, err1 = strconv.Atoi(major)
+		h.CUDAMinor, err2 = strconv.Atoi(minor)
+		if found && err1 == nil && err2 == nil {
+			return h, true
+		}
+		h.CUDAMajor, h.CUDAMinor = 0, 0
 	}
-	var err1, err2 error
-	h.CUDAMajor, err1 = strconv.Atoi(m[1])
-	h.CUDAMinor, err2 = strconv.Atoi(m[2])
-	if err1 != nil || err2 != nil {
-		return SMIHeader{DriverVersion: h.DriverVersion}, false
+	return SMIHeader{DriverVersion: h.DriverVersion}, false
+}
+
+// after returns what follows the first label in text, spaces skipped.
+func after(text, label string) string {
+	i := strings.Index(text, label)
+	if i < 0 {
+		return ""
 	}
-	return h, true
+	return strings.TrimLeft(text[i+len(label):], " \t")
+}
+
+// leading returns the longest prefix of s made of chars.
+func leading(s, chars string) string {
+	i := 0
+	for i < len(s) && strings.IndexByte(chars, s[i]) >= 0 {
+		i++
+	}
+	return s[:i]
 }
 
 // CUDA returns the CUDA version as "12.4".

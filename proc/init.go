@@ -20,7 +20,8 @@ var initSignals = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, s
 // it). It returns that status; it returns only on failure otherwise.
 func ExecOrInit(dir, path string, argv, env []string) (int, error) {
 	if os.Getpid() != 1 {
-		return 127, Exec(dir, path, argv, env)
+		err := Exec(dir, path, argv, env)
+		return StartStatus(err), err
 	}
 	return runAsInit(dir, path, argv, env)
 }
@@ -31,7 +32,7 @@ func runAsInit(dir, path string, argv, env []string) (int, error) {
 	defer signal.Stop(sigs)
 	child, err := os.StartProcess(path, argv, &os.ProcAttr{Dir: dir, Env: env, Files: []*os.File{os.Stdin, os.Stdout, os.Stderr}})
 	if err != nil {
-		return 127, err
+		return StartStatus(err), err
 	}
 	for s := range sigs {
 		if s != syscall.SIGCHLD {

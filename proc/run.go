@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
@@ -35,14 +36,38 @@ func (r *Runner) With(dir string, env []string) *Runner {
 }
 
 // Ask runs c as a question rather than a step (git's HEAD, an
-// interpreter's version): no "+" line, stderr discarded, stdout returned.
+// interpreter's version): no "+" line, stdout returned. Its stderr is not
+// shown; when it fails, the error holds the end of it, so that the
+// question's own words say why.
 func (r *Runner) Ask(ctx context.Context, c Cmd) (string, error) {
 	q := *r
 	quiet := *r.P
 	quiet.Stdout = io.Discard
-	q.P, q.Stderr = &quiet, io.Discard
-	return q.Output(ctx, c)
+	var stderr tailBuffer
+	q.P, q.Stderr = &quiet, &stderr
+	text, err := q.Output(ctx, c)
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		ee.Stderr = strings.TrimSpace(stderr.String())
+	}
+	return text, err
 }
+
+// tailBuffer keeps the last bytes written to it: enough of a failed
+// command's stderr to quote, bounded however much it prints.
+type tailBuffer struct{ b []byte }
+
+const tailMax = 4 << 10
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if len(t.b) > tailMax {
+		t.b = append(t.b[:0], t.b[len(t.b)-tailMax:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.b) }
 
 // Cmd is one external command. Argv is what the child receives and what the
 // "+" line shows; Path is the program that runs, which may differ from
@@ -61,10 +86,20 @@ type ExitError struct {
 	Argv []string
 	Code int
 	Err  error
+	// Stderr is the end of what a question (Ask) printed on stderr.
+	Stderr string
 }
 
 func (e *ExitError) Error() string {
-	return fmt.Sprintf("%s failed (exit status %d): %v", out.QuoteArgs(e.Argv), e.Code, e.Err)
+	msg := fmt.Sprintf("%s failed (exit status %d)", out.QuoteArgs(e.Argv), e.Code)
+	if e.Stderr != "" {
+		return msg + ": " + e.Stderr
+	}
+	var xe *exec.ExitError
+	if errors.As(e.Err, &xe) {
+		return msg // "exit status N" again says nothing new
+	}
+	return msg + ": " + e.Err.Error()
 }
 
 func (e *ExitError) Unwrap() error { return e.Err }
@@ -115,11 +150,7 @@ func (r *Runner) run(ctx context.Context, c Cmd, stdout io.Writer) error {
 	cmd.Env = r.Env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = r.Stdin, stdout, r.Stderr
 	if err := cmd.Start(); err != nil {
-		code := 126
-		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			code = 127
-		}
-		return &ExitError{Argv: c.Argv, Code: code, Err: err}
+		return &ExitError{Argv: c.Argv, Code: StartStatus(err), Err: err}
 	}
 
 	sigs := make(chan os.Signal, 4)
@@ -163,4 +194,14 @@ func exitError(argv []string, err error, got syscall.Signal) error {
 		code = 128 + int(got)
 	}
 	return &ExitError{Argv: argv, Code: code, Err: err}
+}
+
+// StartStatus is the status a shell gives a command that could not be
+// started: 127 when it is not found, 126 when it was found but could not
+// be run (no permission, not an executable, an argument list too long).
+func StartStatus(err error) int {
+	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+		return 127
+	}
+	return 126
 }

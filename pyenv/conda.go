@@ -1,7 +1,6 @@
 package pyenv
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,9 @@ import (
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 // Conda is a conda env, named (-n) or at a prefix path (-p).
@@ -30,12 +31,17 @@ type Conda struct {
 	// or "" when it was not found.
 	Found string
 	base  envspec.Environ
+	// form is how the checkout's scripts name, make and run the env.
+	form upstream.Conda
 }
 
-// NewConda describes the env OT_CONDA_ENV names, for the conda at exe.
-func NewConda(cmd, exe, given, checkout string, base envspec.Environ) *Conda {
-	c := &Conda{Cmd: cmd, Exe: exe, Given: given, Root: condaRoot(exe), base: base}
-	if strings.Contains(given, "/") {
+// NewConda describes the env OT_CONDA_ENV names, for the conda at exe, in
+// the form the checkout's scripts give it: a path (conda's --prefix,
+// relative to the checkout) where they use one — every OneTrainer since
+// 2024-09-29 — else a name, a value with a "/" being a path all the same.
+func NewConda(cmd, exe, given, checkout string, base envspec.Environ, form upstream.Conda) *Conda {
+	c := &Conda{Cmd: cmd, Exe: exe, Given: given, Root: condaRoot(exe), base: base, form: form}
+	if form.Prefix || strings.Contains(given, "/") {
 		c.Prefix = absUnder(checkout, given)
 	} else {
 		c.Name = given
@@ -43,12 +49,13 @@ func NewConda(cmd, exe, given, checkout string, base envspec.Environ) *Conda {
 	return c
 }
 
-// CheckCondaName refuses an OT_CONDA_ENV that conda cannot take as a name.
-// A value with a "/" is a path and is not checked here.
-func CheckCondaName(name string) error {
-	if strings.Contains(name, "/") {
+// checkName refuses an OT_CONDA_ENV that conda cannot take as a name. A
+// path is not checked here: conda itself refuses a prefix it cannot use.
+func (c *Conda) checkName() error {
+	if c.Name == "" {
 		return nil
 	}
+	name := c.Name
 	bad := name == "" || name == "." || name == ".." || strings.HasPrefix(name, "-") ||
 		strings.ContainsAny(name, " \t\n\r:#\\")
 	if bad {
@@ -66,17 +73,43 @@ func condaRoot(exe string) string {
 	return filepath.Dir(filepath.Dir(exe))
 }
 
-// target is conda's -n NAME or -p PATH for the env. A named env found
-// outside conda's envs dirs (listed only in environments.txt) has no name
-// that `conda run -n` resolves, so it is given by its path.
-func (c *Conda) target() []string {
+// target is conda's -n NAME or -p PATH for the env, spelled as the
+// checkout's scripts spell it (--prefix since 2024-09-29). A named env
+// found outside conda's envs dirs (listed only in environments.txt) has
+// no name that `conda run -n` resolves, so it is given by its path.
+func (c *Conda) target(a upstream.Args) []string {
+	flag := ""
+	if a.Slot >= 1 {
+		flag = a.Words[a.Slot-1]
+	}
+	isPrefixFlag := flag == "-p" || flag == "--prefix"
 	switch {
 	case c.Name == "":
-		return []string{"-p", c.Given}
+		if !isPrefixFlag {
+			flag = "-p"
+		}
+		return []string{flag, pathutil.Arg(c.Given)}
 	case c.Found != "" && c.Prefix != c.Root && !c.inEnvsDir(c.Prefix):
-		return []string{"-p", c.Prefix}
+		if !isPrefixFlag {
+			flag = "-p"
+		}
+		return []string{flag, c.Prefix}
 	}
-	return []string{"-n", c.Name}
+	if isPrefixFlag || flag == "" {
+		flag = "-n"
+	}
+	return []string{flag, c.Name}
+}
+
+// command is a conda command of the checkout's form (a create or a run),
+// with the env's flag and value in their place.
+func (c *Conda) command(a upstream.Args) []string {
+	t := c.target(a)
+	words := a.With(t[1])
+	if a.Slot >= 1 {
+		words[a.Slot-1] = t[0]
+	}
+	return append([]string{c.Cmd}, words...)
 }
 
 func (c *Conda) inEnvsDir(prefix string) bool {
@@ -90,8 +123,7 @@ func (c *Conda) inEnvsDir(prefix string) bool {
 
 // Python runs python in the env through `conda run`, which activates it.
 func (c *Conda) Python(args ...string) proc.Cmd {
-	argv := append([]string{c.Cmd, "run"}, c.target()...)
-	argv = append(argv, "--no-capture-output", "python")
+	argv := append(c.command(c.form.Run), "python")
 	return proc.Cmd{Path: c.Exe, Argv: append(argv, args...)}
 }
 
@@ -142,15 +174,12 @@ func (c *Conda) findFast() bool {
 		}
 	}
 	if home := c.base.Get("HOME"); home != "" {
-		if f, err := os.Open(filepath.Join(home, ".conda", "environments.txt")); err == nil {
-			defer f.Close()
-			sc := bufio.NewScanner(f)
-			for sc.Scan() {
-				p := strings.TrimSpace(sc.Text())
-				if p != "" && filepath.Base(p) == c.Name && isCondaEnv(p) {
-					c.Prefix, c.Found = p, "environments.txt"
-					return true
-				}
+		data, _ := pathutil.ReadFile(filepath.Join(home, ".conda", "environments.txt"), pathutil.SmallFile)
+		for _, line := range pathutil.Lines(data) {
+			p := strings.TrimSpace(line)
+			if p != "" && filepath.Base(p) == c.Name && isCondaEnv(p) {
+				c.Prefix, c.Found = p, "environments.txt"
+				return true
 			}
 		}
 	}
@@ -159,11 +188,14 @@ func (c *Conda) findFast() bool {
 
 // askConda asks conda once for its envs, as JSON and, should that fail,
 // as text, so that an env the fast path missed is never created twice.
-func (c *Conda) askConda(ctx context.Context, run *proc.Runner) {
+// query runs the question: announced with a "+" line when preparing the
+// env (the originals ran `conda info --envs` as a step), quietly for a
+// report.
+func (c *Conda) askConda(ctx context.Context, query func(context.Context, proc.Cmd) (string, error)) {
 	if c.Name == "" {
 		return // a prefix env is there or not; conda knows no more
 	}
-	text, err := run.Output(ctx, proc.Cmd{Path: c.Exe, Argv: []string{c.Cmd, "info", "--envs", "--json"}})
+	text, err := query(ctx, proc.Cmd{Path: c.Exe, Argv: []string{c.Cmd, "info", "--envs", "--json"}})
 	var info struct {
 		Envs []string `json:"envs"`
 	}
@@ -176,7 +208,7 @@ func (c *Conda) askConda(ctx context.Context, run *proc.Runner) {
 		}
 		return
 	}
-	text, err = run.Output(ctx, proc.Cmd{Path: c.Exe, Argv: []string{c.Cmd, "info", "--envs"}})
+	text, err = query(ctx, proc.Cmd{Path: c.Exe, Argv: []string{c.Cmd, "info", "--envs"}})
 	if err != nil {
 		return
 	}
@@ -192,19 +224,18 @@ func (c *Conda) askConda(ctx context.Context, run *proc.Runner) {
 	}
 }
 
-// createArgs is the conda command that makes the env.
-func (c *Conda) createArgs(python string) []string {
-	argv := append([]string{c.Cmd, "create", "-y"}, c.target()...)
-	return append(argv, "--override-channels", "--strict-channel-priority", "--channel", "conda-forge", "python=="+python+".*")
-}
+// createArgs is the conda command that makes the env, as the checkout's
+// create_conda_env runs it: its channels, its Python, and the packages it
+// adds (tk[build=xft_*] on Linux since 2024-09-29).
+func (c *Conda) createArgs() []string { return c.command(c.form.Create) }
 
 // removeCommand is the command that deletes the env, for the user to run;
 // a prefix is given absolute, so that it deletes nothing else wherever it
 // is run.
 func (c *Conda) removeCommand() string {
-	t := c.target()
-	if t[0] == "-p" {
-		t = []string{"-p", c.Prefix}
+	t := c.target(c.form.Run)
+	if t[0] == "-p" || t[0] == "--prefix" {
+		t = []string{t[0], c.Prefix}
 	}
 	argv := append([]string{c.Cmd, "remove", "-y"}, t...)
 	return out.QuoteArgs(append(argv, "--all"))

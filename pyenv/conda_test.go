@@ -11,7 +11,27 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
+
+var builtin = upstream.Builtin("/ot")
+
+// prefixLib is the part of a lib.include.sh that says how its conda env
+// is made and run, as OneTrainer's does since 2024-09-29.
+const prefixLib = `export OT_CONDA_USE_PYTHON_VERSION="3.13"
+export OT_HOST_OS="$(uname -s)"
+function create_conda_env {
+    declare -a install_args=()
+    install_args+=("python==${OT_CONDA_USE_PYTHON_VERSION}.*")
+    if [[ "${OT_HOST_OS}" == "Linux" ]]; then
+        install_args+=("tk[build=xft_*]")
+    fi
+    run_conda create -y --prefix "${OT_CONDA_ENV}" --override-channels --strict-channel-priority --channel "conda-forge" "${install_args[@]}"
+}
+function run_in_conda_env {
+    run_conda run --prefix "${OT_CONDA_ENV}" --no-capture-output "$@"
+}
+`
 
 func mkEnv(t *testing.T, prefix string) string {
 	t.Helper()
@@ -51,26 +71,48 @@ func TestCondaFindFast(t *testing.T) {
 		{"listed", far, "environments.txt", "-p " + far},
 		{"base", root, "root prefix", "-n base"},
 	} {
-		c := NewConda("conda", exe, tc.given, tmp, base)
+		c := NewConda("conda", exe, tc.given, tmp, base, builtin.Conda)
 		found := c.findFast()
 		if found != (tc.wantPrefix != "") || c.Prefix != tc.wantPrefix || c.Found != tc.wantHow {
 			t.Errorf("%s: found=%v at %q via %q; want %q via %q", tc.given, found, c.Prefix, c.Found, tc.wantPrefix, tc.wantHow)
 		}
-		if got := strings.Join(c.target(), " "); got != tc.wantTarget {
+		if got := strings.Join(c.target(c.form.Run), " "); got != tc.wantTarget {
 			t.Errorf("%s: target %q, want %q", tc.given, got, tc.wantTarget)
 		}
 	}
 
-	c := NewConda("conda", exe, "./conda_env", tmp, base)
+	c := NewConda("conda", exe, "./conda_env", tmp, base, builtin.Conda)
 	if c.findFast() {
 		t.Errorf("a prefix without conda-meta was found")
 	}
 	mkEnv(t, filepath.Join(tmp, "conda_env"))
-	if !c.findFast() || c.Prefix != filepath.Join(tmp, "conda_env") || strings.Join(c.target(), " ") != "-p ./conda_env" {
+	if !c.findFast() || c.Prefix != filepath.Join(tmp, "conda_env") || strings.Join(c.target(c.form.Run), " ") != "-p ./conda_env" {
 		t.Errorf("prefix env: %+v", c)
 	}
 	if got := c.removeCommand(); got != "conda remove -y -p "+filepath.Join(tmp, "conda_env")+" --all" {
 		t.Errorf("remove command %q", got)
+	}
+
+	// A checkout whose scripts make a prefix env (OneTrainer since
+	// 2024-09-29): a plain name is a path in the checkout, spelled as its
+	// scripts spell it, and create gets its arguments.
+	head := upstream.Extract(tmp, "Linux", []upstream.Source{{Name: upstream.LibFile, Data: []byte(prefixLib)}})
+	c = NewConda("conda", exe, "conda_env", tmp, base, head.Conda)
+	if c.Name != "" || c.Prefix != filepath.Join(tmp, "conda_env") {
+		t.Errorf("a prefix checkout took %q as a name: %+v", "conda_env", c)
+	}
+	if got := strings.Join(c.createArgs(), " "); got != "conda create -y --prefix conda_env --override-channels --strict-channel-priority --channel conda-forge python==3.13.* tk[build=xft_*]" {
+		t.Errorf("create: %s", got)
+	}
+	if got := strings.Join(c.Python("x.py").Argv, " "); got != "conda run --prefix conda_env --no-capture-output python x.py" {
+		t.Errorf("run: %s", got)
+	}
+	if got := c.removeCommand(); got != "conda remove -y --prefix "+filepath.Join(tmp, "conda_env")+" --all" {
+		t.Errorf("remove command %q", got)
+	}
+	odd := NewConda("conda", exe, "-odd", tmp, base, head.Conda)
+	if got := strings.Join(odd.createArgs()[:5], " "); got != "conda create -y --prefix ./-odd" {
+		t.Errorf("a path that looks like an option: %s", got)
 	}
 }
 
@@ -88,8 +130,8 @@ func TestCondaAskTextFallback(t *testing.T) {
 	os.WriteFile(fake, []byte(script), 0o755)
 	var o bytes.Buffer
 	run := &proc.Runner{P: &out.Printer{Stdout: &o, Stderr: &o}, Stdout: &o, Stderr: &o}
-	c := NewConda("conda", fake, "onetrainer", tmp, envspec.Environ{"PATH=/usr/bin:/bin"})
-	c.askConda(context.Background(), run)
+	c := NewConda("conda", fake, "onetrainer", tmp, envspec.Environ{"PATH=/usr/bin:/bin"}, builtin.Conda)
+	c.askConda(context.Background(), run.Output)
 	if c.Prefix != env || c.Found != "conda info --envs" {
 		t.Fatalf("got %q via %q\n%s", c.Prefix, c.Found, o.String())
 	}

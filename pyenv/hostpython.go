@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
 
@@ -18,22 +20,20 @@ import (
 func hostPython(ctx context.Context, r Request) (name, exe string, err error) {
 	path := r.Env.Get("PATH")
 	if r.Config.Given("OT_PYTHON_CMD") {
-		if exe := LookCommand(r.Config.PythonCmd, r.Checkout, path); exe != "" {
+		if exe := pathutil.Look(r.Config.PythonCmd, r.Checkout, path, ""); exe != "" {
 			return r.Config.PythonCmd, exe, nil
 		}
-		r.Run.P.Error("Python command %q does not exist on your system.", r.Config.PythonCmd)
-		venvSolutions(r.Run.P, "")
-		return "", "", &Failure{1}
+		return "", "", out.Errorf("Python command %q does not exist on your system.", r.Config.PythonCmd).WithHints(venvSolutions("")...)
 	}
 	lo, lerr := parseVersion(r.Constants.PythonVersionMinimum)
 	hi, herr := parseVersion(r.Constants.PythonVersionTooHigh)
 	if lerr != nil || herr != nil {
-		return "", "", fail(r, "the Python bounds %q and %q are not versions", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
+		return "", "", out.Errorf("the Python bounds %q and %q are not versions", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
 	}
 	bounds := fmt.Sprintf(">= %s and < %s", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
 	var seen []string
 	for _, cand := range candidates(lo, hi) {
-		exe := LookCommand(cand, r.Checkout, path)
+		exe := pathutil.Look(cand, r.Checkout, path, "")
 		if exe == "" {
 			if cand == "python" || cand == "python3" {
 				seen = append(seen, cand+": not found")
@@ -54,9 +54,7 @@ func hostPython(ctx context.Context, r Request) (name, exe string, err error) {
 		}
 		return cand, exe, nil
 	}
-	r.Run.P.Error("No Python %s was found to create the venv. Looked for: %s.", bounds, strings.Join(seen, "; "))
-	venvSolutions(r.Run.P, "")
-	return "", "", &Failure{1}
+	return "", "", out.Errorf("No Python %s was found to create the venv. Looked for: %s.", bounds, strings.Join(seen, "; ")).WithHints(venvSolutions("")...)
 }
 
 // candidates are python, python3, then python3.X from the newest allowed

@@ -2,8 +2,12 @@ package pyenv
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/envstate"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
 
@@ -16,6 +20,14 @@ type EnvReport struct {
 	Python        string       `json:"python"`
 	PythonVersion string       `json:"python_version"`
 	Conda         *CondaReport `json:"conda"`
+	// Problem says why the env cannot be used, when it cannot.
+	Problem string `json:"problem"`
+	// Resume says why the next launch installs the requirements, when it will.
+	Resume string `json:"resume"`
+	// PipLog is the last install's pip log, when there is one.
+	PipLog string `json:"pip_log"`
+	// Others are the other envs the checkout holds.
+	Others []OtherEnv `json:"others"`
 }
 
 // CondaReport says what was found of conda, used or not.
@@ -27,6 +39,8 @@ type CondaReport struct {
 	Env       string `json:"env"`        // OT_CONDA_ENV
 	EnvPrefix string `json:"env_prefix"` // where the env is; "" when not found
 	FoundVia  string `json:"found_via"`  // how it was found
+	// Form is how the checkout names the env: "prefix" (a path) or "name".
+	Form string `json:"form"`
 }
 
 // Env states in EnvReport.
@@ -34,24 +48,31 @@ const (
 	StateMissing     = "missing"
 	StateInterrupted = "creation begun by the launcher, not finished"
 	StateNoReqs      = "created by the launcher; requirements not installed"
+	StatePending     = "an install began and did not complete"
 	StateInstalled   = "requirements installed"
 	StateForeign     = "present, not made by the launcher (trusted as installed)"
+	StateUnusable    = "cannot be used"
 )
 
-// Inspect reports on the env. run shows any command it runs (a question to
-// conda, the interpreter's version) and should print elsewhere than a
-// report on stdout.
+// PipLogFile is where, inside the env, pip keeps the log of the last install.
+const PipLogFile = ".onetrainer-launcher-pip.log"
+
+// Inspect reports on the env. run asks its questions (conda's envs, the
+// interpreter's version) without "+" lines.
 func Inspect(ctx context.Context, r Request, run *proc.Runner) EnvReport {
 	path := r.Env.Get("PATH")
-	rep := EnvReport{Kind: "venv"}
-	conda := &CondaReport{Command: r.Config.CondaCmd, Env: r.Config.CondaEnv}
+	rep := EnvReport{Kind: "venv", Others: []OtherEnv{}}
+	conda := &CondaReport{Command: r.Config.CondaCmd, Env: r.Config.CondaEnv, Form: "name"}
+	if r.Facts.Conda.Prefix {
+		conda.Form = "prefix"
+	}
 	rep.Conda = conda
 	var k kind
-	if exe := LookCommand(r.Config.CondaCmd, r.Checkout, path); exe != "" {
-		c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env)
+	if exe := pathutil.Look(r.Config.CondaCmd, r.Checkout, path, ""); exe != "" {
+		c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env, r.Facts.Conda)
 		conda.Found, conda.Path, conda.Root = true, exe, c.Root
 		if !c.findFast() {
-			c.askConda(ctx, run.With(r.Checkout, r.Env))
+			c.askConda(ctx, run.With(r.Checkout, r.Env).Ask)
 		}
 		if c.Found != "" {
 			conda.EnvPrefix, conda.FoundVia = c.Prefix, c.Found
@@ -61,21 +82,35 @@ func Inspect(ctx context.Context, r Request, run *proc.Runner) EnvReport {
 			k = &condaKind{Conda: c, checkout: r.Checkout}
 		}
 	}
-	exists, dir := false, ""
+	exists := false
 	if k == nil {
 		v := &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
-		k, exists, dir = v, v.Exists(), v.Dir
-		rep.Path = v.Dir
-	} else if conda.EnvPrefix != "" {
-		exists, dir = true, conda.EnvPrefix
-		rep.Path = dir
+		k = v
+		var err error
+		if exists, err = v.Exists(); err != nil {
+			rep.State, rep.Problem = StateUnusable, err.Error()
+		}
+	} else {
+		exists = conda.EnvPrefix != ""
 	}
-	rec, _ := ReadRecord(dir)
+	pl := k.place()
+	rep.Path = pl.Dir
+	rep.Others = append(rep.Others, OtherEnvs(r.Checkout, pl.Dir)...)
+	if rep.State == StateUnusable {
+		return rep
+	}
+	rec, err := envstate.Read(pl.Dir)
+	if err != nil {
+		rep.State, rep.Problem = StateUnusable, err.Error()
+		return rep
+	}
 	switch {
 	case !exists && rec.Created:
 		rep.State = StateInterrupted
 	case !exists:
 		rep.State = StateMissing
+	case rec.Installing != nil:
+		rep.State = StatePending
 	case rec.Installed != nil:
 		rep.State = StateInstalled
 	case rec.Created:
@@ -83,13 +118,29 @@ func Inspect(ctx context.Context, r Request, run *proc.Runner) EnvReport {
 	default:
 		rep.State = StateForeign
 	}
+	if exists && rec.Pending() {
+		rep.Resume = rec.Why()
+	}
+	if log := filepath.Join(pl.Dir, PipLogFile); pl.Dir != "" {
+		if _, err := os.Stat(log); err == nil {
+			rep.PipLog = log
+		}
+	}
 	if exists {
-		rep.Python = k.interpreter(dir)
+		what := "venv"
+		if rep.Kind == "conda" {
+			what = "conda environment"
+		}
+		if err := health(pl, what); err != nil {
+			rep.State, rep.Problem = StateUnusable, err.Error()
+			return rep
+		}
+		rep.Python = pl.Python
 	} else if rep.Kind == "venv" {
-		rep.Python = LookCommand(r.Config.PythonCmd, r.Checkout, path) // the Python that would make it
+		rep.Python = pathutil.Look(r.Config.PythonCmd, r.Checkout, path, "") // the Python that would make it
 	}
 	if rep.Python != "" {
-		text, err := run.With(r.Checkout, r.Env).Output(ctx, proc.Cmd{Path: rep.Python,
+		text, err := run.With(r.Checkout, r.Env).Ask(ctx, proc.Cmd{Path: rep.Python,
 			Argv: []string{rep.Python, "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"}})
 		if err == nil {
 			rep.PythonVersion = strings.TrimSpace(text)

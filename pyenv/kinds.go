@@ -2,13 +2,49 @@ package pyenv
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/envstate"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
+
+// Place is where an env lives, in one value: what Prepare, the records,
+// the version memo, the lock and the advice need to know of it.
+type Place struct {
+	Dir     string // the env's folder, where its records live; "" while a named conda env is not found
+	Python  string // its interpreter, <Dir>/bin/python
+	EnvFile string // its own file that changes when it is rebuilt (pyvenv.cfg, conda-meta/history)
+	Lock    string // the lock file that serialises preparing it
+	Label   string // how status lines name it
+	Remove  string // the command that deletes it, for advice
+}
+
+// kind is what Prepare needs of a venv or a conda env beyond running it.
+type kind interface {
+	Env
+	// place is where the env lives, as far as it is known.
+	place() Place
+	// locate finds the env (a conda env may take one question to conda)
+	// and reports whether it exists. An error is a reason the launcher
+	// cannot tell, such as a folder it may not enter.
+	locate(ctx context.Context, r Request) (bool, error)
+	// checkTarget refuses a place the env cannot be made in; ours tells
+	// that the launcher began to make the env there.
+	checkTarget(ours bool) error
+	// create makes the env.
+	create(ctx context.Context, r Request) error
+	// versionCheck is the command that runs the version check in the env.
+	versionCheck(args ...string) proc.Cmd
+	// solutions says what to do about a wrong Python in the env.
+	solutions() []string
+}
 
 // venvKind is a Python venv made by the host Python.
 type venvKind struct {
@@ -18,78 +54,51 @@ type venvKind struct {
 	host     string // its executable
 }
 
-func (v *venvKind) label() string    { return fmt.Sprintf("Python Venv environment in %q", v.given) }
-func (v *venvKind) lockPath() string { return v.Dir + ".lock" }
+func (v *venvKind) place() Place {
+	return Place{
+		Dir: v.Dir, Python: v.python(), EnvFile: filepath.Join(v.Dir, "pyvenv.cfg"), Lock: v.Dir + ".lock",
+		Label:  fmt.Sprintf("Python Venv environment in %q", v.given),
+		Remove: out.QuoteArgs([]string{"rm", "-rf", v.Dir}),
+	}
+}
 
-func (v *venvKind) locate(context.Context, Request) (bool, string) { return v.Exists(), v.Dir }
+func (v *venvKind) locate(context.Context, Request) (bool, error) { return v.Exists() }
 
 func (v *venvKind) checkTarget(ours bool) error { return checkVenvTarget(v.Dir, v.given, ours) }
 
 // create records the env as the launcher's before it exists, so that an
 // interrupted creation is recognised, then has the host Python make it.
 // When venv fails without making anything, the record goes again.
-func (v *venvKind) create(ctx context.Context, r Request) (string, error) {
+func (v *venvKind) create(ctx context.Context, r Request) error {
 	r.Run.P.Status("Creating Python Venv environment in %q...", v.given)
 	_, statErr := os.Stat(v.Dir)
 	madeDir := os.IsNotExist(statErr)
 	if err := os.MkdirAll(v.Dir, 0o755); err != nil {
-		return "", fail(r, "cannot create OT_PYTHON_VENV=%q: %v", v.given, err)
+		return out.Errorf("cannot create OT_PYTHON_VENV=%q: %v", v.given, pathutil.Explain(v.Dir, err))
 	}
-	if err := MarkCreated(v.Dir); err != nil {
-		return "", fail(r, "cannot write in OT_PYTHON_VENV=%q: %v", v.given, err)
+	if err := envstate.MarkCreated(v.Dir); err != nil {
+		return out.Errorf("cannot write in OT_PYTHON_VENV=%q: %v", v.given, pathutil.Explain(v.Dir, err))
 	}
 	host := r.Run.With(r.Checkout, r.Env)
-	err := host.Run(ctx, proc.Cmd{Path: v.host, Argv: []string{v.hostName, "-m", "venv", v.given}})
+	err := host.Run(ctx, proc.Cmd{Path: v.host, Argv: []string{v.hostName, "-m", "venv", pathutil.Arg(v.given)}})
 	if err != nil && madeDir {
 		removeIfOnlyRecord(v.Dir)
 	}
-	return v.Dir, err
+	return err
 }
 
 func (v *venvKind) versionCheck(args ...string) proc.Cmd { return v.Python(args...) }
-func (v *venvKind) interpreter(string) string            { return v.python() }
-func (v *venvKind) keyFile(string) string                { return filepath.Join(v.Dir, "pyvenv.cfg") }
-func (v *venvKind) solutions(p *out.Printer, dir string) { venvSolutions(p, dir) }
-
-func (v *venvKind) health(string) error {
-	return interpreterHealth(v.python(), "venv", v.Dir, "delete the venv ("+out.QuoteArgs([]string{"rm", "-rf", v.Dir})+") and run again: a new one is created")
-}
-
-// interpreterHealth fails when an env's python no longer resolves: the
-// Python it was made from was upgraded or removed (Homebrew, pyenv). A
-// recreate would silently lose what is installed, so the user decides.
-func interpreterHealth(python, what, dir, fix string) error {
-	if _, err := os.Stat(python); err == nil {
-		return nil
-	}
-	// Follow the links to the first one whose target is gone.
-	missing := python
-	for cur, i := python, 0; i < 40; i++ {
-		target, err := os.Readlink(cur)
-		if err != nil {
-			break
-		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(cur), target)
-		}
-		if _, err := os.Lstat(target); err != nil {
-			missing = target
-			break
-		}
-		cur = target
-	}
-	return fmt.Errorf("the %s in %s is broken: its Python %s no longer exists (the Python it was made from was upgraded or removed). To fix it, %s", what, dir, missing, fix)
-}
+func (v *venvKind) solutions() []string                  { return venvSolutions(v.Dir) }
 
 // removeIfOnlyRecord undoes the first steps of a venv creation that made
 // nothing: a directory the launcher created that holds only its record.
 // Anything else there stays, for the next run to finish.
 func removeIfOnlyRecord(dir string) {
 	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) != 1 || entries[0].Name() != CreatedFile {
+	if err != nil || len(entries) != 1 || entries[0].Name() != envstate.CreatedFile {
 		return
 	}
-	if os.Remove(filepath.Join(dir, CreatedFile)) == nil {
+	if os.Remove(filepath.Join(dir, envstate.CreatedFile)) == nil {
 		os.Remove(dir)
 	}
 }
@@ -99,23 +108,42 @@ func removeIfOnlyRecord(dir string) {
 // directory the launcher began to make a venv in is its to finish.
 func checkVenvTarget(dir, given string, ours bool) error {
 	fi, err := os.Stat(dir)
-	if os.IsNotExist(err) || ours {
+	if errors.Is(err, fs.ErrNotExist) || ours {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("OT_PYTHON_VENV=%q cannot be used: %v", given, err)
+		return out.Errorf("OT_PYTHON_VENV=%q cannot be used: %v", given, pathutil.Explain(dir, err))
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("OT_PYTHON_VENV=%q is a file, not a venv directory: give a directory path that does not exist yet, or an existing venv", given)
+		return out.Errorf("OT_PYTHON_VENV=%q is a file, not a venv directory: give a directory path that does not exist yet, or an existing venv", given)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("OT_PYTHON_VENV=%q cannot be read: %v", given, err)
+		return out.Errorf("OT_PYTHON_VENV=%q cannot be read: %v", given, pathutil.Explain(dir, err))
 	}
 	if len(entries) > 0 {
-		return fmt.Errorf("OT_PYTHON_VENV=%q is a directory with files in it but no venv (no bin/activate): give a directory path that does not exist yet, or an existing venv", given)
+		// Another launch may be making the venv right now: it records that
+		// before anything else (the record's temporary file first), so a
+		// folder holding the record, or only the launcher's files, is ours.
+		if _, err := os.Lstat(filepath.Join(dir, envstate.CreatedFile)); err == nil || onlyLauncherFiles(entries) {
+			return nil
+		}
+		return out.Errorf("OT_PYTHON_VENV=%q is a directory with files in it but no venv (no bin/activate): give a directory path that does not exist yet, or an existing venv", given)
 	}
 	return nil
+}
+
+// onlyLauncherFiles reports whether a folder holds nothing but the
+// launcher's records (and their temporary files).
+func onlyLauncherFiles(entries []os.DirEntry) bool {
+	for _, e := range entries {
+		// records are ".onetrainer-launcher-*", their temporary files
+		// "..onetrainer-launcher-*.NNN"
+		if !strings.HasPrefix(strings.TrimLeft(e.Name(), "."), "onetrainer-launcher-") {
+			return false
+		}
+	}
+	return true
 }
 
 // condaKind is a conda env, found without running conda where that is
@@ -126,27 +154,32 @@ type condaKind struct {
 	python   string // the Python version a new env gets
 }
 
-func (c *condaKind) label() string { return fmt.Sprintf("Conda environment %q", c.Given) }
-
-// lockPath is beside a prefix env. A named env's place is conda's choice,
-// so its lock lives in the checkout, named to fall under the /.venv* line
-// of OneTrainer's .gitignore, as .venv.lock and conda_env.lock do.
-func (c *condaKind) lockPath() string {
-	if c.Name == "" {
-		return c.Prefix + ".lock"
+func (c *condaKind) place() Place {
+	p := Place{Dir: c.Prefix, Label: fmt.Sprintf("Conda environment %q", c.Given), Remove: c.removeCommand()}
+	if c.Prefix != "" && (c.Found != "" || c.Name == "") {
+		p.Python = filepath.Join(c.Prefix, "bin", "python")
+		p.EnvFile = filepath.Join(c.Prefix, "conda-meta", "history")
+	} else {
+		p.Dir = ""
 	}
-	return filepath.Join(c.checkout, ".venv.conda-"+c.Name+".lock")
+	// A prefix env's lock is beside it. A named env's place is conda's
+	// choice, so its lock lives in the checkout, named to fall under the
+	// /.venv* line of OneTrainer's .gitignore.
+	if c.Name == "" {
+		p.Lock = c.Prefix + ".lock"
+	} else {
+		p.Lock = filepath.Join(c.checkout, ".venv.conda-"+c.Name+".lock")
+	}
+	return p
 }
 
-func (c *condaKind) locate(ctx context.Context, r Request) (bool, string) {
+func (c *condaKind) locate(ctx context.Context, r Request) (bool, error) {
+	c.Found = ""
 	if !c.findFast() {
-		c.askConda(ctx, r.Run.With(r.Checkout, r.Env))
+		c.askConda(ctx, r.Run.With(r.Checkout, r.Env).Output)
 	}
 	r.Run.P.Debugf("conda %s (root %s); env %q: %s", c.Exe, c.Root, c.Given, c.describeFound())
-	if c.Found == "" {
-		return false, ""
-	}
-	return true, c.Prefix
+	return c.Found != "", nil
 }
 
 func (c *Conda) describeFound() string {
@@ -159,39 +192,66 @@ func (c *Conda) describeFound() string {
 // checkTarget: conda itself refuses a prefix it cannot use.
 func (c *condaKind) checkTarget(bool) error { return nil }
 
-func (c *condaKind) create(ctx context.Context, r Request) (string, error) {
+func (c *condaKind) create(ctx context.Context, r Request) error {
 	r.Run.P.Status("Creating Conda environment %q...", c.Given)
 	run := r.Run.With(r.Checkout, r.Env)
-	if err := run.Run(ctx, proc.Cmd{Path: c.Exe, Argv: c.createArgs(r.Constants.CondaUsePythonVersion)}); err != nil {
-		return "", err
+	if err := run.Run(ctx, proc.Cmd{Path: c.Exe, Argv: c.createArgs()}); err != nil {
+		return err
 	}
 	if !c.findFast() {
-		c.askConda(ctx, run)
+		c.askConda(ctx, run.Output)
 	}
 	if c.Found == "" {
-		return "", fail(r, "conda created the environment %q, but it cannot be found where conda keeps environments", c.Given)
+		return out.Errorf("conda created the environment %q, but it cannot be found where conda keeps environments", c.Given)
 	}
-	if err := MarkCreated(c.Prefix); err != nil {
-		return "", fail(r, "cannot write in the new conda environment %s: %v", c.Prefix, err)
+	if err := envstate.MarkCreated(c.Prefix); err != nil {
+		return out.Errorf("cannot write in the new conda environment %s: %v", c.Prefix, pathutil.Explain(c.Prefix, err))
 	}
-	return c.Prefix, nil
+	return nil
 }
 
 // versionCheck runs the env's own python directly: the same script and
 // bounds as through `conda run`, without a conda start.
 func (c *condaKind) versionCheck(args ...string) proc.Cmd {
-	py := c.interpreter(c.Prefix)
+	py := filepath.Join(c.Prefix, "bin", "python")
 	return proc.Cmd{Path: py, Argv: append([]string{py}, args...)}
 }
 
-func (c *condaKind) interpreter(dir string) string { return filepath.Join(dir, "bin", "python") }
-func (c *condaKind) keyFile(dir string) string     { return filepath.Join(dir, "conda-meta", "history") }
-
-func (c *condaKind) health(dir string) error {
-	return interpreterHealth(c.interpreter(dir), "conda environment", dir, "delete it ("+c.removeCommand()+") and run again: a new one is created")
+func (c *condaKind) solutions() []string {
+	return []string{fmt.Sprintf("Solution: the conda environment %q has a Python outside the accepted range. Delete it, and the next run creates a new one with Python %s. To delete it, run: %s (the launcher never deletes it).",
+		c.Given, c.python, c.removeCommand())}
 }
 
-func (c *condaKind) solutions(p *out.Printer, dir string) {
-	p.Status("Solution: the conda environment %q has a Python outside the accepted range. Delete it, and the next run creates a new one with Python %s. To delete it, run: %s (the launcher never deletes it).",
-		c.Given, c.python, c.removeCommand())
+// health fails for an env whose Python cannot be run: gone (the Python it
+// was made from was upgraded or removed: Homebrew, pyenv), or out of the
+// user's reach (a venv made by another user from a Python only they can
+// reach). Only the first is fixed by making the env again, and a recreate
+// would silently lose what is installed, so the user decides; for the
+// second, deleting would destroy a working env, and is never advised.
+func health(pl Place, what string) error {
+	_, err := os.Stat(pl.Python)
+	if err == nil {
+		return nil
+	}
+	cause := pathutil.Explain(pl.Python, err)
+	var c *pathutil.Cause
+	if errors.As(cause, &c) && c.Permission() {
+		return out.Errorf("the %s in %s cannot be used by you: its Python %v. Run OneTrainer as the user who made it, or give yourself access, or make an env of your own elsewhere with OT_PYTHON_VENV", what, pl.Dir, cause)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return out.Errorf("the %s in %s cannot be used: its Python %v", what, pl.Dir, cause)
+	}
+	// Follow the links to the first one whose target is gone.
+	last := pathutil.FollowLinks(pl.Python, func(target string) bool {
+		_, err := os.Lstat(target)
+		return err == nil
+	})
+	missing := pl.Python
+	if target, err := os.Readlink(last); err == nil {
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(last), target)
+		}
+		missing = target
+	}
+	return out.Errorf("the %s in %s is broken: its Python %s no longer exists (the Python it was made from was upgraded or removed). To fix it, delete the %s (%s) and run again: a new one is created", what, pl.Dir, missing, what, pl.Remove)
 }

@@ -4,170 +4,173 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/envstate"
 	"github.com/onetrainer-launcher/onetrainer-launcher/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
-// Request is everything Prepare needs. Env is the environment with the OT_*
-// variables already exported (envspec.Export).
+// Request is everything Prepare needs. Env is the environment with the
+// checkout's exports already applied (envspec.Export).
 type Request struct {
 	Checkout  string
+	Applet    string // the script being run, "install.sh", for records and messages
 	Config    *envspec.Config
 	Constants envspec.Constants
+	Facts     *upstream.Facts
 	Env       envspec.Environ
 	Run       *proc.Runner
-	// Upgrade asks for the requirements to be installed even into an
-	// existing env (update.sh), subject to OT_LAZY_UPDATES.
+	// Upgrade asks for the requirements to be installed even into a
+	// ready env (update.sh; the applet has applied OT_LAZY_UPDATES).
 	Upgrade bool
+	// Installed, when set, runs after a completed install (update.var).
+	Installed func(ctx context.Context) error
 }
 
-// Failure is an error that has been explained to the user already; the
-// applet only exits with Code.
-type Failure struct{ Code int }
-
-func (f *Failure) Error() string { return fmt.Sprintf("exit status %d", f.Code) }
-
-// fail prints an error and returns the Failure that ends the applet with 1.
-func fail(r Request, format string, a ...any) error {
-	r.Run.P.Error(format, a...)
-	return &Failure{1}
+// Result says what Prepare did, for the applet's closing line.
+type Result struct {
+	Env       Env
+	Place     Place
+	Created   bool // the env was made now
+	Installed bool // the requirements were installed now
+	Platform  string
 }
 
-// kind is what Prepare needs of a venv or a conda env.
-type kind interface {
-	Env
-	// label names the env for status lines.
-	label() string
-	// lockPath is the lock file that serialises preparing the env.
-	lockPath() string
-	// locate finds the env (a conda env may take one question to conda)
-	// and returns whether it exists and the folder its records live in,
-	// "" when that is not known yet.
-	locate(ctx context.Context, r Request) (exists bool, dir string)
-	// checkTarget refuses a place the env cannot be made in; ours tells
-	// that the launcher began to make the env there.
-	checkTarget(ours bool) error
-	// create makes the env and returns the folder its records live in.
-	create(ctx context.Context, r Request) (dir string, err error)
-	// versionCheck is the command that runs the version check in the env.
-	versionCheck(args ...string) proc.Cmd
-	// interpreter and keyFile are the env's Python and the env's own file
-	// that join the remembered version check's key.
-	interpreter(dir string) string
-	keyFile(dir string) string
-	// solutions says what to do about a wrong Python in the env.
-	solutions(p *out.Printer, dir string)
-	// health fails for an env whose Python is gone.
-	health(dir string) error
+// state is what Prepare finds of an env: whether it exists and the
+// launcher's record of it.
+type state struct {
+	exists bool
+	rec    envstate.Record
 }
 
-// Prepare makes the env ready and returns it: the steps of the original
-// scripts' prepare_runtime_environment, under a lock, with a record of what
-// was done so that an interrupted install is finished by the next launch.
-func Prepare(ctx context.Context, r Request) (Env, error) {
+func (s state) ready() bool { return s.exists && !s.rec.Pending() }
+
+// Prepare makes the env ready: the steps of the original scripts'
+// prepare_runtime_environment, with a record of what was done so that an
+// interrupted install is finished by the next launch. It decides once:
+// it finds the env; when it is ready and nothing is asked of it, it only
+// runs the (remembered) version check, taking no lock; otherwise it checks
+// what could refuse, takes the lock, finds the env again — another launch
+// may have changed it while this one waited — and decides from what it
+// finds then, and does it.
+func Prepare(ctx context.Context, r Request) (Result, error) {
 	k, err := chooseKind(ctx, r)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	if err := requireFile(r.Checkout, envspec.VersionCheckScript, "the Python version check"); err != nil {
-		return nil, fail(r, "%v", err)
+		return Result{}, err
 	}
 	p := r.Run.P
-	p.Status("Using %s...", k.label())
+	p.Status("Using %s...", k.place().Label)
 
-	exists, dir, rec, err := look(ctx, r, k)
+	st, err := look(ctx, r, k)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
-	install := !exists
-	switch {
-	case !exists:
-		if err := k.checkTarget(rec.Created); err != nil {
-			return nil, fail(r, "%v", err)
-		}
-		otherEnvs(r, k)
-	case rec.Created && rec.Installed == nil:
-		p.Status("The launcher created the %s, but its requirements were never completely installed (an interrupted install?): installing them now.", k.label())
-		install = true
-	case r.Upgrade:
-		if install, err = updateNeeded(ctx, r); err != nil {
-			return nil, err
-		}
-	case rec.Installed != nil:
-		if changed := rec.Changed(r.Checkout); len(changed) > 0 {
+	if st.ready() && !r.Upgrade {
+		if changed := st.rec.Changed(r.Checkout); len(changed) > 0 {
 			p.Status("%s changed since the requirements were installed: ./update.sh brings the environment up to date.", strings.Join(changed, ", "))
 		}
+		return Result{Env: k, Place: k.place()}, checkVersion(ctx, r, k)
 	}
 
-	// A ready env needs no lock: nothing will change. Otherwise whatever
-	// can refuse is checked first, so that a refusal leaves nothing behind,
-	// and then one launch at a time prepares the env.
-	var platform string
-	if install {
-		if platform, err = choosePlatform(ctx, r); err != nil {
-			return nil, fail(r, "%v", err)
+	// Something will change. Whatever can refuse is checked first, so that
+	// a refusal leaves nothing behind; then one launch at a time, and the
+	// target is judged again under the lock.
+	if !st.exists {
+		if err := k.checkTarget(st.rec.Created); err != nil {
+			return Result{}, err
 		}
-		lock, waited, err := TakeLock(k.lockPath(), func() {
-			p.Status("Waiting for another launch that is preparing the %s...", k.label())
-		})
-		if err != nil {
-			return nil, fail(r, "cannot prepare the %s: its lock file cannot be made (%v). Is that place writable?", k.label(), err)
-		}
-		defer lock.Release()
-		if waited && !r.Upgrade { // the other launch may have done the work
-			if exists, dir, rec, err = look(ctx, r, k); err != nil {
-				return nil, err
-			}
-			install = !exists || rec.Created && rec.Installed == nil
-		}
+		otherEnvs(r, k)
 	}
-	if !exists {
-		if dir, err = k.create(ctx, r); err != nil {
-			return nil, err
-		}
+	platform, err := choosePlatform(ctx, r)
+	if err != nil {
+		return Result{}, err
 	}
-	if err := checkVersion(ctx, r, k, dir); err != nil {
-		return nil, err
+	lock, err := takeLock(k.place(), p)
+	if err != nil {
+		return Result{}, err
 	}
-	if install {
-		if err := installRequirements(ctx, r.Run.With(r.Checkout, k.Environ()), k, platform); err != nil {
-			return nil, err
-		}
-		files, err := HashFiles(r.Checkout, envspec.RequirementsGlobal, platform)
-		if err != nil {
-			return nil, fail(r, "%v", err)
-		}
-		if err := MarkInstalled(dir, files); err != nil {
-			return nil, fail(r, "recording the completed install in %s: %v", dir, err)
-		}
-		if err := recordUpdate(ctx, r); err != nil {
-			return nil, err
-		}
+	defer lock.Release()
+	if st, err = look(ctx, r, k); err != nil {
+		return Result{}, err
 	}
-	return k, nil
+	res := Result{Env: k, Platform: platform}
+	switch {
+	case !st.exists:
+		if err := k.checkTarget(st.rec.Created); err != nil {
+			return res, err
+		}
+		if err := k.create(ctx, r); err != nil {
+			return res, err
+		}
+		res.Created = true
+	case st.rec.Pending():
+		p.Status("Installing the requirements of the %s now: %s.", k.place().Label, st.rec.Why())
+	case !r.Upgrade:
+		// Another launch made it ready while this one waited.
+		res.Place = k.place()
+		return res, checkVersion(ctx, r, k)
+	}
+	res.Place = k.place()
+	if err := checkVersion(ctx, r, k); err != nil {
+		return res, err
+	}
+	if err := install(ctx, r, k, platform); err != nil {
+		return res, err
+	}
+	res.Installed = true
+	return res, nil
 }
 
-// look finds the env, checks that its Python is still there, and reads the
-// launcher's record of it.
-func look(ctx context.Context, r Request, k kind) (exists bool, dir string, rec Record, err error) {
-	exists, dir = k.locate(ctx, r)
+// look finds the env, checks that its Python can still be run, and reads
+// the launcher's record of it.
+func look(ctx context.Context, r Request, k kind) (state, error) {
+	exists, err := k.locate(ctx, r)
+	if err != nil {
+		return state{}, out.Errorf("the %s cannot be used: %v", k.place().Label, err)
+	}
+	pl := k.place()
 	if exists {
-		if err := k.health(dir); err != nil {
-			return false, "", Record{}, fail(r, "%v", err)
+		what := "venv"
+		if _, isConda := k.(*condaKind); isConda {
+			what = "conda environment"
+		}
+		if err := health(pl, what); err != nil {
+			return state{}, err
 		}
 	}
-	if dir != "" {
-		if rec, err = ReadRecord(dir); err != nil {
-			return false, "", Record{}, fail(r, "%v", err)
+	st := state{exists: exists}
+	if pl.Dir != "" {
+		if st.rec, err = envstate.Read(pl.Dir); err != nil {
+			return state{}, out.Errorf("%v", err)
 		}
 	}
-	return exists, dir, rec, nil
+	return st, nil
+}
+
+// takeLock takes the env's lock, saying so when another launch holds it.
+func takeLock(pl Place, p *out.Printer) (*envstate.Lock, error) {
+	lock, _, err := envstate.TakeLock(pl.Lock, func() {
+		p.Status("Waiting for another launch that is preparing the %s...", pl.Label)
+	})
+	if err == nil {
+		return lock, nil
+	}
+	if errors.Is(err, syscall.EISDIR) {
+		return nil, out.Errorf("cannot prepare the %s: its lock file %s is a directory. Move that directory away; the launcher makes the lock file itself", pl.Label, pl.Lock)
+	}
+	return nil, out.Errorf("cannot prepare the %s: its lock file cannot be made: %v", pl.Label, pathutil.Explain(pl.Lock, err))
 }
 
 // chooseKind picks conda when it is there and not refused (OT_PREFER_VENV),
@@ -175,7 +178,7 @@ func look(ctx context.Context, r Request, k kind) (exists bool, dir string, rec 
 func chooseKind(ctx context.Context, r Request) (kind, error) {
 	path := r.Env.Get("PATH")
 	if !r.Config.PreferVenv {
-		exe := LookCommand(r.Config.CondaCmd, r.Checkout, path)
+		exe := pathutil.Look(r.Config.CondaCmd, r.Checkout, path, "")
 		if exe == "" && r.Config.Given("OT_CONDA_CMD") {
 			// SPEC §4.1: without an executable conda, a venv. The originals
 			// did so silently, which hid a typo in a conda command the user
@@ -183,17 +186,21 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 			r.Run.P.Warn("OT_CONDA_CMD=%q is not an executable conda, so a Python venv is used. Give conda's path or a command on PATH to use conda, or set OT_PREFER_VENV=true to choose the venv and silence this.", r.Config.CondaCmd)
 		}
 		if exe != "" {
-			if err := CheckCondaName(r.Config.CondaEnv); err != nil {
-				return nil, fail(r, "%v", err)
+			c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env, r.Facts.Conda)
+			if err := c.checkName(); err != nil {
+				return nil, out.Errorf("%v", err)
 			}
-			c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env)
 			return &condaKind{Conda: c, checkout: r.Checkout, python: r.Constants.CondaUsePythonVersion}, nil
 		}
 	}
 	v := &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
 	// A set OT_PYTHON_CMD must exist even for a ready venv, as in the
 	// original scripts; the default is looked for only to create one.
-	if r.Config.Given("OT_PYTHON_CMD") || !v.Exists() {
+	exists, err := v.Exists()
+	if err != nil {
+		return nil, out.Errorf("OT_PYTHON_VENV=%q cannot be used: %v", v.given, err)
+	}
+	if r.Config.Given("OT_PYTHON_CMD") || !exists {
 		name, exe, err := hostPython(ctx, r)
 		if err != nil {
 			return nil, err
@@ -205,80 +212,105 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 
 // checkVersion runs the checkout's version check in the env, unless the
 // same check (same interpreter, env, script and bounds) passed before.
-func checkVersion(ctx context.Context, r Request, k kind, dir string) error {
+func checkVersion(ctx context.Context, r Request, k kind) error {
 	b := r.Constants
+	pl := k.place()
 	script := filepath.Join(r.Checkout, envspec.VersionCheckScript)
-	key, keyErr := versionKey(k.interpreter(dir), k.keyFile(dir), script, b.PythonVersionMinimum, b.PythonVersionTooHigh)
-	if keyErr == nil && versionPassed(dir, key) {
+	key, keyErr := envstate.VersionKey(pl.Python, pl.EnvFile, script, b.PythonVersionMinimum, b.PythonVersionTooHigh)
+	if keyErr == nil && envstate.VersionPassed(pl.Dir, key) {
 		r.Run.P.Debugf("Python version check skipped: it passed before with this interpreter, script and bounds")
 		return nil
 	}
 	run := r.Run.With(r.Checkout, k.Environ())
 	if err := run.Run(ctx, k.versionCheck(envspec.VersionCheckScript, b.PythonVersionMinimum, b.PythonVersionTooHigh)); err != nil {
 		var ee *proc.ExitError
-		if errors.As(err, &ee) && ee.Code > 128 {
-			return err // interrupted, not a wrong version
+		if errors.As(err, &ee) && (ee.Code > 128 || ee.Code == 126 || ee.Code == 127) {
+			return err // interrupted, or not run at all: not a wrong version
 		}
-		k.solutions(r.Run.P, dir)
-		return &Failure{1}
+		// The check printed why; the advice follows.
+		return out.Quiet(1, k.solutions()...)
 	}
 	if keyErr == nil {
-		rememberVersionPass(dir, key)
+		envstate.RememberVersionPass(pl.Dir, key)
 	}
 	return nil
 }
 
-func installRequirements(ctx context.Context, run *proc.Runner, env Env, platform string) error {
+// install runs the checkout's two pip commands: the bootstrap (pip and
+// setuptools, with its pins) and the requirements. The completed install
+// is withdrawn before pip changes anything and written again only after
+// both succeed; a failure is recorded as one, so that the next launch can
+// say which it resumes.
+func install(ctx context.Context, r Request, k kind, platform string) error {
+	dir := k.place().Dir
+	if err := envstate.BeginInstall(dir, r.Applet); err != nil {
+		return out.Errorf("cannot record the install in %s: %v", dir, pathutil.Explain(dir, err))
+	}
+	// pip keeps its log of this install inside the env, for bug reports,
+	// without a change to what it prints (PIP_LOG is its --log option);
+	// a log the user asked for elsewhere wins.
+	env := k.Environ()
+	if env.Get("PIP_LOG") == "" {
+		log := filepath.Join(dir, PipLogFile)
+		os.Remove(log)
+		env = env.Clone()
+		env.Set("PIP_LOG", log)
+	}
+	run := r.Run.With(r.Checkout, env)
 	run.P.Status("Installing requirements in active environment...")
-	pip := []string{"-m", "pip", "install", "--upgrade", "--upgrade-strategy", "eager"}
-	if err := run.Run(ctx, env.Python(append(pip, "pip", "setuptools")...)); err != nil {
-		return err
+	pip := func(a upstream.Args, slot string) []string {
+		return append([]string{"-m", "pip"}, a.With(slot)...)
 	}
-	return run.Run(ctx, env.Python(append(pip, "-r", envspec.RequirementsGlobal, "-r", platform)...))
-}
-
-// Decision is the platform requirements file and what led to it.
-type Decision struct {
-	File     string
-	Reason   string
-	Machine  *gpu.Machine // what detection saw; nil when the file was given
-	Warnings []string     // a GPU the choice cannot use, an old driver
-	Notes    []string     // a choice between two GPUs
-}
-
-// DecidePlatform chooses the platform requirements file: the one
-// OT_PLATFORM_REQUIREMENTS gives, or by detection with the original
-// scripts' priority, explained with what the PCI bus shows. nvidia-smi is
-// asked through run, and only when the checkout has a legacy CUDA file.
-func DecidePlatform(ctx context.Context, r Request, run *proc.Runner) Decision {
-	if f := r.Config.PlatformRequirements; f != envspec.PlatformDetect {
-		return Decision{File: f, Reason: "given by OT_PLATFORM_REQUIREMENTS"}
+	err := run.Run(ctx, k.Python(pip(r.Facts.PipBootstrap, "")...))
+	if err == nil {
+		err = run.Run(ctx, k.Python(pip(r.Facts.PipRequirements, pathutil.Arg(platform))...))
 	}
-	probe := gpu.ProbeFromEnv(r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"))
-	m := probe.Inspect(nil)
-	_, legacyErr := os.Stat(filepath.Join(r.Checkout, envspec.RequirementsCUDALeg))
-	c := gpu.Choose(m.Facts, legacyErr == nil, func(smi string) string {
-		// A question, as the originals asked it (in a substitution, its
-		// stderr dropped): no "+" line.
-		text, _ := run.With(r.Checkout, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
-		if h, ok := gpu.ParseSMIHeader(text); ok {
-			m.Banner = &h
-		}
-		return text
-	})
-	d := Decision{File: c.File, Reason: c.Reason, Machine: &m}
-	d.Warnings, d.Notes = gpu.Diagnose(m, c)
-	return d
+	if err != nil {
+		return installFailed(dir, r, k, err)
+	}
+	files, err := envstate.HashFiles(r.Checkout, envspec.RequirementsGlobal, platform)
+	if err != nil {
+		return out.Errorf("%v", err)
+	}
+	if err := envstate.CompleteInstall(dir, files); err != nil {
+		return out.Errorf("recording the completed install in %s: %v", dir, pathutil.Explain(dir, err))
+	}
+	if r.Installed != nil {
+		return r.Installed(ctx)
+	}
+	return nil
 }
 
-// choosePlatform decides the platform requirements file, says why where
-// the user may have expected another, and fails when it or the global file
-// is missing.
+// installFailed records and explains a failed install: what failed, that
+// the env is kept, and that the next launch resumes.
+func installFailed(dir string, r Request, k kind, err error) error {
+	label := k.place().Label
+	var ee *proc.ExitError
+	if errors.As(err, &ee) && ee.Code > 128 {
+		return &out.Error{Code: ee.Code, Err: err,
+			Msg: fmt.Sprintf("Interrupted while installing the requirements (exit status %d). The %s is kept as it is; the next ./install.sh, ./start-ui.sh or ./run-cmd.sh installs them again.", ee.Code, label)}
+	}
+	how := err.Error()
+	code := 1
+	if ee != nil {
+		how = fmt.Sprintf("pip exited with status %d", ee.Code)
+		code = ee.Code
+	}
+	if ferr := envstate.FailInstall(dir, r.Applet, how); ferr != nil {
+		r.Run.P.Debugf("recording the failed install: %v", ferr)
+	}
+	return &out.Error{Code: code, Err: err,
+		Msg: fmt.Sprintf("Installing the requirements failed: %s (its messages are above). The %s is kept as it is; the next ./install.sh, ./start-ui.sh or ./run-cmd.sh installs them again.", how, label)}
+}
+
+// choosePlatform decides the platform requirements file (gpu.Decide), says
+// why where the user may have expected another, and fails when it or the
+// global file is missing.
 func choosePlatform(ctx context.Context, r Request) (string, error) {
 	if err := requireFile(r.Checkout, envspec.RequirementsGlobal, "requirements file"); err != nil {
 		return "", err
 	}
-	d := DecidePlatform(ctx, r, r.Run)
+	d := DecidePlatform(ctx, r, r.Run, nil)
 	r.Run.P.Debugf("Platform requirements: %s (%s)", d.File, d.Reason)
 	for _, w := range d.Warnings {
 		r.Run.P.Warn("%s", w)
@@ -287,20 +319,45 @@ func choosePlatform(ctx context.Context, r Request) (string, error) {
 		r.Run.P.Status("%s", n)
 	}
 	if err := requireFile(r.Checkout, d.File, "requirements file"); err != nil {
-		return "", fmt.Errorf("%v. OT_PLATFORM_REQUIREMENTS takes %q or the name of a requirements file in the checkout, such as %s, %s or %s",
+		return "", out.Errorf("%v. OT_PLATFORM_REQUIREMENTS takes %q or the name of a requirements file in the checkout, such as %s, %s or %s",
 			err, envspec.PlatformDetect, envspec.RequirementsCUDA, envspec.RequirementsROCm, envspec.RequirementsDefault)
 	}
 	return d.File, nil
 }
 
+// DecidePlatform is gpu.Decide for this checkout and configuration;
+// nvidia-smi is asked through run as a question. m is an inspection made
+// already, or nil.
+func DecidePlatform(ctx context.Context, r Request, run *proc.Runner, m *gpu.Machine) gpu.Decision {
+	return gpu.Decide(gpu.Input{
+		Given:  r.Config.PlatformRequirements,
+		Probe:  gpu.ProbeFromEnv(r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"), r.Checkout),
+		Rules:  r.Facts.Platform,
+		Legacy: r.Facts.Legacy,
+		HasFile: func(name string) bool {
+			return requireFile(r.Checkout, name, "") == nil
+		},
+		Ask: func(smi string) string {
+			text, _ := run.With(r.Checkout, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
+			return text
+		},
+	}, m)
+}
+
 // requireFile fails unless name is a regular file in the checkout; what
 // says what the file is, for the message.
 func requireFile(checkout, name, what string) error {
-	fi, err := os.Stat(absUnder(checkout, name))
-	if err != nil || !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s %q does not exist in %s", what, name, checkout)
+	path := absUnder(checkout, name)
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.Mode().IsRegular():
+		return nil
+	case err == nil:
+		return out.Errorf("%s %q in %s is not a regular file", what, name, checkout)
+	case errors.Is(err, fs.ErrNotExist):
+		return out.Errorf("%s %q does not exist in %s", what, name, checkout)
 	}
-	return nil
+	return out.Errorf("%s %q cannot be read: %v", what, name, pathutil.Explain(path, err))
 }
 
 // absUnder returns path made absolute against dir unless it already is.

@@ -4,13 +4,16 @@
 package pyenv
 
 import (
-	"bufio"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
 
@@ -38,10 +41,18 @@ func (v *Venv) Python(args ...string) proc.Cmd {
 func (v *Venv) python() string { return filepath.Join(v.Dir, "bin", "python") }
 
 // Exists reports whether the venv is there, as the original scripts judged
-// it: its bin/activate is a file.
-func (v *Venv) Exists() bool {
-	fi, err := os.Stat(filepath.Join(v.Dir, "bin", "activate"))
-	return err == nil && fi.Mode().IsRegular()
+// it: its bin/activate is a file. A venv the user may not enter is an
+// error that says so, not a venv to make anew.
+func (v *Venv) Exists() (bool, error) {
+	activate := filepath.Join(v.Dir, "bin", "activate")
+	fi, err := os.Stat(activate)
+	switch {
+	case err == nil:
+		return fi.Mode().IsRegular(), nil
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		return false, nil
+	}
+	return false, pathutil.Explain(activate, err)
 }
 
 // Environ does what sourcing bin/activate does to the environment, computed
@@ -73,14 +84,12 @@ func (v *Venv) Environ() envspec.Environ {
 // script spells VIRTUAL_ENV_PROMPT differently.
 func (v *Venv) prompt() (name string, modern bool) {
 	name = filepath.Base(v.Dir)
-	f, err := os.Open(filepath.Join(v.Dir, "pyvenv.cfg"))
+	data, err := pathutil.ReadFile(filepath.Join(v.Dir, "pyvenv.cfg"), pathutil.TinyFile)
 	if err != nil {
 		return name, false
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, val, ok := strings.Cut(sc.Text(), "=")
+	for _, line := range pathutil.Lines(data) {
+		k, val, ok := strings.Cut(line, "=")
 		if !ok {
 			continue
 		}

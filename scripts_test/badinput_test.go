@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 // snapshot records every file, folder and link under dir: mode, content
@@ -82,7 +83,8 @@ func TestBadInput(t *testing.T) {
 	for _, v := range envspec.Vars {
 		cases = append(cases, tc{name: v.Name + " whitespace", applet: "install.sh", env: []string{v.Name + "= \t "},
 			want: v.Name + `=" \t " holds only whitespace: unset it to get the default`})
-		c, _ := envspec.Parse(nil)
+		builtin := upstream.Builtin(".")
+		c, _ := envspec.Parse(nil, nil, &builtin)
 		if c.Values[v.Name] == "true" || c.Values[v.Name] == "false" {
 			cases = append(cases, tc{name: v.Name + " not a boolean", applet: "install.sh", env: []string{v.Name + "=maybe"},
 				want: v.Name + `="maybe" is not a boolean: use true or false (also 1/0, yes/no, on/off, in any case)`})
@@ -110,11 +112,11 @@ func TestBadInput(t *testing.T) {
 		tc{name: "OT_CONDA_ENV not a name", applet: "install.sh", env: []string{"OT_CONDA_CMD=" + s.conda, "OT_CONDA_ENV=my env"},
 			want: `OT_CONDA_ENV="my env" is not a conda environment name`},
 		tc{name: "no version_check.py", applet: "install.sh", prepare: remove("scripts/util/version_check.py"),
-			want: `the Python version check "scripts/util/version_check.py" does not exist in`},
+			want: `does not look like a OneTrainer checkout: scripts/util/version_check.py is missing`},
 		tc{name: "no requirements-global.txt", applet: "install.sh", prepare: remove("requirements-global.txt"),
-			want: `requirements file "requirements-global.txt" does not exist in`},
+			want: `does not look like a OneTrainer checkout: requirements-global.txt is missing`},
 		tc{name: "no train_ui.py", applet: "start-ui.sh", prepare: remove("scripts/train_ui.py"),
-			want: `scripts/train_ui.py does not exist in`},
+			want: `does not look like a OneTrainer checkout: scripts/train_ui.py is missing`},
 		tc{name: "run-cmd leaving scripts", applet: "run-cmd.sh", env: nil, want: `leaves scripts/`},
 	)
 	for _, c := range cases {

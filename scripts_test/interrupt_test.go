@@ -116,4 +116,5 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 	fmt.Fprintf(ts.Stdout(), "status %d\n", code)
+	fmt.Fprint(ts.Stderr(), stderr.String())
 }

@@ -274,16 +274,16 @@ func cmdWheel(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 }
 
-// untar-fixture NAME DIR: unpacks shared/fixtures/sysfs/NAME.tar.gz, a real
-// machine's sysfs snapshot, into DIR.
+// untar-fixture NAME DIR: unpacks testdata/sysfs/NAME.tar.gz at the
+// project's top, a real machine's sysfs snapshot, into DIR.
 func cmdUntarFixture(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: untar-fixture NAME DIR")
 	}
-	tarball, err := filepath.Abs(filepath.Join("..", "..", "shared", "fixtures", "sysfs", args[0]+".tar.gz"))
+	tarball, err := filepath.Abs(filepath.Join("..", "testdata", "sysfs", args[0]+".tar.gz"))
 	ts.Check(err)
 	if _, err := os.Stat(tarball); err != nil {
-		ts.Fatalf("fixture missing (the tests need the shared/ folder beside the checkout): %v", err)
+		ts.Fatalf("snapshot missing from the project: %v", err)
 	}
 	dir := ts.MkAbs(args[1])
 	ts.Check(os.MkdirAll(dir, 0o755))
@@ -298,13 +298,13 @@ func cmdJSONValid(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 || args[0] != "stdout" {
 		ts.Fatalf("usage: json-valid stdout")
 	}
-	var rep applets.Report
+	var rep applets.DoctorReport
 	dec := json.NewDecoder(strings.NewReader(ts.ReadFile("stdout")))
 	dec.DisallowUnknownFields()
 	ts.Check(dec.Decode(&rep))
 	again, err := json.Marshal(rep)
 	ts.Check(err)
-	var back applets.Report
+	var back applets.DoctorReport
 	ts.Check(json.Unmarshal(again, &back))
 	if !reflect.DeepEqual(rep, back) {
 		ts.Fatalf("the report does not survive a JSON round trip")

@@ -1,4 +1,4 @@
-package pyenv
+package envstate
 
 import (
 	"os"
@@ -20,7 +20,7 @@ func TestVersionKeyChangesWithEachInput(t *testing.T) {
 	}
 	os.Symlink(real, link)
 	key := func() string {
-		k, err := versionKey(link, cfg, script, "3.10", "3.14")
+		k, err := VersionKey(link, cfg, script, "3.10", "3.14")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,8 +52,8 @@ func TestVersionKeyChangesWithEachInput(t *testing.T) {
 		}
 		seen[k] = c.what
 	}
-	k1, _ := versionKey(link, cfg, script, "3.11", "3.14")
-	k2, _ := versionKey(link, cfg, script, "3.10", "3.15")
+	k1, _ := VersionKey(link, cfg, script, "3.11", "3.14")
+	k2, _ := VersionKey(link, cfg, script, "3.10", "3.15")
 	if k1 == key() || k2 == key() || k1 == k2 {
 		t.Error("the bounds do not change the key")
 	}
@@ -61,11 +61,11 @@ func TestVersionKeyChangesWithEachInput(t *testing.T) {
 
 func TestVersionPassRemembered(t *testing.T) {
 	dir := t.TempDir()
-	if versionPassed(dir, "k") {
+	if VersionPassed(dir, "k") {
 		t.Fatal("nothing remembered yet")
 	}
-	rememberVersionPass(dir, "k")
-	if !versionPassed(dir, "k") || versionPassed(dir, "other") {
+	RememberVersionPass(dir, "k")
+	if !VersionPassed(dir, "k") || VersionPassed(dir, "other") {
 		t.Fatal("remembered the wrong key")
 	}
 }

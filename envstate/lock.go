@@ -1,4 +1,4 @@
-package pyenv
+package envstate
 
 import (
 	"errors"
@@ -51,4 +51,23 @@ func (l *Lock) Release() {
 	unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
 	l.f.Close()
 	l.f = nil
+}
+
+// TryLock takes the lock at path when no one holds it; got is false when
+// another process does.
+func TryLock(path string) (l *Lock, got bool, err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, false, err
+	}
+	err = flock(f, unix.LOCK_EX|unix.LOCK_NB)
+	if errors.Is(err, unix.EWOULDBLOCK) {
+		f.Close()
+		return nil, false, nil
+	}
+	if err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	return &Lock{f}, true, nil
 }

@@ -1,0 +1,93 @@
+// Package gitx asks git what the launcher needs to know of a checkout, and
+// finds its git directory without running git where a warm launch needs
+// it. Questions run quietly (no "+" line, as the originals asked them in
+// command substitutions); a failure carries git's own words.
+package gitx
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
+)
+
+// Git asks git questions about the checkout at Dir.
+type Git struct {
+	Dir string
+	Run *proc.Runner
+}
+
+// Ask runs `git -C DIR ARGS...` quietly and returns its output, trimmed.
+func (g Git) Ask(ctx context.Context, args ...string) (string, error) {
+	out, err := g.Run.With(g.Dir, g.Run.Env).Ask(ctx, proc.Cmd{Argv: append([]string{"git", "-C", g.Dir}, args...)})
+	return strings.TrimSpace(out), err
+}
+
+// Head is the commit checked out; "" with an error outside git.
+func (g Git) Head(ctx context.Context) (string, error) { return g.Ask(ctx, "rev-parse", "HEAD") }
+
+// Changed lists which of paths differ over revs, a revision range such as
+// "A..B" (between two commits) or "HEAD...@{upstream}" (what a pull brings).
+func (g Git) Changed(ctx context.Context, revs string, paths ...string) ([]string, error) {
+	out, err := g.Ask(ctx, append([]string{"diff", "--name-only", revs, "--"}, paths...)...)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(out), nil
+}
+
+// Tracked reports whether git tracks path.
+func (g Git) Tracked(ctx context.Context, path string) bool {
+	_, err := g.Ask(ctx, "ls-files", "--error-unmatch", "--", path)
+	return err == nil
+}
+
+// Show returns a file's content at a commit ("HEAD"), bounded.
+func (g Git) Show(ctx context.Context, rev, path string) ([]byte, error) {
+	out, err := g.Run.With(g.Dir, g.Run.Env).Ask(ctx, proc.Cmd{Argv: []string{"git", "-C", g.Dir, "cat-file", "blob", rev + ":" + path}})
+	if len(out) > pathutil.SmallFile {
+		out = out[:pathutil.SmallFile]
+	}
+	return []byte(out), err
+}
+
+// Unmerged reports whether path has a merge conflict git left unresolved.
+func (g Git) Unmerged(ctx context.Context, path string) bool {
+	out, err := g.Ask(ctx, "ls-files", "--unmerged", "--", path)
+	return err == nil && out != ""
+}
+
+// Dir finds the git directory of the checkout at dir without running git:
+// dir/.git itself, or where a .git file ("gitdir: PATH", a worktree or a
+// submodule) points. "" when dir is not the top of a git checkout.
+func Dir(dir string) string {
+	p := filepath.Join(dir, ".git")
+	fi, err := os.Lstat(p)
+	switch {
+	case err != nil:
+		return ""
+	case fi.IsDir():
+		return p
+	case !fi.Mode().IsRegular():
+		return ""
+	}
+	data, err := pathutil.ReadFile(p, pathutil.TinyFile)
+	if err != nil {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:")
+	if !ok {
+		return ""
+	}
+	target := strings.TrimSpace(rest)
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(dir, target)
+	}
+	if fi, err := os.Stat(target); err != nil || !fi.IsDir() {
+		return ""
+	}
+	return filepath.Clean(target)
+}

@@ -1,0 +1,100 @@
+// Package pathutil holds the launcher's few ways of finding and reading
+// files, each written once: a command looked up as a shell looks it up, a
+// chain of symbolic links followed, a file read with bounds, and the real
+// cause of a failed stat or open named.
+package pathutil
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Look finds cmd as a shell run from dir finds it: a name with a slash is
+// a path (relative to dir); any other name is searched in the folders of
+// path (relative folders against dir, an empty one meaning dir). Every path
+// is read under root when root is set and not "/" (ghw's GHW_CHROOT
+// convention), so that a machine snapshot is judged by what it holds.
+// Look returns the absolute path of an executable regular file, or "".
+func Look(cmd, dir, path, root string) string {
+	if cmd == "" {
+		return ""
+	}
+	if strings.Contains(cmd, "/") {
+		if !filepath.IsAbs(cmd) {
+			cmd = filepath.Join(dir, cmd)
+		}
+		return executable(under(root, cmd))
+	}
+	for _, d := range filepath.SplitList(path) {
+		if d == "" {
+			d = "."
+		}
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(dir, d)
+		}
+		if p := executable(under(root, filepath.Join(d, cmd))); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// Under returns path as seen under root; root "" or "/" leaves it alone.
+func Under(root, path string) string { return under(root, path) }
+
+func under(root, path string) string {
+	if root == "" || root == "/" {
+		return path
+	}
+	return filepath.Join(root, path)
+}
+
+// Executable reports whether p is a regular file with an execute bit.
+func Executable(p string) bool { return executable(p) != "" }
+
+func executable(p string) string {
+	fi, err := os.Stat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
+		return ""
+	}
+	return p
+}
+
+// maxLinks bounds a walk along symbolic links, as the kernel's own limit
+// (40 on Linux) bounds path resolution.
+const maxLinks = 40
+
+// FollowLinks walks the chain of symbolic links that starts at path, one
+// link at a time, for as long as keep accepts the next target, and returns
+// the last path it accepted (path itself when the first target is refused
+// or path is no link). Relative targets are taken against their link's
+// folder. It is gobusybox's "resolve until the last symlink" with the
+// stopping rule given by the caller.
+func FollowLinks(path string, keep func(target string) bool) string {
+	cur := filepath.Clean(path)
+	for i := 0; i < maxLinks; i++ {
+		target, err := os.Readlink(cur)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(cur), target)
+		}
+		target = filepath.Clean(target)
+		if !keep(target) {
+			break
+		}
+		cur = target
+	}
+	return cur
+}
+
+// Arg returns path as a command's argument that no program can take for
+// an option: a relative path that starts with "-" gets "./" before it.
+func Arg(path string) string {
+	if strings.HasPrefix(path, "-") {
+		return "./" + path
+	}
+	return path
+}
