@@ -198,7 +198,7 @@ func buildReport(c *Context, run *proc.Runner, withTorch bool) DoctorReport {
 	if st.Pending() {
 		rep.Problems = append(rep.Problems, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+st.Journal()+")")
 	}
-	rep.Upstream = upstreamReport(&facts)
+	rep.Upstream = upstreamReport(facts)
 	rep.Problems = append(rep.Problems, facts.Warnings...)
 
 	file := envspec.ReadEnvFile(envspec.EnvFilePath(c.Env), c.Env)
@@ -206,18 +206,17 @@ func buildReport(c *Context, run *proc.Runner, withTorch bool) DoctorReport {
 		rep.SettingsFile = file.Path
 		rep.Problems = append(rep.Problems, file.Warnings...)
 	}
-	cfg, cfgErr := envspec.Parse(c.Env, file, &facts)
-	for _, v := range envspec.Vars {
-		s := Setting{Name: v.Name, Value: cfg.Values[v.Name], Source: cfg.Source[v.Name], DefaultFrom: cfg.DefaultFrom[v.Name],
-			Problem: cfg.Bad[v.Name], Unknown: cfg.Unknown[v.Name]}
-		rep.Settings = append(rep.Settings, s)
+	cfg, cfgErr := envspec.Parse(c.Env, file, facts)
+	for _, set := range cfg.Settings {
+		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Source: set.Source,
+			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
 	}
 	if cfgErr != nil {
 		for _, e := range unjoin(cfgErr) {
 			rep.Problems = append(rep.Problems, e.Error())
 		}
 	}
-	consts, err := envspec.ConstantsOf(&facts)
+	consts, err := envspec.ConstantsOf(facts)
 	if err != nil {
 		rep.Problems = append(rep.Problems, err.Error())
 	}
@@ -252,8 +251,8 @@ func buildReport(c *Context, run *proc.Runner, withTorch bool) DoctorReport {
 	if cfgErr != nil || err != nil {
 		return rep
 	}
-	env := envspec.Export(c.Env, c.Dir, cfg, &facts, "start-ui.sh")
-	r := pyenv.Request{Checkout: c.Dir, Config: cfg, Constants: consts, Facts: &facts, Env: env, Run: run}
+	env := envspec.Export(c.Env, c.Dir, cfg, facts, "start-ui.sh")
+	r := pyenv.Request{Checkout: c.Dir, Config: cfg, Constants: consts, Facts: facts, Env: env, Run: run}
 	envRep := pyenv.Inspect(c, r, run)
 	rep.Environment = &envRep
 	if envRep.Problem != "" {
@@ -281,7 +280,7 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-func checkoutReport(c *Context, st linker.State, g gitx.Git, self string, facts upstream.Facts) CheckoutReport {
+func checkoutReport(c *Context, st linker.State, g gitx.Git, self string, facts *upstream.Facts) CheckoutReport {
 	r := CheckoutReport{Path: c.Dir, Missing: []string{}, Scripts: []ScriptReport{}}
 	var nt *envspec.NotOneTrainer
 	if err := envspec.CheckCheckout(c.Dir, facts.UIScript.Value); errors.As(err, &nt) {

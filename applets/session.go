@@ -22,7 +22,7 @@ type session struct {
 	p      *out.Printer
 	script string // the launch script this applet stands in for, "start-ui.sh"
 	state  linker.State
-	facts  upstream.Facts
+	facts  *upstream.Facts
 	cfg    *envspec.Config
 	consts envspec.Constants
 	env    envspec.Environ // the environment children get: the checkout's exports made
@@ -73,7 +73,7 @@ func (s *session) settle() error {
 			s.p.Warn("%s", w)
 		}
 	}
-	cfg, err := envspec.Parse(s.Env, file, &s.facts)
+	cfg, err := envspec.Parse(s.Env, file, s.facts)
 	if err != nil {
 		return err
 	}
@@ -83,24 +83,24 @@ func (s *session) settle() error {
 		s.p.Warn("%s", w)
 	}
 	for _, v := range envspec.Vars {
-		if cfg.Unknown[v.Name] && cfg.Given(v.Name) {
+		if cfg.Unknown(v.Name) && cfg.Given(v.Name) {
 			s.p.Warn("%s is set, but this checkout's lib.include.sh does not know it: it has no effect here, as with the checkout's own scripts.", v.Name)
 		}
 	}
-	if s.consts, err = envspec.ConstantsOf(&s.facts); err != nil {
+	if s.consts, err = envspec.ConstantsOf(s.facts); err != nil {
 		return out.Errorf("%v", err)
 	}
-	s.env = envspec.Export(s.Env, s.Dir, cfg, &s.facts, s.script)
+	s.env = envspec.Export(s.Env, s.Dir, cfg, s.facts, s.script)
 	if s.p.Debug {
-		for _, v := range envspec.Vars {
-			from := cfg.Source[v.Name]
+		for _, set := range cfg.Settings {
+			from := set.Source
 			if from == envspec.SourceDefault {
-				from = "the default in " + cfg.DefaultFrom[v.Name]
-				if cfg.DefaultFrom[v.Name] == upstream.BuiltIn {
+				from = "the default in " + set.DefaultFrom
+				if set.DefaultFrom == upstream.BuiltIn {
 					from = "the built-in default"
 				}
 			}
-			s.p.Debugf("%s=%q (from %s)", v.Name, cfg.Values[v.Name], from)
+			s.p.Debugf("%s=%q (from %s)", set.Name, set.Value, from)
 		}
 		if file != nil {
 			for _, fv := range file.Ignored {
@@ -125,7 +125,7 @@ func (s *session) linker() *linker.Linker {
 // prepare readies the env; upgrade is update.sh's install into a ready env.
 func (s *session) prepare(upgrade bool) (pyenv.Result, error) {
 	return pyenv.Prepare(s, pyenv.Request{
-		Checkout: s.Dir, Applet: s.script, Config: s.cfg, Constants: s.consts, Facts: &s.facts, Env: s.env,
+		Checkout: s.Dir, Applet: s.script, Config: s.cfg, Constants: s.consts, Facts: s.facts, Env: s.env,
 		Run: s.runner(), Upgrade: upgrade, Installed: s.recordUpdate,
 	})
 }
@@ -151,7 +151,7 @@ func (s *session) execPython(env pyenv.Env, args ...string) error {
 
 // updateNeeded tells update.sh whether to install into a ready env.
 func (s *session) updateNeeded(ctx context.Context) (bool, error) {
-	if !s.cfg.LazyUpdates || s.cfg.Unknown["OT_LAZY_UPDATES"] {
+	if !s.cfg.LazyUpdates || s.cfg.Unknown("OT_LAZY_UPDATES") {
 		return true, nil
 	}
 	saved, err := os.ReadFile(filepath.Join(s.Dir, envspec.UpdateMetadataFile))
@@ -169,7 +169,7 @@ func (s *session) updateNeeded(ctx context.Context) (bool, error) {
 // recordUpdate runs after every completed install: with OT_LAZY_UPDATES
 // it records HEAD in update.var, otherwise it removes a leftover one.
 func (s *session) recordUpdate(ctx context.Context) error {
-	if s.cfg.Unknown["OT_LAZY_UPDATES"] {
+	if s.cfg.Unknown("OT_LAZY_UPDATES") {
 		return nil
 	}
 	path := filepath.Join(s.Dir, envspec.UpdateMetadataFile)

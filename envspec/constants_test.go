@@ -33,7 +33,7 @@ func TestReadConstants(t *testing.T) {
 			srcs = append(srcs, upstream.Source{Name: upstream.LibFile, Data: []byte(tc.lib)})
 		}
 		f := upstream.Extract("/ot", "Linux", srcs)
-		k, err := ConstantsOf(&f)
+		k, err := ConstantsOf(f)
 		if tc.wantErrHas != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErrHas) {
 				t.Errorf("%s: want an error naming %s, got %v", tc.name, tc.wantErrHas, err)

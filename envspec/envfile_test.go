@@ -92,14 +92,14 @@ func TestParsePrecedence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.PreferVenv || c.Source["OT_PREFER_VENV"] != p+":1" {
-		t.Errorf("file value: %v from %s", c.PreferVenv, c.Source["OT_PREFER_VENV"])
+	if !c.PreferVenv || c.Setting("OT_PREFER_VENV").Source != p+":1" {
+		t.Errorf("file value: %v from %s", c.PreferVenv, c.Setting("OT_PREFER_VENV").Source)
 	}
-	if c.PythonVenv != "/from/env" || c.Source["OT_PYTHON_VENV"] != SourceEnv {
-		t.Errorf("the environment must win: %s from %s", c.PythonVenv, c.Source["OT_PYTHON_VENV"])
+	if c.PythonVenv != "/from/env" || c.Setting("OT_PYTHON_VENV").Source != SourceEnv {
+		t.Errorf("the environment must win: %s from %s", c.PythonVenv, c.Setting("OT_PYTHON_VENV").Source)
 	}
-	if c.CondaEnv != "onetrainer" || c.Source["OT_CONDA_ENV"] != SourceDefault {
-		t.Errorf("an empty file value means the default: %s from %s", c.CondaEnv, c.Source["OT_CONDA_ENV"])
+	if c.CondaEnv != "onetrainer" || c.Setting("OT_CONDA_ENV").Source != SourceDefault {
+		t.Errorf("an empty file value means the default: %s from %s", c.CondaEnv, c.Setting("OT_CONDA_ENV").Source)
 	}
 }
 

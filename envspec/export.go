@@ -17,8 +17,10 @@ func HostOS() string { return upstream.HostOS(runtime.GOOS) }
 // checkout sets it). Each export's conditions are judged against the
 // environment as the exports before it left it, as Bash would.
 func Export(env Environ, checkout string, c *Config, f *upstream.Facts, applet string) Environ {
-	out := env.Clone()
-	for _, e := range f.ExportsFor(applet) {
+	exports := f.ExportsFor(applet)
+	out := make(Environ, len(env), len(env)+len(exports))
+	copy(out, env)
+	for _, e := range exports {
 		holds := true
 		for _, cond := range e.Conds {
 			if !cond.Holds(out.Lookup) {
@@ -35,8 +37,8 @@ func Export(env Environ, checkout string, c *Config, f *upstream.Facts, applet s
 		case upstream.ExportHostOS:
 			out.Set(e.Name, HostOS())
 		case upstream.ExportSetting:
-			if v, ok := c.Values[e.Name]; ok {
-				out.Set(e.Name, v)
+			if set := c.Setting(e.Name); set.Source != "" && !set.Unknown {
+				out.Set(e.Name, set.Value)
 			}
 		default:
 			out.Set(e.Name, e.Value)

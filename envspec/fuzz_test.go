@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		got := c.Values[v.Name]
+		got := c.Value(v.Name)
 		if value != "" && strings.TrimSpace(value) == "" {
 			t.Fatalf("%s=%q (whitespace) was taken as %q", v.Name, value, got)
 		}

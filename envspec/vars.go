@@ -35,30 +35,51 @@ type Config struct {
 	ScriptDebug          bool
 	LazyUpdates          bool
 
-	// Values is each variable's value as it is exported to children:
-	// defaults applied, booleans spelled "true" or "false". A bad value
-	// is kept here as given, and named in Bad.
-	Values map[string]string
-	// Source tells, per variable, where its value came from: SourceEnv,
-	// the settings file as "PATH:LINE", or SourceDefault.
-	Source map[string]string
-	// DefaultFrom tells where each default came from: the checkout's
-	// "lib.include.sh:LINE", or upstream.BuiltIn.
-	DefaultFrom map[string]string
-	// Unknown lists the variables the checkout's lib.include.sh does not
-	// define (an older OneTrainer): they are neither checked nor
-	// exported, and their feature is off, as with that checkout's own
-	// scripts. Given lists those the user set anyway.
-	Unknown map[string]bool
-	// Bad holds the variables whose value was refused, with why.
-	Bad map[string]string
+	// Settings has one entry per variable of Vars, in the table's order.
+	Settings []Setting
 	// File is the settings file that was read; nil when there is none.
 	File *EnvFile
 }
 
+// Setting is one variable as Parse settled it.
+type Setting struct {
+	Name string
+	// Value is as it is exported to children: defaults applied, booleans
+	// spelled "true" or "false". A bad value is kept as given.
+	Value string
+	// Source tells where the value came from: SourceEnv, the settings
+	// file as "PATH:LINE", or SourceDefault.
+	Source string
+	// DefaultFrom tells where the default came from: the checkout's
+	// "lib.include.sh:LINE", or upstream.BuiltIn.
+	DefaultFrom string
+	// Unknown marks a variable the checkout's lib.include.sh does not
+	// define (an older OneTrainer): it is neither checked nor exported,
+	// and its feature is off, as with that checkout's own scripts.
+	Unknown bool
+	// Bad says why the value was refused; "" when it was not.
+	Bad string
+}
+
+// Setting returns the setting of variable name.
+func (c *Config) Setting(name string) Setting {
+	for _, s := range c.Settings {
+		if s.Name == name {
+			return s
+		}
+	}
+	return Setting{Name: name}
+}
+
+// Value returns the value of variable name as children get it.
+func (c *Config) Value(name string) string { return c.Setting(name).Value }
+
 // Given reports whether the user set variable name (in the environment or
 // the settings file), rather than leaving it to its default.
-func (c *Config) Given(name string) bool { return c.Source[name] != SourceDefault }
+func (c *Config) Given(name string) bool { return c.Setting(name).Source != SourceDefault }
+
+// Unknown reports whether the checkout does not define variable name.
+func (c *Config) Unknown(name string) bool { return c.Setting(name).Unknown }
 
 // Where a value came from, in Config.Source.
 const (
@@ -113,13 +134,14 @@ func ParseBool(s string) (bool, bool) {
 // what would be accepted. The Config is returned whole even then, bad
 // values named in Bad, so that a report can show every setting.
 func Parse(env Environ, file *EnvFile, f *upstream.Facts) (*Config, error) {
-	c := &Config{Values: map[string]string{}, Source: map[string]string{}, DefaultFrom: map[string]string{},
-		Unknown: map[string]bool{}, Bad: map[string]string{}, File: file}
+	c := &Config{Settings: make([]Setting, len(Vars)), File: file}
 	var errs []error
 	if file != nil {
 		errs = append(errs, file.Errors...)
 	}
-	for _, v := range Vars {
+	for i, v := range Vars {
+		set := &c.Settings[i]
+		set.Name = v.Name
 		raw, source := env.Get(v.Name), SourceEnv
 		if raw == "" && file != nil && file.Values[v.Name].Value != "" {
 			fv := file.Values[v.Name]
@@ -127,54 +149,58 @@ func Parse(env Environ, file *EnvFile, f *upstream.Facts) (*Config, error) {
 		}
 		def, known := f.DefaultOf(v.Name)
 		if !known {
-			c.Unknown[v.Name] = true
+			set.Unknown = true
 			def = builtinDefault(v.Name)
 		}
-		c.DefaultFrom[v.Name] = def.Where
+		set.DefaultFrom = def.Where
 		if raw == "" {
 			raw, source = defaultValue(def, env), SourceDefault
 		}
-		c.Source[v.Name] = source
-		c.Values[v.Name] = raw
+		set.Source, set.Value = source, raw
 		if !known {
 			// Not this checkout's variable: its feature stays off, and the
 			// value is not the launcher's to judge.
 			raw = defaultValue(def, env)
 		}
-		if msg := check(v, raw, source); msg != "" {
-			c.Bad[v.Name] = msg
+		field := v.field(c)
+		_, isBool := field.(*bool)
+		if msg := check(v.Name, isBool, raw, source); msg != "" {
+			set.Bad = msg
 			errs = append(errs, errors.New(msg))
 			continue
 		}
-		switch p := v.field(c).(type) {
+		switch p := field.(type) {
 		case *string:
 			*p = raw
 		case *bool:
 			b, _ := ParseBool(raw)
 			*p = b
 			if known {
-				c.Values[v.Name] = fmt.Sprint(b)
+				set.Value = "false"
+				if b {
+					set.Value = "true"
+				}
 			}
 		}
 	}
 	return c, errors.Join(errs...)
 }
 
-// check says what is wrong with value for v, or "".
-func check(v Var, raw, source string) string {
+// check says what is wrong with the value raw of variable name, or "".
+func check(name string, isBool bool, raw, source string) string {
 	where := ""
 	if source != SourceEnv && source != SourceDefault {
 		where = " (set in " + source + ")"
 	}
 	if strings.TrimSpace(raw) == "" && raw != "" {
-		return fmt.Sprintf("%s=%q%s holds only whitespace: unset it to get the default, or give a value", v.Name, raw, where)
+		return fmt.Sprintf("%s=%q%s holds only whitespace: unset it to get the default, or give a value", name, raw, where)
 	}
 	if i := strings.IndexFunc(raw, isControl); i >= 0 {
-		return fmt.Sprintf("%s=%q%s holds a control character (%q): give a value without one", v.Name, raw, where, raw[i])
+		return fmt.Sprintf("%s=%q%s holds a control character (%q): give a value without one", name, raw, where, raw[i])
 	}
-	if _, isBool := v.field(&Config{}).(*bool); isBool {
+	if isBool {
 		if _, ok := ParseBool(raw); !ok {
-			return fmt.Sprintf("%s=%q%s is not a boolean: use %s", v.Name, raw, where, BoolSpellings)
+			return fmt.Sprintf("%s=%q%s is not a boolean: use %s", name, raw, where, BoolSpellings)
 		}
 	}
 	return ""

@@ -25,15 +25,15 @@ func TestParseDefaults(t *testing.T) {
 		"OT_PLATFORM_REQUIREMENTS": "detect", "OT_SCRIPT_DEBUG": "false", "OT_LAZY_UPDATES": "false",
 	}
 	for k, v := range want {
-		if c.Values[k] != v {
-			t.Errorf("%s = %q, want %q", k, c.Values[k], v)
+		if c.Value(k) != v {
+			t.Errorf("%s = %q, want %q", k, c.Value(k), v)
 		}
-		if c.Source[k] != SourceDefault {
-			t.Errorf("%s came from %s, not the default", k, c.Source[k])
+		if c.Setting(k).Source != SourceDefault {
+			t.Errorf("%s came from %s, not the default", k, c.Setting(k).Source)
 		}
 	}
-	if len(c.Values) != len(Vars) || c.DefaultFrom["OT_PYTHON_VENV"] != upstream.BuiltIn {
-		t.Errorf("%d values for %d variables", len(c.Values), len(Vars))
+	if len(c.Settings) != len(Vars) || c.Setting("OT_PYTHON_VENV").DefaultFrom != upstream.BuiltIn {
+		t.Errorf("%d values for %d variables", len(c.Settings), len(Vars))
 	}
 }
 
@@ -61,8 +61,8 @@ func TestParseBooleans(t *testing.T) {
 			t.Errorf("%q: %v", in, err)
 			continue
 		}
-		if c.PreferVenv != want || c.Values["OT_PREFER_VENV"] != map[bool]string{true: "true", false: "false"}[want] {
-			t.Errorf("%q: got %v exported as %q", in, c.PreferVenv, c.Values["OT_PREFER_VENV"])
+		if c.PreferVenv != want || c.Value("OT_PREFER_VENV") != map[bool]string{true: "true", false: "false"}[want] {
+			t.Errorf("%q: got %v exported as %q", in, c.PreferVenv, c.Value("OT_PREFER_VENV"))
 		}
 	}
 }
@@ -115,6 +115,6 @@ func TestGiven(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !c.Given("OT_PYTHON_CMD") || c.Given("OT_PYTHON_VENV") || c.Given("OT_CONDA_CMD") {
-		t.Errorf("Given: %v", c.Source)
+		t.Errorf("Given: %+v", c.Settings)
 	}
 }

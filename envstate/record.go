@@ -69,10 +69,13 @@ func (r Record) Why() string {
 	return "its requirements were never completely installed (its creation was cut short)"
 }
 
-// HashedFile is a requirements file and its content's hash.
+// HashedFile is a requirements file, its content's hash, and its stat key
+// when it was hashed (device, inode, size, time): a warm launch whose stat
+// key matches need not read the file again.
 type HashedFile struct {
 	Name string
 	Hash string
+	Stat string
 }
 
 // Read reads the record of the env at dir.
@@ -95,6 +98,14 @@ func Read(dir string) (Record, error) {
 	}
 	r.Installed = []HashedFile{}
 	for _, line := range pathutil.Lines(data) {
+		if stat, ok := strings.CutPrefix(line, "="); ok {
+			key, name, ok := strings.Cut(stat, "  ")
+			if !ok || len(r.Installed) == 0 || r.Installed[len(r.Installed)-1].Name != name {
+				return Record{}, fmt.Errorf("the launcher's record %s is damaged (%q): delete it to have the requirements installed again", path, line)
+			}
+			r.Installed[len(r.Installed)-1].Stat = key
+			continue
+		}
 		sum, name, ok := strings.Cut(line, "  ")
 		if _, err := hex.DecodeString(sum); !ok || err != nil || len(sum) != hashHexLen || name == "" {
 			return Record{}, fmt.Errorf("the launcher's record %s is damaged (%q): delete it to have the requirements installed again", path, line)
@@ -174,6 +185,9 @@ func CompleteInstall(dir string, files []HashedFile) error {
 	var b strings.Builder
 	for _, f := range files {
 		fmt.Fprintf(&b, "%s  %s\n", f.Hash, f.Name)
+		if f.Stat != "" {
+			fmt.Fprintf(&b, "=%s  %s\n", f.Stat, f.Name)
+		}
 	}
 	if err := pathutil.WriteFile(filepath.Join(dir, InstalledFile), []byte(b.String())); err != nil {
 		return err
@@ -188,11 +202,13 @@ func CompleteInstall(dir string, files []HashedFile) error {
 func HashFiles(checkout string, names ...string) ([]HashedFile, error) {
 	out := make([]HashedFile, 0, len(names))
 	for _, n := range names {
-		data, err := pathutil.ReadFile(absUnder(checkout, n), pathutil.SmallFile)
+		path := absUnder(checkout, n)
+		stat, _ := statKey(path, true)
+		data, err := pathutil.ReadFile(path, pathutil.SmallFile)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, HashedFile{Name: n, Hash: ContentHash(data)})
+		out = append(out, HashedFile{Name: n, Hash: ContentHash(data), Stat: stat})
 	}
 	return out, nil
 }
@@ -202,6 +218,11 @@ func HashFiles(checkout string, names ...string) ([]HashedFile, error) {
 func (r Record) Changed(checkout string) []string {
 	var changed []string
 	for _, f := range r.Installed {
+		if f.Stat != "" {
+			if now, err := statKey(absUnder(checkout, f.Name), true); err == nil && now == f.Stat {
+				continue // not written since it was hashed
+			}
+		}
 		now, err := HashFiles(checkout, f.Name)
 		if err != nil || now[0].Hash != f.Hash {
 			changed = append(changed, f.Name)

@@ -2,11 +2,13 @@ package envstate
 
 import (
 	"encoding/hex"
-	"fmt"
 	"hash/fnv"
-	"os"
+	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
@@ -17,30 +19,50 @@ import (
 // never remembered.
 const VersionOKFile = ".onetrainer-launcher-version-ok"
 
-// VersionKey hashes what decides the version check: the interpreter the env
-// runs (resolved path, size, modification time), the env's own file that
-// changes when it is rebuilt (pyvenv.cfg, conda-meta/history), the
-// checkout's version_check.py, and the bounds. Any change gives a new key.
+// VersionKey sums up what decides the version check: the interpreter the
+// env runs, the env's own file that changes when it is rebuilt
+// (pyvenv.cfg, conda-meta/history), the checkout's version_check.py — each
+// by what changes when it is replaced or written (device, inode, size,
+// modification time; the interpreter's through its links) — and the
+// bounds. Any change gives a new key. Stats, not reads: this runs on every
+// warm launch.
 func VersionKey(python, envFile, script, minimum, tooHigh string) (string, error) {
-	real, err := filepath.EvalSymlinks(python)
-	if err != nil {
-		return "", err
-	}
-	fi, err := os.Stat(real)
+	py, err := statKey(python, true)
 	if err != nil {
 		return "", err
 	}
 	h := fnv.New128a()
-	fmt.Fprintf(h, "python %s %d %d\n", real, fi.Size(), fi.ModTime().UnixNano())
-	for _, p := range []string{envFile, script} {
-		data, err := pathutil.ReadFile(p, pathutil.SmallFile)
-		if err != nil && !pathutil.IsNotExist(err) {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %s\n", filepath.Base(p), ContentHash(data))
+	io.WriteString(h, "python "+py+"\nenv "+mustStatKey(envFile)+"\nscript "+mustStatKey(script)+"\nbounds "+minimum+" "+tooHigh+"\n")
+	var sum [16]byte
+	return hex.EncodeToString(h.Sum(sum[:0])), nil
+}
+
+// statKey describes the file at path by device, inode, size and
+// modification time, following links when follow is set.
+func statKey(path string, follow bool) (string, error) {
+	var st unix.Stat_t
+	var err error
+	if follow {
+		err = unix.Stat(path, &st)
+	} else {
+		err = unix.Lstat(path, &st)
 	}
-	fmt.Fprintf(h, "bounds %s %s\n", minimum, tooHigh)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	if err != nil {
+		return "", pathutil.Explain(path, err)
+	}
+	sec, nsec := st.Mtim.Unix()
+	return strconv.FormatUint(uint64(st.Dev), 16) + ":" + strconv.FormatUint(uint64(st.Ino), 16) + ":" +
+		strconv.FormatInt(st.Size, 10) + ":" + strconv.FormatInt(sec, 10) + "." + strconv.FormatInt(nsec, 10), nil
+}
+
+// mustStatKey is statKey, with "-" for a file that cannot be stat'ed (a
+// missing pyvenv.cfg is a state of its own).
+func mustStatKey(path string) string {
+	k, err := statKey(path, true)
+	if err != nil {
+		return "-"
+	}
+	return k
 }
 
 // VersionPassed reports whether the check with key already passed in envDir.

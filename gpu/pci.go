@@ -31,31 +31,54 @@ const (
 	ClassAccelerator = "12"
 )
 
-// vendorNames is the small PCI id table the launcher carries, so that the
+// vendorName is the small PCI id table the launcher carries, so that the
 // vendors it decides by are named where no pci.ids is installed (slim
 // containers). It holds the GPU vendors and a few that show up as display
-// devices in virtual machines and servers.
-var vendorNames = map[string]string{
-	VendorNVIDIA: "NVIDIA Corporation",
-	VendorAMD:    "Advanced Micro Devices, Inc. [AMD/ATI]",
-	VendorIntel:  "Intel Corporation",
-	"1022":       "Advanced Micro Devices, Inc. [AMD]",
-	"1af4":       "Red Hat, Inc. (virtio)",
-	"1234":       "QEMU",
-	"15ad":       "VMware",
-	"1414":       "Microsoft Corporation",
-	"1a03":       "ASPEED Technology, Inc.",
-	"102b":       "Matrox Electronics Systems Ltd.",
-	"106b":       "Apple Inc.",
+// devices in virtual machines and servers. A switch, not a map: a map
+// literal would be built at every start, PCI read or not.
+func vendorName(id string) string {
+	switch id {
+	case VendorNVIDIA:
+		return "NVIDIA Corporation"
+	case VendorAMD:
+		return "Advanced Micro Devices, Inc. [AMD/ATI]"
+	case VendorIntel:
+		return "Intel Corporation"
+	case "1022":
+		return "Advanced Micro Devices, Inc. [AMD]"
+	case "1af4":
+		return "Red Hat, Inc. (virtio)"
+	case "1234":
+		return "QEMU"
+	case "15ad":
+		return "VMware"
+	case "1414":
+		return "Microsoft Corporation"
+	case "1a03":
+		return "ASPEED Technology, Inc."
+	case "102b":
+		return "Matrox Electronics Systems Ltd."
+	case "106b":
+		return "Apple Inc."
+	}
+	return ""
 }
 
-// kindNames names the GPU subclasses, keyed by base class and subclass.
-var kindNames = map[string]string{
-	"0300": "VGA compatible controller",
-	"0301": "XGA compatible controller",
-	"0302": "3D controller",
-	"0380": "Display controller",
-	"1200": "Processing accelerator",
+// kindName names the GPU subclasses, by base class and subclass.
+func kindName(class string) string {
+	switch class {
+	case "0300":
+		return "VGA compatible controller"
+	case "0301":
+		return "XGA compatible controller"
+	case "0302":
+		return "3D controller"
+	case "0380":
+		return "Display controller"
+	case "1200":
+		return "Processing accelerator"
+	}
+	return ""
 }
 
 func isGPUClass(base string) bool { return base == ClassDisplay || base == ClassAccelerator }

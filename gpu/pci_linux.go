@@ -43,9 +43,9 @@ func (p Probe) PCI() ([]PCIDevice, error) {
 			VendorID: vendor,
 			DeviceID: device,
 			Class:    class[:4],
-			Kind:     kindNames[class[:4]],
+			Kind:     kindName(class[:4]),
 		}
-		d.Vendor = vendorNames[d.VendorID]
+		d.Vendor = vendorName(d.VendorID)
 		if target, err := os.Readlink(filepath.Join(dev, "driver")); err == nil {
 			d.Driver = filepath.Base(target)
 		}

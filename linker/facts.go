@@ -23,7 +23,7 @@ var factFiles = []string{upstream.LibFile, upstream.StartUIFile, upstream.RunCmd
 // read and parsed (and git asked for a linked script's HEAD copy the state
 // lacks, which is then kept). Writing the memo is best-effort: a read-only
 // checkout parses every time. git may be nil: git is then never asked.
-func (s State) Facts(ctx context.Context, git *gitx.Git) upstream.Facts {
+func (s State) Facts(ctx context.Context, git *gitx.Git) *upstream.Facts {
 	host := upstream.HostOS(runtime.GOOS)
 	memo := ""
 	if s.GitDir != "" || s.Exists() {

@@ -15,6 +15,12 @@ type Printer struct {
 	Debug          bool
 }
 
+// Say prints msg as a status line on stdout, as it is: for the lines of
+// the warm path, which fmt's formatting would only slow.
+func (p *Printer) Say(msg string) {
+	io.WriteString(p.Stdout, Prefix+msg+"\n")
+}
+
 // Status prints a status line on stdout.
 func (p *Printer) Status(format string, a ...any) {
 	fmt.Fprintf(p.Stdout, Prefix+format+"\n", a...)
@@ -40,5 +46,5 @@ func (p *Printer) Debugf(format string, a ...any) {
 // Command prints the "+ command" line that precedes every external command,
 // each argument quoted so that the line can be pasted into a shell.
 func (p *Printer) Command(argv []string) {
-	fmt.Fprintf(p.Stdout, Prefix+"+ %s\n", QuoteArgs(argv))
+	io.WriteString(p.Stdout, Prefix+"+ "+QuoteArgs(argv)+"\n")
 }

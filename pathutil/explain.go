@@ -16,22 +16,23 @@ import (
 // Cause is a failed stat, open or read with its real cause in words:
 // which part of the path does not exist, or is no directory, or cannot be
 // entered by the user running the launcher (and who owns it), rather than
-// the one "no such file" a hasty caller would say for all of them.
+// the one "no such file" a hasty caller would say for all of them. The
+// words are found when the error is shown, not when it happens: a missing
+// record on the warm path costs nothing.
 type Cause struct {
-	Path   string
-	Detail string // e.g. "permission denied: /root (owned by root, mode drwx------) cannot be entered by user alice (uid 1000)"
-	Err    error  // the original error, for errors.Is
+	Path string
+	Err  error // the original error, for errors.Is
 }
 
-func (c *Cause) Error() string { return c.Path + ": " + c.Detail }
+func (c *Cause) Error() string { return c.Path + ": " + c.Detail() }
 func (c *Cause) Unwrap() error { return c.Err }
 
 // Permission reports whether the cause is a permission problem, which
 // deleting or recreating the thing would not fix.
 func (c *Cause) Permission() bool { return errors.Is(c.Err, fs.ErrPermission) }
 
-// Explain turns err, from stat, open or read of path, into a Cause. Errors
-// that are Causes already, and nil, pass through.
+// Explain turns err, from stat, open or read of path, into a Cause.
+// Errors that are Causes already, and nil, pass through.
 func Explain(path string, err error) error {
 	if err == nil {
 		return nil
@@ -40,33 +41,43 @@ func Explain(path string, err error) error {
 	if errors.As(err, &c) {
 		return err
 	}
+	return &Cause{Path: path, Err: err}
+}
+
+// Detail says what went wrong, e.g. "permission denied: /root (owned by
+// root, mode drwx------) cannot be entered by user alice (uid 1000)".
+func (c *Cause) Detail() string {
 	var errno syscall.Errno
-	if !errors.As(err, &errno) {
-		return &Cause{Path: path, Detail: err.Error(), Err: err}
+	if !errors.As(c.Err, &errno) {
+		var pe *fs.PathError
+		if errors.As(c.Err, &pe) {
+			return pe.Err.Error()
+		}
+		return c.Err.Error()
 	}
-	abs, aerr := filepath.Abs(path)
+	abs, aerr := filepath.Abs(c.Path)
 	if aerr != nil {
-		abs = path
+		abs = c.Path
 	}
 	switch errno {
 	case syscall.ENOENT:
 		if missing := firstMissing(abs); missing != "" && missing != abs {
-			return &Cause{Path: path, Detail: fmt.Sprintf("does not exist (%s does not exist)", missing), Err: err}
+			return fmt.Sprintf("does not exist (%s does not exist)", missing)
 		}
-		return &Cause{Path: path, Detail: "does not exist", Err: err}
+		return "does not exist"
 	case syscall.ENOTDIR:
 		if p := firstNonDir(abs); p != "" {
-			return &Cause{Path: path, Detail: fmt.Sprintf("cannot be reached: %s is not a directory", p), Err: err}
+			return fmt.Sprintf("cannot be reached: %s is not a directory", p)
 		}
-		return &Cause{Path: path, Detail: "cannot be reached: a part of it is not a directory", Err: err}
+		return "cannot be reached: a part of it is not a directory"
 	case syscall.ELOOP:
-		return &Cause{Path: path, Detail: "cannot be reached: too many levels of symbolic links (a link loop?)", Err: err}
+		return "cannot be reached: too many levels of symbolic links (a link loop?)"
 	case syscall.EACCES, syscall.EPERM:
-		return &Cause{Path: path, Detail: "permission denied: " + denied(abs), Err: err}
+		return "permission denied: " + denied(abs)
 	case syscall.ENAMETOOLONG:
-		return &Cause{Path: path, Detail: "cannot be reached: the path is too long", Err: err}
+		return "cannot be reached: the path is too long"
 	}
-	return &Cause{Path: path, Detail: errno.Error(), Err: err}
+	return errno.Error()
 }
 
 // firstMissing is the first prefix of abs (a clean absolute path) that does

@@ -3,10 +3,9 @@ package pathutil
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Limits for ReadFile. No file the launcher reads comes near them: the
@@ -21,24 +20,29 @@ const (
 // does not block: O_NONBLOCK), and so is a file over the limit; every
 // error names the path and its real cause (see Explain). A missing file
 // gives an error that satisfies errors.Is(err, fs.ErrNotExist).
+//
+// It uses the system calls directly: os.OpenFile would register a
+// non-blocking descriptor with Go's poller, whose set-up every warm launch
+// would pay for.
 func ReadFile(path string, limit int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	fd, err := openRead(path)
 	if err != nil {
 		return nil, Explain(path, err)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := fstat(fd, &st); err != nil {
 		return nil, Explain(path, err)
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: NotRegular{fi.Mode()}}
+	mode := fileMode(uint32(st.Mode))
+	if !mode.IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: NotRegular{mode}}
 	}
-	if fi.Size() > limit {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: TooBig{fi.Size(), limit}}
+	if st.Size > limit {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: TooBig{st.Size, limit}}
 	}
 	// The size is a hint: a file may grow while it is read.
-	buf := make([]byte, 0, fi.Size()+1)
+	buf := make([]byte, 0, st.Size+1)
 	for {
 		if int64(len(buf)) > limit {
 			return nil, &fs.PathError{Op: "read", Path: path, Err: TooBig{int64(len(buf)), limit}}
@@ -46,15 +50,58 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
+		if err == unix.EINTR {
+			continue
 		}
 		if err != nil {
 			return nil, Explain(path, err)
 		}
+		if n == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
 	}
+}
+
+func openRead(path string) (int, error) {
+	for {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
+
+func fstat(fd int, st *unix.Stat_t) error {
+	for {
+		err := unix.Fstat(fd, st)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+// fileMode turns a stat mode into the fs.FileMode kinds ReadFile tells
+// apart.
+func fileMode(m uint32) fs.FileMode {
+	switch m & unix.S_IFMT {
+	case unix.S_IFREG:
+		return 0
+	case unix.S_IFDIR:
+		return fs.ModeDir
+	case unix.S_IFIFO:
+		return fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		return fs.ModeSocket
+	case unix.S_IFCHR:
+		return fs.ModeDevice | fs.ModeCharDevice
+	case unix.S_IFBLK:
+		return fs.ModeDevice
+	case unix.S_IFLNK:
+		return fs.ModeSymlink
+	}
+	return fs.ModeIrregular
 }
 
 // NotRegular is ReadFile's refusal of anything but a regular file.

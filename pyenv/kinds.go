@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envstate"
@@ -52,17 +53,28 @@ type venvKind struct {
 	given    string // OT_PYTHON_VENV as configured
 	hostName string // the host Python as named in argv
 	host     string // its executable
+	seen     *bool  // whether chooseKind found it, for the first locate
+	pl       *Place
 }
 
 func (v *venvKind) place() Place {
-	return Place{
-		Dir: v.Dir, Python: v.python(), EnvFile: filepath.Join(v.Dir, "pyvenv.cfg"), Lock: v.Dir + ".lock",
-		Label:  fmt.Sprintf("Python Venv environment in %q", v.given),
-		Remove: out.QuoteArgs([]string{"rm", "-rf", v.Dir}),
+	if v.pl == nil { // a venv's place never changes: worked out once
+		v.pl = &Place{
+			Dir: v.Dir, Python: v.python(), EnvFile: filepath.Join(v.Dir, "pyvenv.cfg"), Lock: v.Dir + ".lock",
+			Label:  "Python Venv environment in " + strconv.Quote(v.given),
+			Remove: out.QuoteArgs([]string{"rm", "-rf", v.Dir}),
+		}
 	}
+	return *v.pl
 }
 
-func (v *venvKind) locate(context.Context, Request) (bool, error) { return v.Exists() }
+func (v *venvKind) locate(context.Context, Request) (bool, error) {
+	if seen := v.seen; seen != nil {
+		v.seen = nil
+		return *seen, nil
+	}
+	return v.Exists()
+}
 
 func (v *venvKind) checkTarget(ours bool) error { return checkVenvTarget(v.Dir, v.given, ours) }
 

@@ -67,11 +67,8 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if err := requireFile(r.Checkout, envspec.VersionCheckScript, "the Python version check"); err != nil {
-		return Result{}, err
-	}
 	p := r.Run.P
-	p.Status("Using %s...", k.place().Label)
+	p.Say("Using " + k.place().Label + "...")
 
 	st, err := look(ctx, r, k)
 	if err != nil {
@@ -200,6 +197,7 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 	if err != nil {
 		return nil, out.Errorf("OT_PYTHON_VENV=%q cannot be used: %v", v.given, err)
 	}
+	v.seen = &exists // the first look needs no second stat
 	if r.Config.Given("OT_PYTHON_CMD") || !exists {
 		name, exe, err := hostPython(ctx, r)
 		if err != nil {

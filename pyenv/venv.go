@@ -60,7 +60,8 @@ func (v *Venv) Exists() (bool, error) {
 // PYTHONHOME, and the prompt variables. Like the original scripts it also
 // sets OT_PYTHON_CMD to "python", the venv's own interpreter.
 func (v *Venv) Environ() envspec.Environ {
-	e := v.base.Clone()
+	e := make(envspec.Environ, len(v.base), len(v.base)+6)
+	copy(e, v.base)
 	e.Set("VIRTUAL_ENV", v.Dir)
 	e.Set("PATH", filepath.Join(v.Dir, "bin")+":"+v.base.Get("PATH"))
 	e.Unset("PYTHONHOME")

@@ -85,7 +85,7 @@ func TestBadInput(t *testing.T) {
 			want: v.Name + `=" \t " holds only whitespace: unset it to get the default`})
 		builtin := upstream.Builtin(".")
 		c, _ := envspec.Parse(nil, nil, &builtin)
-		if c.Values[v.Name] == "true" || c.Values[v.Name] == "false" {
+		if c.Value(v.Name) == "true" || c.Value(v.Name) == "false" {
 			cases = append(cases, tc{name: v.Name + " not a boolean", applet: "install.sh", env: []string{v.Name + "=maybe"},
 				want: v.Name + `="maybe" is not a boolean: use true or false (also 1/0, yes/no, on/off, in any case)`})
 		}

@@ -36,7 +36,7 @@ const (
 // whatever they do not say (Facts.Warnings names what could not be
 // evaluated). It never fails: a file it cannot parse is one warning, and
 // the built-in values stand for it.
-func Extract(dir, host string, sources []Source) Facts {
+func Extract(dir, host string, sources []Source) *Facts {
 	x := &extractor{dir: dir, host: host}
 	for _, src := range sources {
 		if src.Data == nil {
@@ -55,7 +55,8 @@ func Extract(dir, host string, sources []Source) Facts {
 			x.applet(f)
 		}
 	}
-	return x.resolve(Builtin(dir))
+	f := x.resolve(Builtin(dir))
+	return &f
 }
 
 // parseError cites a parse error by file and line.

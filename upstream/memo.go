@@ -5,7 +5,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
@@ -20,38 +21,35 @@ const memoMagic = "onetrainer-launcher-facts 1"
 // FileKey describes the file at path for a memo key by what changes when
 // it is written, replaced or removed: size, modification time, inode.
 func FileKey(path string) string {
-	fi, err := os.Stat(path)
-	if err != nil {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
 		return path + " -"
 	}
-	var ino uint64
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		ino = uint64(st.Ino)
-	}
-	return path + " " + strconv.FormatInt(fi.Size(), 10) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10) +
-		" " + strconv.FormatUint(ino, 10)
+	sec, nsec := st.Mtim.Unix()
+	return path + " " + strconv.FormatInt(st.Size, 10) + " " + strconv.FormatInt(sec, 10) + "." +
+		strconv.FormatInt(nsec, 10) + " " + strconv.FormatUint(uint64(st.Ino), 10)
 }
 
 // Remembered returns the facts in the memo at path when they were learnt
 // under key.
-func Remembered(path, key string) (Facts, bool) {
+func Remembered(path, key string) (*Facts, bool) {
 	data, err := pathutil.ReadFile(path, pathutil.SmallFile)
 	if err != nil {
-		return Facts{}, false
+		return nil, false
 	}
 	f, k, err := decode(string(data))
 	if err != nil || k != key {
-		return Facts{}, false
+		return nil, false
 	}
 	return f, true
 }
 
 // Remember writes f, learnt under key, to the memo at path.
-func Remember(path, key string, f Facts) error {
+func Remember(path, key string, f *Facts) error {
 	return pathutil.WriteFile(path, []byte(encode(f, key)))
 }
 
-func encode(f Facts, key string) string {
+func encode(f *Facts, key string) string {
 	var b strings.Builder
 	line := func(fields ...string) {
 		for i, s := range fields {
@@ -111,18 +109,33 @@ func encode(f Facts, key string) string {
 
 var errMemo = errors.New("not a facts memo")
 
-func decode(s string) (f Facts, key string, err error) {
+// decode reads a memo. It runs on every warm launch, so it slices the
+// text rather than copying it, and sizes each list once.
+func decode(s string) (f *Facts, key string, err error) {
 	rest, ok := strings.CutPrefix(s, memoMagic+"\n")
 	if !ok {
-		return f, "", errMemo
+		return nil, "", errMemo
 	}
-	for _, raw := range strings.Split(rest, "\n") {
-		if raw == "" {
+	f = new(Facts)
+	f.Defaults = make([]Default, 0, strings.Count(rest, "\ndefault\t")+1)
+	f.Constants = make([]Constant, 0, strings.Count(rest, "\nconst\t")+1)
+	f.Exports = make([]Export, 0, strings.Count(rest, "\nexport\t")+1)
+	f.Platform = make([]Rule, 0, strings.Count(rest, "\nrule\t")+1)
+	fs := make([]string, 0, 16)
+	for rest != "" {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		if line == "" {
 			continue
 		}
-		fs := strings.Split(raw, "\t")
-		for i := range fs {
-			fs[i] = unescapeField(fs[i])
+		fs = fs[:0]
+		for {
+			field, more, found := strings.Cut(line, "\t")
+			fs = append(fs, unescapeField(field))
+			if !found {
+				break
+			}
+			line = more
 		}
 		n := len(fs)
 		switch kind := fs[0]; {
@@ -131,13 +144,20 @@ func decode(s string) (f Facts, key string, err error) {
 		case kind == "lib" && n == 2:
 			f.Lib = fs[1] == "1"
 		case kind == "default" && n >= 4:
-			f.Defaults = append(f.Defaults, Default{Name: fs[1], Where: fs[2], Lit: fs[3], Vars: fs[4:]})
+			d := Default{Name: fs[1], Where: fs[2], Lit: fs[3]}
+			if n > 4 {
+				d.Vars = append([]string(nil), fs[4:]...)
+			}
+			f.Defaults = append(f.Defaults, d)
 		case kind == "const" && n == 4:
 			f.Constants = append(f.Constants, Constant{fs[1], fs[3], fs[2]})
 		case kind == "export" && n >= 6 && (n-6)%3 == 0:
 			e := Export{Applet: fs[1], Name: fs[2], Kind: ExportKind(fs[3]), Value: fs[4], Where: fs[5]}
-			for i := 6; i < n; i += 3 {
-				e.Conds = append(e.Conds, Cond{Var: fs[i], Op: CondOp(fs[i+1]), Value: fs[i+2]})
+			if n > 6 {
+				e.Conds = make([]Cond, 0, (n-6)/3)
+				for i := 6; i < n; i += 3 {
+					e.Conds = append(e.Conds, Cond{Var: fs[i], Op: CondOp(fs[i+1]), Value: fs[i+2]})
+				}
 			}
 			if e.Applet == "" {
 				f.Exports = append(f.Exports, e)
@@ -149,9 +169,9 @@ func decode(s string) (f Facts, key string, err error) {
 		case (kind == "conda-create" || kind == "conda-run" || kind == "pip-bootstrap" || kind == "pip-requirements") && n >= 3:
 			slot, err := strconv.Atoi(fs[2])
 			if err != nil || slot >= n-3 {
-				return f, "", errMemo
+				return nil, "", errMemo
 			}
-			a := Args{Where: fs[1], Slot: slot, Words: fs[3:]}
+			a := Args{Where: fs[1], Slot: slot, Words: append([]string(nil), fs[3:]...)}
 			switch kind {
 			case "conda-create":
 				f.Conda.Create = a
@@ -164,15 +184,18 @@ func decode(s string) (f Facts, key string, err error) {
 			}
 		case kind == "rule" && n >= 4:
 			r := Rule{Where: fs[1], File: fs[2], Legacy: fs[3] == "1"}
-			for _, s := range fs[4:] {
-				k, arg, _ := strings.Cut(s, ":")
-				r.Signs = append(r.Signs, Sign{Exec: k == "x", Arg: arg})
+			if n > 4 {
+				r.Signs = make([]Sign, 0, n-4)
+				for _, s := range fs[4:] {
+					k, arg, _ := strings.Cut(s, ":")
+					r.Signs = append(r.Signs, Sign{Exec: k == "x", Arg: arg})
+				}
 			}
 			f.Platform = append(f.Platform, r)
 		case kind == "legacy" && n == 5:
 			below, err := strconv.Atoi(fs[4])
 			if err != nil {
-				return f, "", errMemo
+				return nil, "", errMemo
 			}
 			f.Legacy = &Legacy{Where: fs[1], Default: fs[2], Legacy: fs[3], Below: below}
 		case kind == "ui" && n == 3:
@@ -180,11 +203,11 @@ func decode(s string) (f Facts, key string, err error) {
 		case kind == "warn" && n == 2:
 			f.Warnings = append(f.Warnings, fs[1])
 		default:
-			return f, "", errMemo
+			return nil, "", errMemo
 		}
 	}
 	if key == "" || f.UIScript.Value == "" || len(f.Platform) == 0 {
-		return f, "", errMemo
+		return nil, "", errMemo
 	}
 	return f, key, nil
 }
