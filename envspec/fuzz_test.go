@@ -3,8 +3,12 @@ package envspec
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 // Any value of any variable either parses into the table's form (booleans
@@ -56,6 +60,47 @@ func FuzzReadEnvFile(f *testing.F) {
 		for k, fv := range file.Values {
 			if !isName(k) || !strings.HasPrefix(k, "OT_") || fv.Line < 1 || fv.Key != k {
 				t.Fatalf("took %q as %+v", k, fv)
+			}
+		}
+	})
+}
+
+// The whole settings pipeline — file, parse, expand, validate — on any
+// file and any environment value: it ends within its budget of time and
+// memory, never panics, and every value it takes is free of control
+// characters and bounded.
+func FuzzSettingsPipeline(f *testing.F) {
+	f.Add("A=x\n"+strings.Repeat("A=$A$A\n", 40)+"OT_PYTHON_VENV=$A\n", "")
+	f.Add("OT_PYTHON_VENV=ven\x00v\n", "")
+	f.Add("OT_CONDA_ENV=\"on\x1b[2Jetrainer\"\n", "")
+	f.Add("# "+strings.Repeat("x", 100<<10)+"\nOT_PREFER_VENV=maybe\n", "")
+	f.Add(strings.Repeat("B=$A\n", 10000), strings.Repeat("y", 60<<10))
+	f.Add("OT_PLATFORM_REQUIREMENTS=${MISSING:-requirements-rocm.txt}\nOT_SCRIPT_DEBUG=yes\n", "\t")
+	f.Fuzz(func(t *testing.T, body, envValue string) {
+		p := filepath.Join(t.TempDir(), "onetrainer.conf")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env := Environ{"HOME=/h", "A=" + envValue, "OT_CONDA_CMD=" + envValue}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		file := ReadEnvFile(p, env)
+		facts := upstream.Builtin("/ot")
+		c, err := Parse(env, file, &facts)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("the pipeline took %v", d)
+		}
+		runtime.ReadMemStats(&after)
+		if used := after.TotalAlloc - before.TotalAlloc; used > 256<<20 {
+			t.Fatalf("the pipeline allocated %d MB", used>>20)
+		}
+		if err != nil {
+			return
+		}
+		for _, s := range c.Settings {
+			if strings.IndexFunc(s.Value, isControl) >= 0 || len(s.Value) > MaxValue+len(envValue) {
+				t.Fatalf("%s taken as %q", s.Name, s.Value)
 			}
 		}
 	})

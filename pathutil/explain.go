@@ -106,14 +106,27 @@ func firstNonDir(abs string) string {
 // denied names the part of abs that the running user may not use: the
 // first folder they cannot enter, else the thing itself that they cannot
 // read, with its owner and mode, and who is asking.
+// A symbolic link at the end is followed, link by link: the folder the
+// user cannot enter may be on the way to its target.
 func denied(abs string) string {
-	ps := prefixes(abs)
-	for _, p := range ps[:len(ps)-1] {
-		if unix.Access(p, unix.X_OK) != nil {
-			return fmt.Sprintf("%s (%s) cannot be entered by %s", p, owner(p), whoami())
+	p := abs
+	for hops := 0; hops < maxLinks; hops++ {
+		ps := prefixes(p)
+		for _, d := range ps[:len(ps)-1] {
+			if unix.Access(d, unix.X_OK) != nil {
+				return fmt.Sprintf("%s (%s) cannot be entered by %s", d, owner(d), whoami())
+			}
 		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = filepath.Clean(target)
 	}
-	return fmt.Sprintf("%s (%s) cannot be used by %s", abs, owner(abs), whoami())
+	return fmt.Sprintf("%s (%s) cannot be used by %s", p, owner(p), whoami())
 }
 
 // prefixes lists "/a", "/a/b", "/a/b/c" for "/a/b/c".

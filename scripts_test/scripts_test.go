@@ -166,6 +166,7 @@ func TestScripts(t *testing.T) {
 			"interrupt":     cmdInterrupt,
 			"untar-fixture": cmdUntarFixture,
 			"json-valid":    cmdJSONValid,
+			"torch-standin": cmdTorchStandin,
 			"conda-install": func(ts *testscript.TestScript, neg bool, args []string) {
 				// conda-install ROOT: the conda stand-in as ROOT/bin/conda.
 				if neg || len(args) != 1 {
@@ -312,4 +313,47 @@ func cmdJSONValid(ts *testscript.TestScript, neg bool, args []string) {
 	if rep.GPU.Root == "" || rep.Checkout.Path == "" || len(rep.Settings) == 0 {
 		ts.Fatalf("the report lacks its main parts: %+v", rep)
 	}
+}
+
+// torch-standin DIR cpu|cuda: a wheel of a stand-in for torch (torch
+// itself cannot be installed here) that answers the questions doctor
+// --torch asks as a CPU build, or as a CUDA 12.6 build that sees one GPU.
+func cmdTorchStandin(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || (args[1] != "cpu" && args[1] != "cuda") {
+		ts.Fatalf("usage: torch-standin DIR cpu|cuda")
+	}
+	cuda, available, devices := "None", "False", "[]"
+	if args[1] == "cuda" {
+		cuda, available, devices = `"12.6"`, "True", `["NVIDIA Stand-in GPU"]`
+	}
+	src := fmt.Sprintf(`# A stand-in for torch, for doctor --torch: not the real thing.
+__version__ = "2.9.1+%s"
+class _Version:
+    cuda = %s
+    hip = None
+version = _Version()
+class _Cuda:
+    _devices = %s
+    @staticmethod
+    def is_available():
+        return %s
+    @classmethod
+    def device_count(cls):
+        return len(cls._devices)
+    @classmethod
+    def get_device_name(cls, i):
+        return cls._devices[i]
+cuda = _Cuda()
+class _MPS:
+    @staticmethod
+    def is_available():
+        return False
+class _Backends:
+    mps = _MPS()
+backends = _Backends()
+`, args[1], cuda, devices, available)
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	_, err := testkit.BuildWheel(dir, "torch", "2.9.1", map[string]string{"torch/__init__.py": src})
+	ts.Check(err)
 }

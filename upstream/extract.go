@@ -447,13 +447,15 @@ func (x *extractor) condaCalls() {
 		args, ok := x.envArgs(c)
 		where := x.where(c.expr.Pos())
 		if !ok {
-			x.warnf("%s: the conda %s command cannot be evaluated: the built-in one stands", where, sub)
+			x.warnf("%s: the conda %s command cannot be evaluated: the built-in conda commands stand", where, sub)
+			x.conda = false
 			return
 		}
 		args.Where = where
 		prefix, okFlag := envFlag(args)
 		if !okFlag {
-			x.warnf("%s: the conda %s command gives the environment without -n, --name, -p or --prefix: the built-in one stands", where, sub)
+			x.warnf("%s: the conda %s command gives the environment without -n, --name, -p or --prefix: the built-in conda commands stand", where, sub)
+			x.conda = false
 			return
 		}
 		if sub == "create" {
