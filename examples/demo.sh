@@ -13,9 +13,8 @@ go build -o onetrainer-launcher .
 work=$(mktemp -d "${TMPDIR:-/tmp}/ot-demo.XXXXXX")
 checkout="$work/Mini Trainer"          # a space in the path, on purpose
 cp -R examples/minitrainer "$checkout"
-for s in install update start-ui run-cmd; do
-    ln -s "$repo/onetrainer-launcher" "$checkout/$s.sh"
-done
+echo "== onetrainer-launcher link   (the checkout gets its own copy; the scripts become links to it)"
+./onetrainer-launcher link "$checkout"
 
 python=${OT_PYTHON_CMD:-$(command -v python3 || command -v python)}
 wheels="$work/wheels"
