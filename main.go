@@ -13,12 +13,9 @@ import (
 	"github.com/u-root/gobusybox/src/pkg/bb/bbmain"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/applets"
+	"github.com/onetrainer-launcher/onetrainer-launcher/linker"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
 )
-
-// ownName is the binary's own name; names that start with it (release
-// builds such as onetrainer-launcher-linux-amd64) count as it too.
-const ownName = "onetrainer-launcher"
 
 func main() {
 	for _, cmd := range applets.Commands {
@@ -34,7 +31,7 @@ func main() {
 	if !errors.Is(err, bbmain.ErrNotRegistered) {
 		os.Exit(applets.Report(p, err))
 	}
-	if !strings.HasPrefix(name, ownName) {
+	if !strings.HasPrefix(name, linker.OwnName) {
 		os.Exit(applets.Report(p, &applets.UsageError{Msg: quote(name) + " is not an applet name"}))
 	}
 	os.Exit(runOwnName(p, os.Args[1:]))

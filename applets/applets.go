@@ -54,11 +54,10 @@ func Main(cmd Command, dir string, args []string) int {
 		Stdin:   os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Exec: proc.ExecOrInit,
 	}
-	return Report(p, cmd.Run(c, args))
+	return Run(cmd, c, args)
 }
 
-// Run runs cmd in c and returns its exit status, its error reported: what
-// Main does, for a Context made elsewhere (tests).
+// Run runs cmd in c and returns its exit status, its error reported.
 func Run(cmd Command, c *Context, args []string) int {
 	return Report(&out.Printer{Stdout: c.Stdout, Stderr: c.Stderr}, cmd.Run(c, args))
 }

@@ -8,11 +8,11 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/linker"
 )
 
-// ownName is the binary's own name; names that start with it (release
-// builds such as onetrainer-launcher-linux-amd64) count as it too.
-const ownName = "onetrainer-launcher"
+// ownName is the binary's own name, for messages.
+const ownName = linker.OwnName
 
 // Version is set at release time with
 // -ldflags "-X github.com/onetrainer-launcher/onetrainer-launcher/applets.Version=v1.2.3".
@@ -39,19 +39,19 @@ var Commands []Command
 
 func init() {
 	Commands = []Command{
-		{Name: "install", Args: "", Applet: true, Run: Install,
+		{Name: "install", Args: "", Applet: true, Run: install,
 			Desc: "create the Python environment and install OneTrainer's requirements"},
-		{Name: "update", Args: "", Applet: true, Run: Update,
+		{Name: "update", Args: "", Applet: true, Run: update,
 			Desc: "git pull OneTrainer, then bring the environment's requirements up to date"},
-		{Name: "start-ui", Args: "[ARGS...]", Applet: true, Run: StartUI,
+		{Name: "start-ui", Args: "[ARGS...]", Applet: true, Run: startUI,
 			Desc: "start OneTrainer's UI (the script the checkout's start-ui.sh names) with the given arguments"},
-		{Name: "run-cmd", Args: "NAME [ARGS...]", Applet: true, Run: RunCmd,
+		{Name: "run-cmd", Args: "NAME [ARGS...]", Applet: true, Run: runCmd,
 			Desc: "run scripts/NAME.py with the given arguments, e.g. run-cmd train --config-path FILE"},
-		{Name: "link", Args: "[--force] [DIR]", Run: Link,
+		{Name: "link", Args: "[--force] [DIR]", Run: link,
 			Desc: "copy this binary into DIR's checkout and make its four launch scripts links to the copy (DIR: the working directory)"},
-		{Name: "unlink", Args: "[DIR]", Run: Unlink,
+		{Name: "unlink", Args: "[DIR]", Run: unlink,
 			Desc: "put DIR's launch scripts back as they were, and remove the copy"},
-		{Name: "doctor", Args: "[--json] [--torch]", Run: Doctor,
+		{Name: "doctor", Args: "[--json] [--torch]", Run: doctor,
 			Desc: "report the launcher, checkout, settings, environment and GPUs, for bug reports; changes nothing"},
 		{Name: "help", Args: "[COMMAND]", NoCheckout: true, Run: help,
 			Desc: "print this help, or one command's"},
@@ -162,9 +162,9 @@ func list(c *Context, args []string) error {
 	return nil
 }
 
-// Revision is the VCS revision the binary was built from, with "-dirty"
+// revision is the VCS revision the binary was built from, with "-dirty"
 // when the tree had changes; "unknown" when the build did not record it.
-func Revision() string {
+func revision() string {
 	rev, dirty := "unknown", false
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
@@ -183,6 +183,6 @@ func Revision() string {
 }
 
 func printVersion(c *Context, args []string) error {
-	fmt.Fprintf(c.Stdout, "%s %s (commit %s, %s, %s/%s)\n", ownName, Version, Revision(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(c.Stdout, "%s %s (commit %s, %s, %s/%s)\n", ownName, Version, revision(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return nil
 }

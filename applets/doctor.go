@@ -15,6 +15,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/linker"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/pyenv"
 	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
@@ -148,11 +149,11 @@ type ReqReport struct {
 	Notes    []string `json:"notes"`
 }
 
-// Doctor reports on the launcher, the checkout, the settings, the env and
+// doctor reports on the launcher, the checkout, the settings, the env and
 // the GPUs. It changes nothing on disk. It runs nvidia-smi and the env's
 // Python as questions (no "+" lines), so stdout holds the report alone.
 // Its exit status is 1 when the report names problems.
-func Doctor(c *Context, args []string) error {
+func doctor(c *Context, args []string) error {
 	asJSON, withTorch := false, false
 	for _, a := range args {
 		switch a {
@@ -185,7 +186,7 @@ func Doctor(c *Context, args []string) error {
 func buildReport(c *Context, run *proc.Runner, withTorch bool) DoctorReport {
 	rep := DoctorReport{OS: runtime.GOOS, Arch: runtime.GOARCH, Go: runtime.Version(), Problems: []string{}}
 	self, _ := selfPath()
-	rep.Launcher = LauncherReport{Version: Version, Revision: Revision(), Path: self}
+	rep.Launcher = LauncherReport{Version: Version, Revision: revision(), Path: self}
 	rep.OSRelease = osRelease(run, c)
 
 	st := linker.StateOf(c.Dir)
@@ -413,7 +414,7 @@ func osRelease(run *proc.Runner, c *Context) string {
 		return strings.TrimSpace(strings.TrimSpace(name) + " " + strings.TrimSpace(ver))
 	}
 	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
-		data, err := os.ReadFile(p)
+		data, err := pathutil.ReadFile(p, pathutil.TinyFile)
 		if err != nil {
 			continue
 		}

@@ -13,7 +13,7 @@ func FuzzScriptPath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		p, err := ScriptPath(name)
+		p, err := scriptPath(name)
 		if err != nil {
 			return
 		}

@@ -2,9 +2,9 @@ package applets
 
 import "github.com/onetrainer-launcher/onetrainer-launcher/pyenv"
 
-// Install prepares the runtime: it creates the env if needed and installs
+// install prepares the runtime: it creates the env if needed and installs
 // the requirements into a new one. Arguments are ignored, as by install.sh.
-func Install(c *Context, args []string) error {
+func install(c *Context, args []string) error {
 	s, err := begin(c, "install.sh")
 	if err != nil {
 		return err

@@ -13,9 +13,9 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 )
 
-// Link is `onetrainer-launcher link [--force] [DIR]`: a copy of this binary
+// link is `onetrainer-launcher link [--force] [DIR]`: a copy of this binary
 // goes into the checkout, and its four scripts become links to the copy.
-func Link(c *Context, args []string) error {
+func link(c *Context, args []string) error {
 	force, l, p, err := linkerFor(c, "link", args, true)
 	if err != nil {
 		return err
@@ -27,9 +27,9 @@ func Link(c *Context, args []string) error {
 	return l.Link(c, force, p.Status)
 }
 
-// Unlink is `onetrainer-launcher unlink [DIR]`: the scripts as they were,
+// unlink is `onetrainer-launcher unlink [DIR]`: the scripts as they were,
 // and the copy of the binary gone.
-func Unlink(c *Context, args []string) error {
+func unlink(c *Context, args []string) error {
 	_, l, p, err := linkerFor(c, "unlink", args, false)
 	if err != nil {
 		return err

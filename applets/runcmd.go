@@ -13,9 +13,9 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
 )
 
-// RunCmd runs scripts/NAME.py with the remaining arguments. The name is
+// runCmd runs scripts/NAME.py with the remaining arguments. The name is
 // checked before anything is prepared, so a typo creates no env.
-func RunCmd(c *Context, args []string) error {
+func runCmd(c *Context, args []string) error {
 	s, err := begin(c, "run-cmd.sh")
 	if err != nil {
 		return err
@@ -23,7 +23,7 @@ func RunCmd(c *Context, args []string) error {
 	if len(args) == 0 || args[0] == "" {
 		return out.Errorf("You must give the name of the script to run, such as \"train\". %s", validNamesHint(c.Dir))
 	}
-	script, err := ScriptPath(args[0])
+	script, err := scriptPath(args[0])
 	if err != nil {
 		return out.Errorf("%v", err)
 	}
@@ -37,10 +37,10 @@ func RunCmd(c *Context, args []string) error {
 	return s.execPython(res.Env, append([]string{script}, args[1:]...)...)
 }
 
-// ScriptPath returns the checkout-relative path of script NAME,
+// scriptPath returns the checkout-relative path of script NAME,
 // scripts/NAME.py. NAME may name a script in a subfolder of scripts/ but
 // never one outside it: absolute names and ".." are refused.
-func ScriptPath(name string) (string, error) {
+func scriptPath(name string) (string, error) {
 	if name == "" {
 		return "", fmt.Errorf("the script name is empty")
 	}
@@ -55,11 +55,11 @@ func ScriptPath(name string) (string, error) {
 	return path.Join(envspec.ScriptsDir, name+".py"), nil
 }
 
-// ValidNames lists the names run-cmd accepts in checkout: every .py file
+// validNames lists the names run-cmd accepts in checkout: every .py file
 // under scripts/, without the extension, except the helpers in
 // scripts/util/ (the version check, the import helper), which are not
 // commands a user runs.
-func ValidNames(checkout string) []string {
+func validNames(checkout string) []string {
 	root := filepath.Join(checkout, envspec.ScriptsDir)
 	var names []string
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -80,7 +80,7 @@ func ValidNames(checkout string) []string {
 }
 
 func validNamesHint(checkout string) string {
-	names := ValidNames(checkout)
+	names := validNames(checkout)
 	if len(names) == 0 {
 		return fmt.Sprintf("There are no scripts in %s.", filepath.Join(checkout, envspec.ScriptsDir))
 	}

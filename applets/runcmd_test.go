@@ -11,14 +11,14 @@ func TestScriptPath(t *testing.T) {
 	for name, want := range map[string]string{
 		"train": "scripts/train.py", "util/tool": "scripts/util/tool.py", "a b": "scripts/a b.py",
 	} {
-		got, err := ScriptPath(name)
+		got, err := scriptPath(name)
 		if err != nil || got != want {
-			t.Errorf("ScriptPath(%q) = %q, %v; want %q", name, got, err, want)
+			t.Errorf("scriptPath(%q) = %q, %v; want %q", name, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "/etc/passwd", "../x", "util/../../x", "..", "a/..", "/"} {
-		if got, err := ScriptPath(bad); err == nil {
-			t.Errorf("ScriptPath(%q) accepted as %q", bad, got)
+		if got, err := scriptPath(bad); err == nil {
+			t.Errorf("scriptPath(%q) accepted as %q", bad, got)
 		}
 	}
 }
@@ -31,8 +31,8 @@ func TestValidNames(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, nil, 0o644)
 	}
-	if got := strings.Join(ValidNames(dir), ","); got != "caption_ui,train" {
-		t.Errorf("ValidNames = %s", got)
+	if got := strings.Join(validNames(dir), ","); got != "caption_ui,train" {
+		t.Errorf("validNames = %s", got)
 	}
 }
 

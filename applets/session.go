@@ -11,6 +11,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/gitx"
 	"github.com/onetrainer-launcher/onetrainer-launcher/linker"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/pyenv"
 	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
@@ -154,7 +155,7 @@ func (s *session) updateNeeded(ctx context.Context) (bool, error) {
 	if !s.cfg.LazyUpdates || s.cfg.Unknown("OT_LAZY_UPDATES") {
 		return true, nil
 	}
-	saved, err := os.ReadFile(filepath.Join(s.Dir, envspec.UpdateMetadataFile))
+	saved, err := pathutil.ReadFile(filepath.Join(s.Dir, envspec.UpdateMetadataFile), pathutil.TinyFile)
 	if err != nil {
 		return true, nil // no record: install
 	}

@@ -1,9 +1,11 @@
 package applets
 
-// StartUI prepares the runtime and becomes OneTrainer's UI — the script the
+import "github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
+
+// startUI prepares the runtime and becomes OneTrainer's UI — the script the
 // checkout's own start-ui.sh runs (scripts/train_ui_qt.py since 2026-07) —
 // passing every argument through untouched.
-func StartUI(c *Context, args []string) error {
+func startUI(c *Context, args []string) error {
 	s, err := begin(c, "start-ui.sh")
 	if err != nil {
 		return err
@@ -12,5 +14,5 @@ func StartUI(c *Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return s.execPython(res.Env, append([]string{s.facts.UIScript.Value}, args...)...)
+	return s.execPython(res.Env, append([]string{pathutil.Arg(s.facts.UIScript.Value)}, args...)...)
 }

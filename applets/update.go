@@ -3,12 +3,12 @@ package applets
 import (
 	"strings"
 
-	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
 	"github.com/onetrainer-launcher/onetrainer-launcher/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
-// Update pulls the checkout with git and then brings the env up to date,
+// update pulls the checkout with git and then brings the env up to date,
 // as update.sh did: the pull first, with nothing of lib.include.sh read
 // before it — a checkout whose file the launcher cannot read can still be
 // updated to one it can — then the checkout as the pull left it. A failed
@@ -19,7 +19,7 @@ import (
 // linked script, and only for the local merge (linker.StepAside, with a
 // journal any later run finishes from). Otherwise git's skip-worktree bit
 // lets the pull go ahead around the links.
-func Update(c *Context, args []string) error {
+func update(c *Context, args []string) error {
 	s, err := open(c, "update.sh", false)
 	if err != nil {
 		return err
@@ -34,7 +34,7 @@ func Update(c *Context, args []string) error {
 	after, _ := g.Head(s)
 	var changed []string
 	if before != "" && after != before {
-		changed, _ = g.Changed(s, before+".."+after, append([]string{envspec.LibInclude}, Scripts()...)...)
+		changed, _ = g.Changed(s, before+".."+after, append([]string{upstream.LibFile}, Scripts()...)...)
 	}
 
 	// The checkout as the pull left it decides from here on.

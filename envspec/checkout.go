@@ -9,7 +9,6 @@ import (
 // Files and folders of a OneTrainer checkout, relative to its root. The
 // UI script is not among them: the checkout's own start-ui.sh names it.
 const (
-	LibInclude          = "lib.include.sh"
 	ScriptsDir          = "scripts"
 	VersionCheckScript  = "scripts/util/version_check.py"
 	RequirementsGlobal  = "requirements-global.txt"

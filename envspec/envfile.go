@@ -25,7 +25,7 @@ type EnvFile struct {
 	Warnings []string
 	// Errors are what the launcher must not go on with, each naming file and
 	// line: a value holding a control character, an expansion past
-	// MaxValue. Parse reports them as it reports bad values.
+	// maxValue. Parse reports them as it reports bad values.
 	Errors []error
 }
 
@@ -35,10 +35,10 @@ type FileValue struct {
 	Line       int
 }
 
-// MaxValue bounds a value in the settings file after expansion: `A=$A$A`
+// maxValue bounds a value in the settings file after expansion: `A=$A$A`
 // forty times over would otherwise ask for a terabyte. No setting comes
 // near it.
-const MaxValue = 64 << 10
+const maxValue = 64 << 10
 
 // maxExpanded bounds all values of the file together, and maxProblems the
 // warnings and errors one file can produce: a hostile file of a hundred
@@ -75,7 +75,7 @@ func EnvFilePath(env Environ) string {
 // a device is refused unread), lines of any length whole. What cannot be
 // read is a warning naming the file and line, and the launcher goes on: a
 // broken settings file must not stop OneTrainer from starting. A value
-// that cannot be right — a control character, an expansion past MaxValue —
+// that cannot be right — a control character, an expansion past maxValue —
 // is an error, as a bad value in the environment is.
 func ReadEnvFile(path string, env Environ) *EnvFile {
 	if path == "" {
@@ -119,7 +119,7 @@ func ReadEnvFile(path string, env Environ) *EnvFile {
 		}
 		val, err := envValue(strings.TrimSpace(rawValue), lookup)
 		if errors.Is(err, errTooLong) {
-			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: %s expands to more than %d bytes: no setting is that long; fix the line", path, n, key, MaxValue))
+			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: %s expands to more than %d bytes: no setting is that long; fix the line", path, n, key, maxValue))
 			continue
 		}
 		if err != nil {
@@ -180,11 +180,11 @@ func envValue(raw string, lookup func(string) (string, bool)) (string, error) {
 }
 
 // expand replaces variable references and removes escaping backslashes.
-// The result never grows past MaxValue: the check comes before each write.
+// The result never grows past maxValue: the check comes before each write.
 func expand(s string, lookup func(string) (string, bool), quoted bool) (string, error) {
 	var b strings.Builder
 	write := func(v string) error {
-		if b.Len()+len(v) > MaxValue {
+		if b.Len()+len(v) > maxValue {
 			return errTooLong
 		}
 		b.WriteString(v)

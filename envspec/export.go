@@ -6,8 +6,8 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
-// HostOS is what `uname -s` prints on this system.
-func HostOS() string { return upstream.HostOS(runtime.GOOS) }
+// hostOS is what `uname -s` prints on this system.
+func hostOS() string { return upstream.HostOS(runtime.GOOS) }
 
 // Export returns env with what the checkout's scripts exported to their
 // children when run as applet ("start-ui.sh", ...): lib.include.sh's
@@ -35,7 +35,7 @@ func Export(env Environ, checkout string, c *Config, f *upstream.Facts, applet s
 		case upstream.ExportCheckout:
 			out.Set(e.Name, checkout)
 		case upstream.ExportHostOS:
-			out.Set(e.Name, HostOS())
+			out.Set(e.Name, hostOS())
 		case upstream.ExportSetting:
 			if set := c.Setting(e.Name); set.Source != "" && !set.Unknown {
 				out.Set(e.Name, set.Value)

@@ -99,7 +99,7 @@ func FuzzSettingsPipeline(f *testing.F) {
 			return
 		}
 		for _, s := range c.Settings {
-			if strings.IndexFunc(s.Value, isControl) >= 0 || len(s.Value) > MaxValue+len(envValue) {
+			if strings.IndexFunc(s.Value, isControl) >= 0 || len(s.Value) > maxValue+len(envValue) {
 				t.Fatalf("%s taken as %q", s.Name, s.Value)
 			}
 		}

@@ -113,11 +113,11 @@ var Vars = []Var{
 		field: func(c *Config) any { return &c.LazyUpdates }},
 }
 
-// BoolSpellings lists the accepted boolean spellings, for messages.
-const BoolSpellings = "true or false (also 1/0, yes/no, on/off, in any case)"
+// boolSpellings lists the accepted boolean spellings, for messages.
+const boolSpellings = "true or false (also 1/0, yes/no, on/off, in any case)"
 
-// ParseBool accepts the boolean spellings named by BoolSpellings.
-func ParseBool(s string) (bool, bool) {
+// parseBool accepts the boolean spellings named by boolSpellings.
+func parseBool(s string) (bool, bool) {
 	switch strings.ToLower(s) {
 	case "true", "1", "yes", "on":
 		return true, true
@@ -173,7 +173,7 @@ func Parse(env Environ, file *EnvFile, f *upstream.Facts) (*Config, error) {
 		case *string:
 			*p = raw
 		case *bool:
-			b, _ := ParseBool(raw)
+			b, _ := parseBool(raw)
 			*p = b
 			if known {
 				set.Value = "false"
@@ -199,8 +199,8 @@ func check(name string, isBool bool, raw, source string) string {
 		return fmt.Sprintf("%s=%q%s holds a control character (%q): give a value without one", name, raw, where, raw[i])
 	}
 	if isBool {
-		if _, ok := ParseBool(raw); !ok {
-			return fmt.Sprintf("%s=%q%s is not a boolean: use %s", name, raw, where, BoolSpellings)
+		if _, ok := parseBool(raw); !ok {
+			return fmt.Sprintf("%s=%q%s is not a boolean: use %s", name, raw, where, boolSpellings)
 		}
 	}
 	return ""
@@ -224,14 +224,4 @@ func builtinDefault(name string) upstream.Default {
 	b := upstream.Builtin("")
 	d, _ := b.DefaultOf(name)
 	return d
-}
-
-// Lookup finds a variable of the table by name.
-func Lookup(name string) (Var, bool) {
-	for _, v := range Vars {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return Var{}, false
 }

@@ -22,19 +22,19 @@ import (
 //
 //   - CreatedFile is written before the env is made: an env holding it was
 //     made by the launcher, even when its creation was cut short.
-//   - InstallingFile is written before pip changes anything and removed
+//   - installingFile is written before pip changes anything and removed
 //     once both pip commands have succeeded; while it exists the env holds
 //     a partial install. It says which applet began the install, and,
 //     when pip failed rather than being cut short, how.
-//   - InstalledFile is written once both pip commands have succeeded. It
+//   - installedFile is written once both pip commands have succeeded. It
 //     lists the requirements files used, one "HASH  NAME" line each.
 //
 // An env with none of them was made by something else (the original
 // scripts, or by hand) and is trusted as installed, as they trusted it.
 const (
 	CreatedFile    = ".onetrainer-launcher-created"
-	InstallingFile = ".onetrainer-launcher-installing"
-	InstalledFile  = ".onetrainer-launcher-installed"
+	installingFile = ".onetrainer-launcher-installing"
+	installedFile  = ".onetrainer-launcher-installed"
 )
 
 // Record is what the launcher knows it did to an env.
@@ -86,12 +86,12 @@ func Read(dir string) (Record, error) {
 		return r, err
 	}
 	r.Created = created
-	if data, err := readRecordFile(filepath.Join(dir, InstallingFile)); err != nil {
+	if data, err := readRecordFile(filepath.Join(dir, installingFile)); err != nil {
 		return Record{}, err
 	} else if data != nil {
 		r.Installing = parseAttempt(string(data))
 	}
-	path := filepath.Join(dir, InstalledFile)
+	path := filepath.Join(dir, installedFile)
 	data, err := readRecordFile(path)
 	if err != nil || data == nil {
 		return r, err
@@ -163,10 +163,10 @@ func MarkCreated(dir string) error {
 // completion removed, so that no moment shows a completed install that pip
 // is changing. by names the applet, for the next launch's message.
 func BeginInstall(dir, by string) error {
-	if err := pathutil.WriteFile(filepath.Join(dir, InstallingFile), []byte("by "+by+"\n")); err != nil {
+	if err := pathutil.WriteFile(filepath.Join(dir, installingFile), []byte("by "+by+"\n")); err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(dir, InstalledFile)); err != nil && !os.IsNotExist(err) {
+	if err := os.Remove(filepath.Join(dir, installedFile)); err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	return nil
@@ -175,7 +175,7 @@ func BeginInstall(dir, by string) error {
 // FailInstall records how the install in progress failed, so that the
 // next launch can tell a failed install from one cut short.
 func FailInstall(dir, by, how string) error {
-	return pathutil.WriteFile(filepath.Join(dir, InstallingFile), []byte("by "+by+"\nfailed "+how+"\n"))
+	return pathutil.WriteFile(filepath.Join(dir, installingFile), []byte("by "+by+"\nfailed "+how+"\n"))
 }
 
 // CompleteInstall records a completed install of files: the completion is
@@ -189,10 +189,10 @@ func CompleteInstall(dir string, files []HashedFile) error {
 			fmt.Fprintf(&b, "=%s  %s\n", f.Stat, f.Name)
 		}
 	}
-	if err := pathutil.WriteFile(filepath.Join(dir, InstalledFile), []byte(b.String())); err != nil {
+	if err := pathutil.WriteFile(filepath.Join(dir, installedFile), []byte(b.String())); err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(dir, InstallingFile)); err != nil && !os.IsNotExist(err) {
+	if err := os.Remove(filepath.Join(dir, installingFile)); err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	return nil
@@ -208,7 +208,7 @@ func HashFiles(checkout string, names ...string) ([]HashedFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, HashedFile{Name: n, Hash: ContentHash(data), Stat: stat})
+		out = append(out, HashedFile{Name: n, Hash: contentHash(data), Stat: stat})
 	}
 	return out, nil
 }
@@ -231,13 +231,13 @@ func (r Record) Changed(checkout string) []string {
 	return changed
 }
 
-// hashHexLen is the length of ContentHash's result.
+// hashHexLen is the length of contentHash's result.
 const hashHexLen = 32
 
-// ContentHash is a 128-bit FNV-1a hash of data, in hex. The records only
+// contentHash is a 128-bit FNV-1a hash of data, in hex. The records only
 // need to notice change, not resist forgery, and crypto/sha256 would link
 // the whole FIPS module into a binary whose start-up time is its product.
-func ContentHash(data []byte) string {
+func contentHash(data []byte) string {
 	h := fnv.New128a()
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))

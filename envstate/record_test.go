@@ -48,8 +48,8 @@ func TestRecordRoundTripAndDamage(t *testing.T) {
 		t.Errorf("changed: %v", c)
 	}
 
-	os.WriteFile(filepath.Join(dir, InstalledFile), []byte("not a hash line\n"), 0o644)
-	if _, err := Read(dir); err == nil || !strings.Contains(err.Error(), InstalledFile) || !strings.Contains(err.Error(), "delete it") {
+	os.WriteFile(filepath.Join(dir, installedFile), []byte("not a hash line\n"), 0o644)
+	if _, err := Read(dir); err == nil || !strings.Contains(err.Error(), installedFile) || !strings.Contains(err.Error(), "delete it") {
 		t.Errorf("a damaged record: %v", err)
 	}
 }
@@ -66,7 +66,7 @@ func TestUpdateWithdrawsCompletion(t *testing.T) {
 		t.Fatalf("completed: %+v", r)
 	}
 	// The first step of BeginInstall alone (a kill right after it):
-	pathutil.WriteFile(filepath.Join(dir, InstallingFile), []byte("by update.sh\n"))
+	pathutil.WriteFile(filepath.Join(dir, installingFile), []byte("by update.sh\n"))
 	if r, _ := Read(dir); !r.Pending() || !strings.Contains(r.Why(), "cut short") {
 		t.Fatalf("after the first step: %+v", r)
 	}

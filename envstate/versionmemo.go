@@ -13,11 +13,11 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
 
-// VersionOKFile remembers, inside the env, the last version check that
+// versionOKFile remembers, inside the env, the last version check that
 // passed, as a key over everything that decides the check's answer. A warm
 // launch whose key matches skips the check's Python start. Failures are
 // never remembered.
-const VersionOKFile = ".onetrainer-launcher-version-ok"
+const versionOKFile = ".onetrainer-launcher-version-ok"
 
 // VersionKey sums up what decides the version check: the interpreter the
 // env runs, the env's own file that changes when it is rebuilt
@@ -67,12 +67,12 @@ func mustStatKey(path string) string {
 
 // VersionPassed reports whether the check with key already passed in envDir.
 func VersionPassed(envDir, key string) bool {
-	data, err := pathutil.ReadFile(filepath.Join(envDir, VersionOKFile), pathutil.TinyFile)
+	data, err := pathutil.ReadFile(filepath.Join(envDir, versionOKFile), pathutil.TinyFile)
 	return err == nil && strings.TrimSpace(string(data)) == key
 }
 
 // RememberVersionPass records a passing check. Failing to write it (a
 // read-only env) only costs the next launch a check.
 func RememberVersionPass(envDir, key string) {
-	_ = pathutil.WriteFile(filepath.Join(envDir, VersionOKFile), []byte(key+"\n"))
+	_ = pathutil.WriteFile(filepath.Join(envDir, versionOKFile), []byte(key+"\n"))
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
-// Choice is the platform requirements file and why it was chosen.
-type Choice struct {
+// choice is the platform requirements file and why it was chosen.
+type choice struct {
 	File    string
 	Reason  string
 	Warning string // non-empty when the user should act (legacy CUDA)
@@ -18,19 +18,19 @@ type Choice struct {
 	NVIDIA, AMD bool
 }
 
-// Choose applies the checkout's detection rules in order (upstream.Facts
+// choose applies the checkout's detection rules in order (upstream.Facts
 // Platform: NVIDIA before AMD before the CPU build since 2024-09, each by
 // the signs that commit checks): the first rule with a sign that holds, or
 // without signs, chooses. A rule with the legacy check asks nvidia-smi for
 // the driver's CUDA version — through smi, and only when the checkout has
 // the legacy file — and below legacy.Below chooses the legacy file.
-func Choose(p Probe, rules []upstream.Rule, legacy *upstream.Legacy, hasFile func(string) bool, smi func(path string) string) Choice {
+func choose(p Probe, rules []upstream.Rule, legacy *upstream.Legacy, hasFile func(string) bool, smi func(path string) string) choice {
 	for _, r := range rules {
 		held := p.held(r.Signs)
 		if len(r.Signs) > 0 && len(held) == 0 {
 			continue
 		}
-		c := Choice{File: r.File, NVIDIA: isCUDA(r.File), AMD: strings.Contains(r.File, "rocm")}
+		c := choice{File: r.File, NVIDIA: isCUDA(r.File), AMD: strings.Contains(r.File, "rocm")}
 		switch {
 		case len(r.Signs) == 0:
 			c.Reason = "no sign of a GPU that the checkout's detection knows; it checks " + describeSigns(rules)
@@ -43,7 +43,7 @@ func Choose(p Probe, rules []upstream.Rule, legacy *upstream.Legacy, hasFile fun
 		}
 		if r.Legacy && legacy != nil && hasFile(legacy.Legacy) {
 			if path := p.smi(); path != "" {
-				h, ok := ParseSMIHeader(smi(path))
+				h, ok := parseSMIHeader(smi(path))
 				if ok && h.CUDAMajor < legacy.Below {
 					c.File = legacy.Legacy
 					c.Reason += fmt.Sprintf("; driver supports CUDA %s only", h.CUDA())
@@ -56,7 +56,7 @@ func Choose(p Probe, rules []upstream.Rule, legacy *upstream.Legacy, hasFile fun
 	}
 	// Every rule list ends with one without signs; an empty one chooses
 	// the CPU build.
-	return Choice{File: "requirements-default.txt", Reason: "the checkout's detection has no rules"}
+	return choice{File: "requirements-default.txt", Reason: "the checkout's detection has no rules"}
 }
 
 func isCUDA(file string) bool { return strings.Contains(file, "cuda") }
@@ -85,7 +85,7 @@ func (p Probe) smi() string {
 	if path := pathutil.Look("nvidia-smi", p.Dir, p.PATH, p.Root); path != "" {
 		return path
 	}
-	return pathutil.Look(WSLSmi, p.Dir, p.PATH, p.Root)
+	return pathutil.Look(wslSmi, p.Dir, p.PATH, p.Root)
 }
 
 // describeSigns lists every sign of the rules, for the reason of a

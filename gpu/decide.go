@@ -1,10 +1,9 @@
 package gpu
 
-import "github.com/onetrainer-launcher/onetrainer-launcher/upstream"
-
-// PlatformDetect is the OT_PLATFORM_REQUIREMENTS value that asks for
-// detection.
-const PlatformDetect = "detect"
+import (
+	"github.com/onetrainer-launcher/onetrainer-launcher/envspec"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
+)
 
 // Input is what the platform decision needs: the user's setting, where to
 // look, the checkout's rules, and how to ask nvidia-smi (a question: no
@@ -32,16 +31,16 @@ type Decision struct {
 // an inspection made already (doctor's), or nil to make one; nvidia-smi
 // runs at most once either way.
 func Decide(in Input, m *Machine) Decision {
-	if in.Given != PlatformDetect && in.Given != "" {
+	if in.Given != envspec.PlatformDetect && in.Given != "" {
 		return Decision{File: in.Given, Reason: "given by OT_PLATFORM_REQUIREMENTS"}
 	}
 	if m == nil {
 		m = in.Probe.Inspect()
 	}
-	c := Choose(in.Probe, in.Rules, in.Legacy, in.HasFile, func(path string) string {
+	c := choose(in.Probe, in.Rules, in.Legacy, in.HasFile, func(path string) string {
 		return m.AskSMI(path, in.Ask)
 	})
 	d := Decision{File: c.File, Reason: c.Reason, Machine: m}
-	d.Warnings, d.Notes = Diagnose(*m, c)
+	d.Warnings, d.Notes = diagnose(*m, c)
 	return d
 }

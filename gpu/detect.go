@@ -8,8 +8,8 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
 
-// WSLSmi is where WSL puts nvidia-smi; it is not on PATH there.
-const WSLSmi = "/usr/lib/wsl/lib/nvidia-smi"
+// wslSmi is where WSL puts nvidia-smi; it is not on PATH there.
+const wslSmi = "/usr/lib/wsl/lib/nvidia-smi"
 
 // Probe says where to look. Root is the file system root that everything is
 // read under — /sys, /dev, the WSL path, and PATH's folders: "/" on a real
@@ -33,7 +33,7 @@ func ProbeFromEnv(ghwChroot, path, dir string) Probe {
 
 // Facts is what a Probe finds of the signs any OneTrainer commit checked,
 // without running anything: for reports and diagnostics. The choice itself
-// follows the checkout's own rules (Choose).
+// follows the checkout's own rules (choose).
 type Facts struct {
 	NvidiaDevice bool   // /dev/nvidia0 exists
 	NvidiaSMI    string // nvidia-smi on PATH, absolute path; "" if none
@@ -61,7 +61,7 @@ func (p Probe) Look() Facts {
 	return Facts{
 		NvidiaDevice: exists(pathutil.Under(p.Root, "/dev/nvidia0")),
 		NvidiaSMI:    pathutil.Look("nvidia-smi", p.Dir, p.PATH, p.Root),
-		WSLSmi:       pathutil.Look(WSLSmi, p.Dir, p.PATH, p.Root),
+		WSLSmi:       pathutil.Look(wslSmi, p.Dir, p.PATH, p.Root),
 		NVCC:         pathutil.Look("nvcc", p.Dir, p.PATH, p.Root),
 		KFD:          exists(pathutil.Under(p.Root, "/dev/kfd")),
 	}

@@ -20,7 +20,7 @@ func FuzzParseSMIHeader(f *testing.F) {
 	}
 	f.Add("CUDA Version: 99999999999999999999.1")
 	f.Fuzz(func(t *testing.T, text string) {
-		h, ok := ParseSMIHeader(text)
+		h, ok := parseSMIHeader(text)
 		if !ok {
 			return
 		}

@@ -30,7 +30,7 @@ func TestParseSMIHeader(t *testing.T) {
 		{"smi-610-umd13.3.txt", "610.43.02", "13.3", true},
 		{"smi-no-driver.txt", "", "0.0", false},
 	} {
-		h, ok := ParseSMIHeader(readSMI(t, tc.file))
+		h, ok := parseSMIHeader(readSMI(t, tc.file))
 		if ok != tc.ok || h.DriverVersion != tc.driver || h.CUDA() != tc.cuda {
 			t.Errorf("%s: got %+v ok=%v, want driver %s cuda %s ok=%v", tc.file, h, ok, tc.driver, tc.cuda, tc.ok)
 		}
@@ -90,10 +90,10 @@ func TestChoose(t *testing.T) {
 		{"new driver", []string{"bin/nvidia-smi"}, head.Platform, true, smi("smi-580-cuda13.0.txt"), envspec.RequirementsCUDA, false, ""},
 		{"R610 banner", []string{"bin/nvidia-smi"}, head.Platform, true, smi("smi-610-umd13.3.txt"), envspec.RequirementsCUDA, false, ""},
 		{"smi without driver", []string{"bin/nvidia-smi"}, head.Platform, true, smi("smi-no-driver.txt"), envspec.RequirementsCUDA, false, ""},
-		{"WSL", []string{WSLSmi}, head.Platform, true, smi("smi-550-cuda12.4.txt"), envspec.RequirementsCUDALeg, true, "/usr/lib/wsl/lib/nvidia-smi"},
+		{"WSL", []string{wslSmi}, head.Platform, true, smi("smi-550-cuda12.4.txt"), envspec.RequirementsCUDALeg, true, "/usr/lib/wsl/lib/nvidia-smi"},
 	} {
 		p := machineWith(t, tc.signs...)
-		c := Choose(p, tc.rules, head.Legacy, func(string) bool { return tc.legacy }, tc.smi)
+		c := choose(p, tc.rules, head.Legacy, func(string) bool { return tc.legacy }, tc.smi)
 		if c.File != tc.want || (c.Warning != "") != tc.wantWarn || !strings.Contains(c.Reason, tc.inReason) {
 			t.Errorf("%s: got %+v, want %s (warning %v, reason containing %q)", tc.name, c, tc.want, tc.wantWarn, tc.inReason)
 		}
@@ -112,10 +112,10 @@ func TestLook(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "dev", "kfd"), nil, 0o644)
 	os.WriteFile(filepath.Join(bin, "nvidia-smi"), []byte("#!/bin/sh\n"), 0o755)
 	os.WriteFile(filepath.Join(bin, "nvcc"), []byte("not executable"), 0o644)
-	os.MkdirAll(filepath.Join(root, filepath.Dir(WSLSmi)), 0o755)
-	os.WriteFile(filepath.Join(root, WSLSmi), []byte("#!/bin/sh\n"), 0o755)
+	os.MkdirAll(filepath.Join(root, filepath.Dir(wslSmi)), 0o755)
+	os.WriteFile(filepath.Join(root, wslSmi), []byte("#!/bin/sh\n"), 0o755)
 	f := (Probe{Root: root, PATH: "/opt/bin"}).Look()
-	if !f.NvidiaDevice || !f.KFD || f.NvidiaSMI != filepath.Join(bin, "nvidia-smi") || f.NVCC != "" || f.WSLSmi != filepath.Join(root, WSLSmi) {
+	if !f.NvidiaDevice || !f.KFD || f.NvidiaSMI != filepath.Join(bin, "nvidia-smi") || f.NVCC != "" || f.WSLSmi != filepath.Join(root, wslSmi) {
 		t.Fatalf("got %+v", f)
 	}
 	if f.SMI() != f.NvidiaSMI {

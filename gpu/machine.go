@@ -40,7 +40,7 @@ func (p Probe) Inspect() *Machine {
 func (m *Machine) AskSMI(path string, smi func(string) string) string {
 	if !m.asked {
 		m.asked, m.smiOut = true, smi(path)
-		if h, ok := ParseSMIHeader(m.smiOut); ok {
+		if h, ok := parseSMIHeader(m.smiOut); ok {
 			m.Banner = &h
 		}
 	}
@@ -78,10 +78,10 @@ func describe(devs []PCIDevice) string {
 	return strings.Join(s, "; ")
 }
 
-// Diagnose explains a detected choice where the machine suggests the user
+// diagnose explains a detected choice where the machine suggests the user
 // expected another: warnings for a GPU that cannot be used, notes for a
 // choice between two. The choice itself stays the original scripts'.
-func Diagnose(m Machine, c Choice) (warnings, notes []string) {
+func diagnose(m Machine, c choice) (warnings, notes []string) {
 	if c.Warning != "" {
 		warnings = append(warnings, c.Warning)
 	}

@@ -56,8 +56,8 @@ func TestDiagnoseOnRealSnapshots(t *testing.T) {
 		p := Probe{Root: root, PATH: empty}
 		m := p.Inspect()
 		head := upstream.Builtin("/ot")
-		c := Choose(p, head.Platform, head.Legacy, func(string) bool { return false }, nil)
-		warnings, notes := Diagnose(*m, c)
+		c := choose(p, head.Platform, head.Legacy, func(string) bool { return false }, nil)
+		warnings, notes := diagnose(*m, c)
 		if c.File != tc.file || m.NvidiaGPU() != tc.nvidia || m.AMDGPU() != tc.amd {
 			t.Errorf("%s: chose %s, nvidia=%v amd=%v; want %s, %v, %v", tc.name, c.File, m.NvidiaGPU(), m.AMDGPU(), tc.file, tc.nvidia, tc.amd)
 		}

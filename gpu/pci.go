@@ -14,21 +14,21 @@ type PCIDevice struct {
 }
 
 // IsNVIDIA and IsAMD tell the GPU vendors the decision knows.
-func (d PCIDevice) IsNVIDIA() bool { return d.VendorID == VendorNVIDIA }
-func (d PCIDevice) IsAMD() bool    { return d.VendorID == VendorAMD }
+func (d PCIDevice) IsNVIDIA() bool { return d.VendorID == vendorNVIDIA }
+func (d PCIDevice) IsAMD() bool    { return d.VendorID == vendorAMD }
 
 // PCI vendor IDs the launcher decides by.
 const (
-	VendorNVIDIA = "10de"
-	VendorAMD    = "1002"
-	VendorIntel  = "8086"
+	vendorNVIDIA = "10de"
+	vendorAMD    = "1002"
+	vendorIntel  = "8086"
 )
 
 // PCI base classes of GPUs: display controllers (0x03: VGA 0x0300, 3D
 // 0x0302, ...) and processing accelerators (0x12).
 const (
-	ClassDisplay     = "03"
-	ClassAccelerator = "12"
+	classDisplay     = "03"
+	classAccelerator = "12"
 )
 
 // vendorName is the small PCI id table the launcher carries, so that the
@@ -38,11 +38,11 @@ const (
 // literal would be built at every start, PCI read or not.
 func vendorName(id string) string {
 	switch id {
-	case VendorNVIDIA:
+	case vendorNVIDIA:
 		return "NVIDIA Corporation"
-	case VendorAMD:
+	case vendorAMD:
 		return "Advanced Micro Devices, Inc. [AMD/ATI]"
-	case VendorIntel:
+	case vendorIntel:
 		return "Intel Corporation"
 	case "1022":
 		return "Advanced Micro Devices, Inc. [AMD]"
@@ -81,4 +81,4 @@ func kindName(class string) string {
 	return ""
 }
 
-func isGPUClass(base string) bool { return base == ClassDisplay || base == ClassAccelerator }
+func isGPUClass(base string) bool { return base == classDisplay || base == classAccelerator }

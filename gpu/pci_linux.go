@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
 
 // PCI lists the GPU-like devices in the probe root's
@@ -57,7 +59,7 @@ func (p Probe) PCI() ([]PCIDevice, error) {
 
 // hexFile reads a sysfs number such as "0x10de\n" as "10de"; "" if absent.
 func hexFile(path string) string {
-	b, err := os.ReadFile(path)
+	b, err := pathutil.ReadFile(path, pathutil.TinyFile)
 	if err != nil {
 		return ""
 	}
@@ -68,7 +70,7 @@ func hexFile(path string) string {
 // (fixed fields: v, d, sv, sd of 8 hex digits, bc, sc, i of 2) as class
 // "0302", vendor "10de", device "15f8"; empty strings when it cannot.
 func fromModalias(path string) (class, vendor, device string) {
-	b, err := os.ReadFile(path)
+	b, err := pathutil.ReadFile(path, pathutil.TinyFile)
 	if err != nil {
 		return "", "", ""
 	}

@@ -75,13 +75,13 @@ func TestPCIOnRealSnapshots(t *testing.T) {
 	want := map[string][]PCIDevice{
 		"nvidia-tesla-p100": {
 			{Address: "0000:04:00.0", VendorID: "1af4", Class: "0300"},
-			{Address: "0000:06:00.0", VendorID: VendorNVIDIA, DeviceID: "15f8", Class: "0302", Driver: "nvidia"},
+			{Address: "0000:06:00.0", VendorID: vendorNVIDIA, DeviceID: "15f8", Class: "0302", Driver: "nvidia"},
 		},
 		"amd-radeon-hd6670-nodriver": {
-			{Address: "0000:0a:00.0", VendorID: VendorAMD, DeviceID: "6758", Class: "0300", Driver: ""},
+			{Address: "0000:0a:00.0", VendorID: vendorAMD, DeviceID: "6758", Class: "0300", Driver: ""},
 		},
 		"intel-i7-1270p-igpu": {
-			{Address: "0000:00:02.0", VendorID: VendorIntel, DeviceID: "46a6", Class: "0300", Driver: "i915"},
+			{Address: "0000:00:02.0", VendorID: vendorIntel, DeviceID: "46a6", Class: "0300", Driver: "i915"},
 		},
 	}
 	for _, fx := range fixtures {
@@ -95,7 +95,7 @@ func TestPCIOnRealSnapshots(t *testing.T) {
 		for i, w := range want[fx] {
 			g := got[i]
 			if g.Address != w.Address || g.VendorID != w.VendorID || g.Class != w.Class ||
-				(w.DeviceID != "" && g.DeviceID != w.DeviceID) || (w.Driver != "" || w.VendorID == VendorAMD) && g.Driver != w.Driver {
+				(w.DeviceID != "" && g.DeviceID != w.DeviceID) || (w.Driver != "" || w.VendorID == vendorAMD) && g.Driver != w.Driver {
 				t.Errorf("%s: device %d = %+v, want %+v", fx, i, g, w)
 			}
 			if g.Vendor == "" {
@@ -155,7 +155,7 @@ func TestNameDevicesFromPCIIDs(t *testing.T) {
 	os.MkdirAll(filepath.Join(root, "usr/share/misc"), 0o755)
 	ids := "# pci.ids excerpt\n10de  NVIDIA Corporation\n\t15f7  GP100GL [Tesla P100 PCIe 12GB]\n\t15f8  GP100GL [Tesla P100 PCIe 16GB]\n\t\t10de 118f  Tesla P100 PCIe 16GB\n1af4  Red Hat, Inc.\n\t1050  Virtio 1.0 GPU\nC 03  Display controller\n\t02  3D controller\n"
 	os.WriteFile(filepath.Join(root, "usr/share/misc/pci.ids"), []byte(ids), 0o644)
-	devs := []PCIDevice{{VendorID: VendorNVIDIA, DeviceID: "15f8", Vendor: "NVIDIA Corporation"}, {VendorID: "abcd", DeviceID: "0001"}}
+	devs := []PCIDevice{{VendorID: vendorNVIDIA, DeviceID: "15f8", Vendor: "NVIDIA Corporation"}, {VendorID: "abcd", DeviceID: "0001"}}
 	(Probe{Root: root}).NameDevices(devs)
 	if devs[0].Device != "GP100GL [Tesla P100 PCIe 16GB]" || devs[1].Device != "" || devs[1].Vendor != "" {
 		t.Errorf("got %+v", devs)

@@ -1,9 +1,9 @@
 package gpu
 
 import (
-	"bufio"
-	"os"
 	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
 
 // pciIDsPaths are where distributions install pci.ids.
@@ -16,17 +16,17 @@ func (p Probe) NameDevices(devs []PCIDevice) {
 	if len(devs) == 0 {
 		return
 	}
-	var f *os.File
+	var data []byte
 	for _, path := range pciIDsPaths {
+		// pci.ids is about 1.4 MB; a file far larger is no pci.ids.
 		var err error
-		if f, err = os.Open(p.under(path)); err == nil {
+		if data, err = pathutil.ReadFile(p.under(path), 16<<20); err == nil {
 			break
 		}
 	}
-	if f == nil {
+	if data == nil {
 		return
 	}
-	defer f.Close()
 	want := map[string]bool{}
 	for _, d := range devs {
 		want[d.VendorID] = true
@@ -34,9 +34,7 @@ func (p Probe) NameDevices(devs []PCIDevice) {
 	// pci.ids: "vvvv  Vendor" at the line start, "\tdddd  Device" below it,
 	// "\t\tssss ssss  Subsystem" below that; classes follow after "C ".
 	vendor := ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
+	for _, line := range pathutil.Lines(data) {
 		switch {
 		case line == "" || line[0] == '#':
 		case line[0] != '\t':

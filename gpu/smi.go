@@ -13,13 +13,13 @@ type SMIHeader struct {
 	CUDAMinor     int
 }
 
-// ParseSMIHeader reads the driver and CUDA versions from nvidia-smi's
+// parseSMIHeader reads the driver and CUDA versions from nvidia-smi's
 // output. Drivers from R610 on say "KMD Version" and "CUDA UMD Version"
 // where older ones said "Driver Version" and "CUDA Version"; both are read.
 // ok is false when no CUDA version is found: a failed nvidia-smi
 // ("couldn't communicate with the driver") prints none. A small hand
 // parser: regexp would cost every start its package initialisation.
-func ParseSMIHeader(text string) (h SMIHeader, ok bool) {
+func parseSMIHeader(text string) (h SMIHeader, ok bool) {
 	for _, label := range []string{"Driver Version:", "KMD Version:"} {
 		if v := after(text, label); v != "" {
 			h.DriverVersion = leading(v, "0123456789.")

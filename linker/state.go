@@ -18,9 +18,11 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
 )
 
-// ownName is the launcher binary's name; links to any file named so (an
-// older copy elsewhere) count as the launcher's.
-const ownName = "onetrainer-launcher"
+// OwnName is the launcher binary's name: its copy in a checkout is called
+// so, links to any file named so (an older copy elsewhere) count as the
+// launcher's, and under a name that starts with it (release builds such as
+// onetrainer-launcher-linux-amd64) the binary takes its own commands.
+const OwnName = "onetrainer-launcher"
 
 // State is where the launcher keeps what it knows of a checkout: inside
 // the git directory, where `git status` does not look, or in a hidden
@@ -35,15 +37,15 @@ type State struct {
 func StateOf(dir string) State {
 	s := State{Checkout: dir, GitDir: gitx.Dir(dir)}
 	if s.GitDir != "" {
-		s.Dir = filepath.Join(s.GitDir, ownName)
+		s.Dir = filepath.Join(s.GitDir, OwnName)
 	} else {
-		s.Dir = filepath.Join(dir, "."+ownName)
+		s.Dir = filepath.Join(dir, "."+OwnName)
 	}
 	return s
 }
 
 // The state's parts.
-func (s State) Binary() string            { return filepath.Join(s.Dir, "bin", ownName) }
+func (s State) Binary() string            { return filepath.Join(s.Dir, "bin", OwnName) }
 func (s State) Kept(script string) string { return filepath.Join(s.Dir, "upstream", script) }
 func (s State) Backup(name string) string { return filepath.Join(s.Dir, "backup", name) }
 func (s State) FactsMemo() string         { return filepath.Join(s.Dir, "facts") }
@@ -68,7 +70,7 @@ func IsLauncherLink(path, self string) bool {
 	if err != nil {
 		return false
 	}
-	if strings.HasPrefix(filepath.Base(target), ownName) {
+	if strings.HasPrefix(filepath.Base(target), OwnName) {
 		return true
 	}
 	if self == "" {
@@ -82,7 +84,7 @@ func IsLauncherLink(path, self string) bool {
 // symlinkAtomic makes path a symlink to target in one step: a new link
 // beside it is renamed over it, so path is never missing.
 func symlinkAtomic(target, path string) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+ownName+"-tmp")
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+OwnName+"-tmp")
 	os.Remove(tmp)
 	if err := os.Symlink(target, tmp); err != nil {
 		return pathutil.Explain(tmp, err)

@@ -5,8 +5,8 @@ import (
 	"io"
 )
 
-// Prefix starts every line the launcher itself prints.
-const Prefix = "[OneTrainer] "
+// prefix starts every line the launcher itself prints.
+const prefix = "[OneTrainer] "
 
 // Printer writes the launcher's messages. Debug lines appear only when Debug
 // is set (OT_SCRIPT_DEBUG).
@@ -18,33 +18,33 @@ type Printer struct {
 // Say prints msg as a status line on stdout, as it is: for the lines of
 // the warm path, which fmt's formatting would only slow.
 func (p *Printer) Say(msg string) {
-	io.WriteString(p.Stdout, Prefix+msg+"\n")
+	io.WriteString(p.Stdout, prefix+msg+"\n")
 }
 
 // Status prints a status line on stdout.
 func (p *Printer) Status(format string, a ...any) {
-	fmt.Fprintf(p.Stdout, Prefix+format+"\n", a...)
+	fmt.Fprintf(p.Stdout, prefix+format+"\n", a...)
 }
 
 // Warn prints a warning on stderr.
 func (p *Printer) Warn(format string, a ...any) {
-	fmt.Fprintf(p.Stderr, Prefix+"Warning: "+format+"\n", a...)
+	fmt.Fprintf(p.Stderr, prefix+"Warning: "+format+"\n", a...)
 }
 
 // Error prints an error on stderr.
 func (p *Printer) Error(format string, a ...any) {
-	fmt.Fprintf(p.Stderr, Prefix+"Error: "+format+"\n", a...)
+	fmt.Fprintf(p.Stderr, prefix+"Error: "+format+"\n", a...)
 }
 
 // Debugf prints a debug line on stdout when debugging is on.
 func (p *Printer) Debugf(format string, a ...any) {
 	if p.Debug {
-		fmt.Fprintf(p.Stdout, Prefix+"Debug: "+format+"\n", a...)
+		fmt.Fprintf(p.Stdout, prefix+"Debug: "+format+"\n", a...)
 	}
 }
 
 // Command prints the "+ command" line that precedes every external command,
 // each argument quoted so that the line can be pasted into a shell.
 func (p *Printer) Command(argv []string) {
-	io.WriteString(p.Stdout, Prefix+"+ "+QuoteArgs(argv)+"\n")
+	io.WriteString(p.Stdout, prefix+"+ "+QuoteArgs(argv)+"\n")
 }

@@ -50,9 +50,6 @@ func under(root, path string) string {
 	return filepath.Join(root, path)
 }
 
-// Executable reports whether p is a regular file with an execute bit.
-func Executable(p string) bool { return executable(p) != "" }
-
 func executable(p string) string {
 	fi, err := os.Stat(p)
 	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {

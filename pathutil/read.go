@@ -36,16 +36,16 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	}
 	mode := fileMode(uint32(st.Mode))
 	if !mode.IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: NotRegular{mode}}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: notRegular{mode}}
 	}
 	if st.Size > limit {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: TooBig{st.Size, limit}}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: tooBig{st.Size, limit}}
 	}
 	// The size is a hint: a file may grow while it is read.
 	buf := make([]byte, 0, st.Size+1)
 	for {
 		if int64(len(buf)) > limit {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: TooBig{int64(len(buf)), limit}}
+			return nil, &fs.PathError{Op: "read", Path: path, Err: tooBig{int64(len(buf)), limit}}
 		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -104,10 +104,10 @@ func fileMode(m uint32) fs.FileMode {
 	return fs.ModeIrregular
 }
 
-// NotRegular is ReadFile's refusal of anything but a regular file.
-type NotRegular struct{ Mode fs.FileMode }
+// notRegular is ReadFile's refusal of anything but a regular file.
+type notRegular struct{ Mode fs.FileMode }
 
-func (e NotRegular) Error() string {
+func (e notRegular) Error() string {
 	kind := "not a regular file"
 	switch {
 	case e.Mode&fs.ModeNamedPipe != 0:
@@ -124,10 +124,10 @@ func (e NotRegular) Error() string {
 	return "is " + kind + ", not a regular file: only regular files are read"
 }
 
-// TooBig is ReadFile's refusal of a file over its limit.
-type TooBig struct{ Size, Limit int64 }
+// tooBig is ReadFile's refusal of a file over its limit.
+type tooBig struct{ Size, Limit int64 }
 
-func (e TooBig) Error() string {
+func (e tooBig) Error() string {
 	return fmt.Sprintf("is over %d bytes (%d or more): far larger than any file of this kind, so it is not read", e.Limit, e.Size)
 }
 

@@ -21,7 +21,7 @@ var initSignals = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, s
 func ExecOrInit(dir, path string, argv, env []string) (int, error) {
 	if os.Getpid() != 1 {
 		err := Exec(dir, path, argv, env)
-		return StartStatus(err), err
+		return startStatus(err), err
 	}
 	return runAsInit(dir, path, argv, env)
 }
@@ -32,7 +32,7 @@ func runAsInit(dir, path string, argv, env []string) (int, error) {
 	defer signal.Stop(sigs)
 	child, err := os.StartProcess(path, argv, &os.ProcAttr{Dir: dir, Env: env, Files: []*os.File{os.Stdin, os.Stdout, os.Stderr}})
 	if err != nil {
-		return StartStatus(err), err
+		return startStatus(err), err
 	}
 	for s := range sigs {
 		if s != syscall.SIGCHLD {

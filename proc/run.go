@@ -150,7 +150,7 @@ func (r *Runner) run(ctx context.Context, c Cmd, stdout io.Writer) error {
 	cmd.Env = r.Env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = r.Stdin, stdout, r.Stderr
 	if err := cmd.Start(); err != nil {
-		return &ExitError{Argv: c.Argv, Code: StartStatus(err), Err: err}
+		return &ExitError{Argv: c.Argv, Code: startStatus(err), Err: err}
 	}
 
 	sigs := make(chan os.Signal, 4)
@@ -196,10 +196,10 @@ func exitError(argv []string, err error, got syscall.Signal) error {
 	return &ExitError{Argv: argv, Code: code, Err: err}
 }
 
-// StartStatus is the status a shell gives a command that could not be
+// startStatus is the status a shell gives a command that could not be
 // started: 127 when it is not found, 126 when it was found but could not
 // be run (no permission, not an executable, an argument list too long).
-func StartStatus(err error) int {
+func startStatus(err error) int {
 	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
 		return 127
 	}

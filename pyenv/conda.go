@@ -35,11 +35,11 @@ type Conda struct {
 	form upstream.Conda
 }
 
-// NewConda describes the env OT_CONDA_ENV names, for the conda at exe, in
+// newConda describes the env OT_CONDA_ENV names, for the conda at exe, in
 // the form the checkout's scripts give it: a path (conda's --prefix,
 // relative to the checkout) where they use one — every OneTrainer since
 // 2024-09-29 — else a name, a value with a "/" being a path all the same.
-func NewConda(cmd, exe, given, checkout string, base envspec.Environ, form upstream.Conda) *Conda {
+func newConda(cmd, exe, given, checkout string, base envspec.Environ, form upstream.Conda) *Conda {
 	c := &Conda{Cmd: cmd, Exe: exe, Given: given, Root: condaRoot(exe), base: base, form: form}
 	if form.Prefix || strings.Contains(given, "/") {
 		c.Prefix = absUnder(checkout, given)

@@ -71,7 +71,7 @@ func TestCondaFindFast(t *testing.T) {
 		{"listed", far, "environments.txt", "-p " + far},
 		{"base", root, "root prefix", "-n base"},
 	} {
-		c := NewConda("conda", exe, tc.given, tmp, base, builtin.Conda)
+		c := newConda("conda", exe, tc.given, tmp, base, builtin.Conda)
 		found := c.findFast()
 		if found != (tc.wantPrefix != "") || c.Prefix != tc.wantPrefix || c.Found != tc.wantHow {
 			t.Errorf("%s: found=%v at %q via %q; want %q via %q", tc.given, found, c.Prefix, c.Found, tc.wantPrefix, tc.wantHow)
@@ -81,7 +81,7 @@ func TestCondaFindFast(t *testing.T) {
 		}
 	}
 
-	c := NewConda("conda", exe, "./conda_env", tmp, base, builtin.Conda)
+	c := newConda("conda", exe, "./conda_env", tmp, base, builtin.Conda)
 	if c.findFast() {
 		t.Errorf("a prefix without conda-meta was found")
 	}
@@ -97,7 +97,7 @@ func TestCondaFindFast(t *testing.T) {
 	// 2024-09-29): a plain name is a path in the checkout, spelled as its
 	// scripts spell it, and create gets its arguments.
 	head := upstream.Extract(tmp, "Linux", []upstream.Source{{Name: upstream.LibFile, Data: []byte(prefixLib)}})
-	c = NewConda("conda", exe, "conda_env", tmp, base, head.Conda)
+	c = newConda("conda", exe, "conda_env", tmp, base, head.Conda)
 	if c.Name != "" || c.Prefix != filepath.Join(tmp, "conda_env") {
 		t.Errorf("a prefix checkout took %q as a name: %+v", "conda_env", c)
 	}
@@ -110,7 +110,7 @@ func TestCondaFindFast(t *testing.T) {
 	if got := c.removeCommand(); got != "conda remove -y --prefix "+filepath.Join(tmp, "conda_env")+" --all" {
 		t.Errorf("remove command %q", got)
 	}
-	odd := NewConda("conda", exe, "-odd", tmp, base, head.Conda)
+	odd := newConda("conda", exe, "-odd", tmp, base, head.Conda)
 	if got := strings.Join(odd.createArgs()[:5], " "); got != "conda create -y --prefix ./-odd" {
 		t.Errorf("a path that looks like an option: %s", got)
 	}
@@ -130,7 +130,7 @@ func TestCondaAskTextFallback(t *testing.T) {
 	os.WriteFile(fake, []byte(script), 0o755)
 	var o bytes.Buffer
 	run := &proc.Runner{P: &out.Printer{Stdout: &o, Stderr: &o}, Stdout: &o, Stderr: &o}
-	c := NewConda("conda", fake, "onetrainer", tmp, envspec.Environ{"PATH=/usr/bin:/bin"}, builtin.Conda)
+	c := newConda("conda", fake, "onetrainer", tmp, envspec.Environ{"PATH=/usr/bin:/bin"}, builtin.Conda)
 	c.askConda(context.Background(), run.Output)
 	if c.Prefix != env || c.Found != "conda info --envs" {
 		t.Fatalf("got %q via %q\n%s", c.Prefix, c.Found, o.String())

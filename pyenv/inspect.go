@@ -54,8 +54,8 @@ const (
 	StateUnusable    = "cannot be used"
 )
 
-// PipLogFile is where, inside the env, pip keeps the log of the last install.
-const PipLogFile = ".onetrainer-launcher-pip.log"
+// pipLogFile is where, inside the env, pip keeps the log of the last install.
+const pipLogFile = ".onetrainer-launcher-pip.log"
 
 // Inspect reports on the env. run asks its questions (conda's envs, the
 // interpreter's version) without "+" lines.
@@ -69,7 +69,7 @@ func Inspect(ctx context.Context, r Request, run *proc.Runner) EnvReport {
 	rep.Conda = conda
 	var k kind
 	if exe := pathutil.Look(r.Config.CondaCmd, r.Checkout, path, ""); exe != "" {
-		c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env, r.Facts.Conda)
+		c := newConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env, r.Facts.Conda)
 		conda.Found, conda.Path, conda.Root = true, exe, c.Root
 		if !c.findFast() {
 			c.askConda(ctx, run.With(r.Checkout, r.Env).Ask)
@@ -95,7 +95,7 @@ func Inspect(ctx context.Context, r Request, run *proc.Runner) EnvReport {
 	}
 	pl := k.place()
 	rep.Path = pl.Dir
-	rep.Others = append(rep.Others, OtherEnvs(r.Checkout, pl.Dir)...)
+	rep.Others = append(rep.Others, otherEnvsIn(r.Checkout, pl.Dir)...)
 	if rep.State == StateUnusable {
 		return rep
 	}
@@ -121,7 +121,7 @@ func Inspect(ctx context.Context, r Request, run *proc.Runner) EnvReport {
 	if exists && rec.Pending() {
 		rep.Resume = rec.Why()
 	}
-	if log := filepath.Join(pl.Dir, PipLogFile); pl.Dir != "" {
+	if log := filepath.Join(pl.Dir, pipLogFile); pl.Dir != "" {
 		if _, err := os.Stat(log); err == nil {
 			rep.PipLog = log
 		}

@@ -15,15 +15,15 @@ type OtherEnv struct {
 	Usable  bool   `json:"usable"`  // its Python still resolves
 }
 
-// candidates for OtherEnvs: where each kind of launch script put its env.
+// candidates for otherEnvsIn: where each kind of launch script put its env.
 var otherEnvPlaces = []struct{ dir, marker, setting, what string }{
 	{"venv", "bin/activate", "OT_PYTHON_VENV=venv", "a Python venv"},
 	{".venv", "bin/activate", "OT_PYTHON_VENV=.venv", "a Python venv"},
 	{"conda_env", "conda-meta", "OT_CONDA_ENV=./conda_env (with conda installed)", "a conda environment"},
 }
 
-// OtherEnvs lists the envs in the checkout other than the one at inUse.
-func OtherEnvs(checkout, inUse string) []OtherEnv {
+// otherEnvsIn lists the envs in the checkout other than the one at inUse.
+func otherEnvsIn(checkout, inUse string) []OtherEnv {
 	var found []OtherEnv
 	for _, o := range otherEnvPlaces {
 		dir := filepath.Join(checkout, o.dir)
@@ -42,7 +42,7 @@ func OtherEnvs(checkout, inUse string) []OtherEnv {
 // otherEnvs says, before a new env is made, that the checkout already
 // holds a usable one elsewhere, and how to use it instead.
 func otherEnvs(r Request, k kind) {
-	for _, o := range OtherEnvs(r.Checkout, k.place().Dir) {
+	for _, o := range otherEnvsIn(r.Checkout, k.place().Dir) {
 		if !o.Usable {
 			continue // its Python is gone: not worth reusing
 		}

@@ -183,7 +183,7 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 			r.Run.P.Warn("OT_CONDA_CMD=%q is not an executable conda, so a Python venv is used. Give conda's path or a command on PATH to use conda, or set OT_PREFER_VENV=true to choose the venv and silence this.", r.Config.CondaCmd)
 		}
 		if exe != "" {
-			c := NewConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env, r.Facts.Conda)
+			c := newConda(r.Config.CondaCmd, exe, r.Config.CondaEnv, r.Checkout, r.Env, r.Facts.Conda)
 			if err := c.checkName(); err != nil {
 				return nil, out.Errorf("%v", err)
 			}
@@ -249,7 +249,7 @@ func install(ctx context.Context, r Request, k kind, platform string) error {
 	// a log the user asked for elsewhere wins.
 	env := k.Environ()
 	if env.Get("PIP_LOG") == "" {
-		log := filepath.Join(dir, PipLogFile)
+		log := filepath.Join(dir, pipLogFile)
 		os.Remove(log)
 		env = env.Clone()
 		env.Set("PIP_LOG", log)

@@ -121,10 +121,7 @@ func TestBadInput(t *testing.T) {
 	)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := writeCheckout(dir, false, true); err != nil {
-				t.Fatal(err)
-			}
+			dir := linkedCheckout(t)
 			if c.prepare != nil {
 				c.prepare(t, dir)
 			}
@@ -158,13 +155,7 @@ func errorLine(stderr, want string) bool {
 // An OT_CONDA_CMD that is no executable means a venv, as SPEC §4.1 and the
 // original scripts have it, but not silently.
 func TestCondaCmdMissingWarns(t *testing.T) {
-	if s.err != nil {
-		t.Fatal(s.err)
-	}
-	dir := t.TempDir()
-	if err := writeCheckout(dir, false, true); err != nil {
-		t.Fatal(err)
-	}
+	dir := linkedCheckout(t)
 	code, stdout, stderr := launch(t, dir, "install.sh", []string{"OT_CONDA_CMD=/nonexistent/conda", "OT_PLATFORM_REQUIREMENTS=requirements-none.txt"})
 	if code != 1 || !strings.Contains(stderr, `[OneTrainer] Warning: OT_CONDA_CMD="/nonexistent/conda" is not an executable conda, so a Python venv is used.`) ||
 		!strings.Contains(stdout, `Using Python Venv environment in ".venv"`) {

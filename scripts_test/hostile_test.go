@@ -69,10 +69,7 @@ func TestHostileSettingsFiles(t *testing.T) {
 		}, 1, `OT_PREFER_VENV="maybe" (set in`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := writeCheckout(dir, false, true); err != nil {
-				t.Fatal(err)
-			}
+			dir := linkedCheckout(t)
 			// A platform file that does not exist stops a run that got
 			// past the settings before it creates anything.
 			home := settingsHome(t, tc.mk)
@@ -91,13 +88,7 @@ func TestHostileSettingsFiles(t *testing.T) {
 // A line of any length in lib.include.sh is read whole: a bound set after
 // a 100 KiB line still applies.
 func TestLongLineInLibInclude(t *testing.T) {
-	if s.err != nil {
-		t.Fatal(s.err)
-	}
-	dir := t.TempDir()
-	if err := writeCheckout(dir, false, true); err != nil {
-		t.Fatal(err)
-	}
+	dir := linkedCheckout(t)
 	lib := "# " + strings.Repeat("y", 100<<10) + "\nexport OT_PYTHON_VERSION_TOO_HIGH=\"3.10\"\n"
 	if err := os.WriteFile(filepath.Join(dir, "lib.include.sh"), []byte(lib), 0o644); err != nil {
 		t.Fatal(err)
@@ -110,13 +101,7 @@ func TestLongLineInLibInclude(t *testing.T) {
 
 // A venv path that looks like an option is passed to venv as a path.
 func TestVenvPathLikeAnOption(t *testing.T) {
-	if s.err != nil {
-		t.Fatal(s.err)
-	}
-	dir := t.TempDir()
-	if err := writeCheckout(dir, false, true); err != nil {
-		t.Fatal(err)
-	}
+	dir := linkedCheckout(t)
 	code, stdout, stderr := launch(t, dir, "install.sh", []string{"OT_PYTHON_VENV=-h"})
 	if code != 0 || !strings.Contains(stdout, "-m venv ./-h") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
@@ -130,13 +115,7 @@ func TestVenvPathLikeAnOption(t *testing.T) {
 // be run or an argument list too long, 127 for one that is gone, with the
 // system's reason.
 func TestFinalExecStatuses(t *testing.T) {
-	if s.err != nil {
-		t.Fatal(s.err)
-	}
-	dir := t.TempDir()
-	if err := writeCheckout(dir, false, true); err != nil {
-		t.Fatal(err)
-	}
+	dir := linkedCheckout(t)
 	out := t.TempDir()
 	if code, o, e := launch(t, dir, "install.sh", nil); code != 0 {
 		t.Fatalf("install: %d\n%s\n%s", code, o, e)
@@ -169,13 +148,7 @@ func TestFinalExecStatuses(t *testing.T) {
 
 // A lock path that is a directory is named as the cause.
 func TestLockPathIsADirectory(t *testing.T) {
-	if s.err != nil {
-		t.Fatal(s.err)
-	}
-	dir := t.TempDir()
-	if err := writeCheckout(dir, false, true); err != nil {
-		t.Fatal(err)
-	}
+	dir := linkedCheckout(t)
 	os.MkdirAll(filepath.Join(dir, ".venv.lock"), 0o755)
 	before := snapshot(t, dir)
 	code, stdout, stderr := launch(t, dir, "install.sh", nil)
@@ -280,10 +253,7 @@ func TestDoctorRealTorch(t *testing.T) {
 	if out, err := exec.Command(system, "-c", "import torch").CombinedOutput(); err != nil {
 		t.Skipf("Debian's python3-torch is not installed (%s cannot import torch: %s)", system, strings.TrimSpace(string(out)))
 	}
-	dir := t.TempDir()
-	if err := writeCheckout(dir, false, true); err != nil {
-		t.Fatal(err)
-	}
+	dir := linkedCheckout(t)
 	if out, err := exec.Command(system, "-m", "venv", "--system-site-packages", "--without-pip", filepath.Join(dir, ".venv")).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -228,6 +228,21 @@ func cmdCheckout(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(writeCheckout(ts.MkAbs(args[0]), strings.Contains(opts, "legacy"), !strings.Contains(opts, "nolinks")))
 }
 
+// linkedCheckout is a fresh miniature checkout with the four scripts
+// linked to the launcher under test.
+func linkedCheckout(t *testing.T) string {
+	t.Helper()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	dir := t.TempDir()
+	if err := writeCheckout(dir, false, true); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// writeCheckout writes the miniature checkout cmdCheckout describes.
 func writeCheckout(dir string, legacy, links bool) error {
 	files := map[string]string{
 		"scripts/train_ui.py":           recorder,
@@ -256,8 +271,8 @@ func writeCheckout(dir string, legacy, links bool) error {
 	if !links {
 		return nil
 	}
-	for _, a := range []string{"install", "update", "start-ui", "run-cmd"} {
-		if err := os.Symlink(s.launcher, filepath.Join(dir, a+".sh")); err != nil {
+	for _, a := range applets.Scripts() {
+		if err := os.Symlink(s.launcher, filepath.Join(dir, a)); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/applets"
 )
 
 // gitEnv is the environment git runs with in these tests.
@@ -48,7 +50,7 @@ func linkedClone(t *testing.T) (up, co string) {
 	if err := writeCheckout(up, false, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"install.sh", "update.sh", "start-ui.sh", "run-cmd.sh"} {
+	for _, s := range applets.Scripts() {
 		if err := os.WriteFile(filepath.Join(up, s), []byte(origScript), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +91,7 @@ func slowFetch(t *testing.T, co string, seconds int) {
 // linked lists which of the four scripts are links to the launcher.
 func linked(co string) []string {
 	var names []string
-	for _, s := range []string{"install.sh", "update.sh", "start-ui.sh", "run-cmd.sh"} {
+	for _, s := range applets.Scripts() {
 		if t, err := os.Readlink(filepath.Join(co, s)); err == nil && strings.Contains(t, "onetrainer-launcher") {
 			names = append(names, s)
 		}
@@ -306,10 +308,7 @@ func TestManyFirstLaunches(t *testing.T) {
 		t.Fatal(s.err)
 	}
 	for round := 0; round < 3; round++ {
-		dir := t.TempDir()
-		if err := writeCheckout(dir, false, true); err != nil {
-			t.Fatal(err)
-		}
+		dir := linkedCheckout(t)
 		var wg sync.WaitGroup
 		results := make([]string, 6)
 		for i := range results {

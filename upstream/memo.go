@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 
@@ -247,12 +246,4 @@ func unescapeField(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-// RemoveMemo deletes the memo at path; a missing one is no error.
-func RemoveMemo(path string) error {
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	return nil
 }
