@@ -109,22 +109,23 @@ func firstNonDir(abs string) string {
 // A symbolic link at the end is followed, link by link: the folder the
 // user cannot enter may be on the way to its target.
 func denied(abs string) string {
-	p := abs
-	for hops := 0; hops < maxLinks; hops++ {
+	var msg string
+	enterable := func(p string) bool {
 		ps := prefixes(p)
 		for _, d := range ps[:len(ps)-1] {
 			if unix.Access(d, unix.X_OK) != nil {
-				return fmt.Sprintf("%s (%s) cannot be entered by %s", d, owner(d), whoami())
+				msg = fmt.Sprintf("%s (%s) cannot be entered by %s", d, owner(d), whoami())
+				return false
 			}
 		}
-		target, err := os.Readlink(p)
-		if err != nil {
-			break
-		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(p), target)
-		}
-		p = filepath.Clean(target)
+		return true
+	}
+	if !enterable(abs) {
+		return msg
+	}
+	p := FollowLinks(abs, enterable)
+	if msg != "" {
+		return msg
 	}
 	return fmt.Sprintf("%s (%s) cannot be used by %s", p, owner(p), whoami())
 }

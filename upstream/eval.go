@@ -67,9 +67,15 @@ func (s *scope) word(w *syntax.Word) (string, bool) {
 	if w == nil {
 		return "", true
 	}
+	return s.join(w.Parts, false)
+}
+
+// join evaluates parts, quoted or not, to one string of at most maxValue
+// bytes.
+func (s *scope) join(parts []syntax.WordPart, quoted bool) (string, bool) {
 	var b strings.Builder
-	for _, part := range w.Parts {
-		v, ok := s.part(part, false)
+	for _, part := range parts {
+		v, ok := s.part(part, quoted)
 		if !ok || b.Len()+len(v) > maxValue {
 			return "", false
 		}
@@ -126,15 +132,7 @@ func (s *scope) part(p syntax.WordPart, quoted bool) (string, bool) {
 		if p.Dollar {
 			return "", false
 		}
-		var b strings.Builder
-		for _, q := range p.Parts {
-			v, ok := s.part(q, true)
-			if !ok || b.Len()+len(v) > maxValue {
-				return "", false
-			}
-			b.WriteString(v)
-		}
-		return b.String(), true
+		return s.join(p.Parts, true)
 	case *syntax.ParamExp:
 		return s.param(p)
 	case *syntax.CmdSubst:
