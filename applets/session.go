@@ -186,7 +186,7 @@ func (s *session) recordUpdate(ctx context.Context) error {
 		return err
 	}
 	s.p.Debugf("Recording HEAD %s in %s", head, envspec.UpdateMetadataFile)
-	return os.WriteFile(path, []byte(head+"\n"), 0o644)
+	return pathutil.WriteFile(path, []byte(head+"\n"))
 }
 
 // head is the checkout's git HEAD; outside git, an error that says lazy

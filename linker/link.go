@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -95,7 +94,11 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 	if err := l.keepCopies(ctx); err != nil {
 		return out.Errorf("cannot keep the checkout's launch scripts: %v", err)
 	}
+	// The links first, each in one rename, then git's bit for all of them
+	// in one call: a kill leaves as short a half-linked moment as it can,
+	// and link again finishes it.
 	target := l.linkTarget()
+	var tracked []string
 	for _, st := range steps {
 		path := filepath.Join(l.Checkout, st.name)
 		if t, err := os.Readlink(path); err == nil && t == target {
@@ -106,10 +109,11 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 			say("%s: linked to %s (%s)", st.name, target, st.how)
 		}
 		if st.tracked {
-			if err := l.skipWorktree(ctx, true, st.name); err != nil {
-				return err
-			}
+			tracked = append(tracked, st.name)
 		}
+	}
+	if err := l.skipWorktree(ctx, true, tracked...); err != nil {
+		return err
 	}
 	_ = os.Remove(l.FactsMemo()) // its sources changed
 	return nil
@@ -152,36 +156,14 @@ func (l *Linker) installBinary() error {
 			return nil // linking from the copy itself
 		}
 	}
-	in, err := os.Open(l.Self)
-	if err != nil {
-		return pathutil.Explain(l.Self, err)
-	}
-	defer in.Close()
-	tmp := dst + ".tmp"
-	os.Remove(tmp)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
-	if err != nil {
-		return pathutil.Explain(tmp, err)
-	}
-	_, err = io.Copy(f, in)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, dst)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := pathutil.CopyFile(l.Self, dst, 0o755); err != nil {
 		return fmt.Errorf("copying the launcher to %s: %w", dst, err)
 	}
 	return nil
 }
 
-// backup keeps the user's own file for unlink. An earlier backup is the
-// original and stays.
+// backup keeps the user's own file for unlink, durably before the link
+// replaces it. An earlier backup is the original and stays.
 func (l *Linker) backup(name string) error {
 	dst := l.Backup(name)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -192,9 +174,13 @@ func (l *Linker) backup(name string) error {
 	}
 	src := filepath.Join(l.Checkout, name)
 	if err := os.Link(src, dst); err == nil {
-		return nil
+		return pathutil.SyncDir(filepath.Dir(dst))
 	}
-	return copyFile(src, dst)
+	fi, err := os.Lstat(src)
+	if err != nil {
+		return pathutil.Explain(src, err)
+	}
+	return pathutil.CopyFile(src, dst, fi.Mode().Perm())
 }
 
 // keepCopies keeps the checkout's own launch scripts in the state, for the
@@ -280,26 +266,4 @@ func (l *Linker) Unlink(ctx context.Context, say func(string, ...any)) (int, err
 		return n, out.Errorf("removing the launcher's state %s: %v", l.Dir, err)
 	}
 	return n, nil
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return pathutil.Explain(src, err)
-	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
-	if err != nil {
-		return pathutil.Explain(dst, err)
-	}
-	if _, err := io.Copy(f, in); err != nil {
-		f.Close()
-		os.Remove(dst)
-		return err
-	}
-	return f.Close()
 }

@@ -2,9 +2,9 @@ package linker
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/envstate"
@@ -55,17 +55,16 @@ func (l *Linker) UpdateLock(wait bool) (*envstate.Lock, bool, error) {
 // pull that changes them: journal first, then git's skip-worktree bit
 // cleared, then git's copies checked out.
 func (l *Linker) StepAside(ctx context.Context, names []string) error {
-	var b strings.Builder
-	b.WriteString(journalMagic + "\n")
+	var list []away
 	for _, name := range names {
 		target, err := os.Readlink(filepath.Join(l.Checkout, name))
 		if err != nil {
 			return out.Errorf("reading the link %s: %v", name, pathutil.Explain(name, err))
 		}
-		b.WriteString("away\t" + name + "\t" + target + "\n")
+		list = append(list, away{name, target})
 	}
-	if err := pathutil.WriteFile(l.Journal(), []byte(b.String())); err != nil {
-		return out.Errorf("cannot write the journal %s: %v", l.Journal(), pathutil.Explain(l.Journal(), err))
+	if err := l.writeJournal(list); err != nil {
+		return err
 	}
 	if err := l.skipWorktree(ctx, false, names...); err != nil {
 		return err
@@ -84,7 +83,9 @@ func (l *Linker) StepAside(ctx context.Context, names []string) error {
 // Return puts the links the journal lists back, after a pull. A script
 // the pull left with a merge conflict keeps git's conflicted file, for the
 // user to resolve; it stays in the journal, so a later run links it once
-// resolved. It returns the scripts linked again and those left conflicted.
+// resolved. Every script the journal lists that is a link now gets git's
+// skip-worktree bit again, also one linked before a kill cut this short.
+// It returns the scripts linked again and those left conflicted.
 func (l *Linker) Return(ctx context.Context) (linked, conflicted []string, err error) {
 	list, err := l.readJournal()
 	if err != nil || len(list) == 0 {
@@ -94,25 +95,24 @@ func (l *Linker) Return(ctx context.Context) (linked, conflicted []string, err e
 	var left []away
 	for _, a := range list {
 		path := filepath.Join(l.Checkout, a.name)
-		if IsLauncherLink(path, l.Self) {
-			continue
-		}
-		if g.Unmerged(ctx, a.name) {
-			conflicted = append(conflicted, a.name)
-			left = append(left, a)
-			continue
-		}
-		target := a.target
-		if _, err := os.Stat(l.Binary()); err == nil {
-			target = l.linkTarget()
-		}
-		if err := symlinkAtomic(target, path); err != nil {
-			return linked, conflicted, out.Errorf("linking %s again: %v. Link it by hand: onetrainer-launcher link", a.name, err)
-		}
-		if err := l.skipWorktree(ctx, true, a.name); err != nil {
-			return linked, conflicted, err
+		if !IsLauncherLink(path, l.Self) {
+			if g.Unmerged(ctx, a.name) {
+				conflicted = append(conflicted, a.name)
+				left = append(left, a)
+				continue
+			}
+			target := a.target
+			if _, err := os.Stat(l.Binary()); err == nil {
+				target = l.linkTarget()
+			}
+			if err := symlinkAtomic(target, path); err != nil {
+				return linked, conflicted, out.Errorf("linking %s again: %v. Link it by hand: onetrainer-launcher link", a.name, err)
+			}
 		}
 		linked = append(linked, a.name)
+	}
+	if err := l.skipWorktree(ctx, true, linked...); err != nil {
+		return linked, conflicted, err
 	}
 	if err := l.keepCopies(ctx); err != nil {
 		return linked, conflicted, out.Errorf("keeping the checkout's launch scripts: %v", err)
@@ -123,12 +123,21 @@ func (l *Linker) Return(ctx context.Context) (linked, conflicted []string, err e
 		}
 		return linked, conflicted, nil
 	}
+	return linked, conflicted, l.writeJournal(left)
+}
+
+// writeJournal records list as the links that are away, durably, before
+// anything changes.
+func (l *Linker) writeJournal(list []away) error {
 	var b strings.Builder
 	b.WriteString(journalMagic + "\n")
-	for _, a := range left {
+	for _, a := range list {
 		b.WriteString("away\t" + a.name + "\t" + a.target + "\n")
 	}
-	return linked, conflicted, pathutil.WriteFile(l.Journal(), []byte(b.String()))
+	if err := pathutil.WriteFile(l.Journal(), []byte(b.String())); err != nil {
+		return out.Errorf("cannot write the journal %s: %v", l.Journal(), pathutil.Explain(l.Journal(), err))
+	}
+	return nil
 }
 
 // Pending reports whether a journal says links are away. It is a stat:
@@ -177,28 +186,20 @@ func (l *Linker) readJournal() ([]away, error) {
 	if err != nil {
 		return nil, out.Errorf("reading the journal: %v", err)
 	}
+	damaged := out.Errorf("the journal %s is damaged: put the scripts back by hand (git checkout -- %s), then run onetrainer-launcher link", l.Journal(), strings.Join(l.Scripts, " "))
 	lines := pathutil.Lines(data)
 	if len(lines) == 0 || lines[0] != journalMagic {
-		return nil, out.Errorf("the journal %s is damaged: put the scripts back by hand (git checkout -- %s), then run onetrainer-launcher link", l.Journal(), strings.Join(l.Scripts, " "))
+		return nil, damaged
 	}
 	var list []away
 	for _, line := range lines[1:] {
 		f := strings.Split(line, "\t")
-		if len(f) != 3 || f[0] != "away" || !isScript(l.Scripts, f[1]) {
-			return nil, errors.New("the journal " + l.Journal() + " is damaged")
+		if len(f) != 3 || f[0] != "away" || !slices.Contains(l.Scripts, f[1]) {
+			return nil, damaged
 		}
 		list = append(list, away{f[1], f[2]})
 	}
 	return list, nil
-}
-
-func isScript(scripts []string, name string) bool {
-	for _, s := range scripts {
-		if s == name {
-			return true
-		}
-	}
-	return false
 }
 
 // RefreshKept keeps git's copies of the launch scripts after a pull that

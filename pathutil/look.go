@@ -21,19 +21,13 @@ func Look(cmd, dir, path, root string) string {
 		return ""
 	}
 	if strings.Contains(cmd, "/") {
-		if !filepath.IsAbs(cmd) {
-			cmd = filepath.Join(dir, cmd)
-		}
-		return executable(under(root, cmd))
+		return executable(under(root, Resolve(dir, cmd)))
 	}
 	for _, d := range filepath.SplitList(path) {
 		if d == "" {
 			d = "."
 		}
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(dir, d)
-		}
-		if p := executable(under(root, filepath.Join(d, cmd))); p != "" {
+		if p := executable(under(root, filepath.Join(Resolve(dir, d), cmd))); p != "" {
 			return p
 		}
 	}
@@ -75,10 +69,7 @@ func FollowLinks(path string, keep func(target string) bool) string {
 		if err != nil {
 			break
 		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(cur), target)
-		}
-		target = filepath.Clean(target)
+		target = Resolve(filepath.Dir(cur), target)
 		if !keep(target) {
 			break
 		}
@@ -94,4 +85,14 @@ func Arg(path string) string {
 		return "./" + path
 	}
 	return path
+}
+
+// Resolve returns p made absolute against dir unless it already is,
+// cleaned: how a relative path in a setting, a link or a PATH entry is
+// read.
+func Resolve(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
 }

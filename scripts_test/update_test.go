@@ -218,6 +218,40 @@ func TestUpdateKilledDuringMerge(t *testing.T) {
 	}
 }
 
+// kill -9 of an update after a link came back but before git's
+// skip-worktree bit did (the state that leaves, made by hand: the journal
+// still lists the script, the link is in place, the bit is clear, so git
+// sees a changed file): the next launch sets the bit again, and git status
+// is clean.
+func TestRepairAfterLinkBeforeSkipWorktree(t *testing.T) {
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	_, co := linkedClone(t)
+	target, err := os.Readlink(filepath.Join(co, "start-ui.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(co, ".git", "onetrainer-launcher", "journal")
+	if err := os.WriteFile(journal, []byte("onetrainer-launcher journal 1\naway\tstart-ui.sh\t"+target+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git(t, co, "update-index", "--no-skip-worktree", "start-ui.sh")
+	if st := git(t, co, "status", "--porcelain"); st == "" {
+		t.Fatal("the made state shows no change to git: the test would prove nothing")
+	}
+	code, stdout, stderr := launch(t, co, "run-cmd.sh", []string{"TEST_OUT=" + t.TempDir()}, "train")
+	if code != 0 || !strings.Contains(stderr, "they are links to the launcher again") {
+		t.Fatalf("the next launch: %d\n%s\n%s", code, stdout, stderr)
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status after the repair: %q", st)
+	}
+	if _, err := os.Stat(journal); err == nil {
+		t.Errorf("the journal is still there after the repair")
+	}
+}
+
 // Sampled every 10 ms during a pull that changes no launch script, the four
 // scripts are links in every sample, and a launch started during the pull
 // runs the launcher.
