@@ -23,10 +23,7 @@ func findCheckout(argv0, cwd, path string) (string, error) {
 		}
 		p = found
 	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(cwd, p)
-	}
-	last := pathutil.FollowLinks(p, func(target string) bool {
+	last := pathutil.FollowLinks(pathutil.Resolve(cwd, p), func(target string) bool {
 		cmd, ok := applets.Lookup(filepath.Base(target))
 		return ok && cmd.Applet
 	})

@@ -73,13 +73,3 @@ func isVersion(s string) bool {
 	}
 	return true
 }
-
-// isName reports whether s is a shell variable name.
-func isName(s string) bool {
-	for i, c := range s {
-		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/upstream"
 )
 
 // EnvFile is ~/.config/environment.d/onetrainer.conf, where the
@@ -113,7 +114,7 @@ func ReadEnvFile(path string, env Environ) *EnvFile {
 		}
 		key, rawValue, ok := strings.Cut(line, "=")
 		key = strings.TrimSpace(key)
-		if !ok || !isName(key) {
+		if !ok || !upstream.IsName(key) {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: not a KEY=VALUE line, so it is skipped: %q", path, n, clip(line)))
 			continue
 		}
@@ -240,7 +241,7 @@ func braced(in string, lookup func(string) (string, bool)) (string, error) {
 	if i := strings.Index(in, ":"); i >= 0 {
 		name, rest = in[:i], in[i:]
 	}
-	if !isName(name) {
+	if !upstream.IsName(name) {
 		return "", fmt.Errorf("${%s} is not a variable reference", clip(in))
 	}
 	v, _ := lookup(name)

@@ -58,7 +58,7 @@ func FuzzReadEnvFile(f *testing.F) {
 			t.Fatal("an existing file gave nil")
 		}
 		for k, fv := range file.Values {
-			if !isName(k) || !strings.HasPrefix(k, "OT_") || fv.Line < 1 || fv.Key != k {
+			if !upstream.IsName(k) || !strings.HasPrefix(k, "OT_") || fv.Line < 1 || fv.Key != k {
 				t.Fatalf("took %q as %+v", k, fv)
 			}
 		}

@@ -13,7 +13,7 @@ func WriteHelp(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  VARIABLE\tDEFAULT\tMEANING")
 	for _, v := range Vars {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.Name, showDefault(builtinDefault(v.Name)), v.Help)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.Name, showDefault(upstream.BuiltinDefault(v.Name)), v.Help)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "These are the built-in defaults; a checkout's own lib.include.sh gives its own, which win")

@@ -150,7 +150,7 @@ func Parse(env Environ, file *EnvFile, f *upstream.Facts) (*Config, error) {
 		def, known := f.DefaultOf(v.Name)
 		if !known {
 			set.Unknown = true
-			def = builtinDefault(v.Name)
+			def = upstream.BuiltinDefault(v.Name)
 		}
 		set.DefaultFrom = def.Where
 		if raw == "" {
@@ -218,10 +218,4 @@ func defaultValue(d upstream.Default, env Environ) string {
 		}
 	}
 	return d.Lit
-}
-
-func builtinDefault(name string) upstream.Default {
-	b := upstream.Builtin("")
-	d, _ := b.DefaultOf(name)
-	return d
 }

@@ -101,18 +101,22 @@ func Read(dir string) (Record, error) {
 		if stat, ok := strings.CutPrefix(line, "="); ok {
 			key, name, ok := strings.Cut(stat, "  ")
 			if !ok || len(r.Installed) == 0 || r.Installed[len(r.Installed)-1].Name != name {
-				return Record{}, fmt.Errorf("the launcher's record %s is damaged (%q): delete it to have the requirements installed again", path, line)
+				return Record{}, damaged(path, line)
 			}
 			r.Installed[len(r.Installed)-1].Stat = key
 			continue
 		}
 		sum, name, ok := strings.Cut(line, "  ")
 		if _, err := hex.DecodeString(sum); !ok || err != nil || len(sum) != hashHexLen || name == "" {
-			return Record{}, fmt.Errorf("the launcher's record %s is damaged (%q): delete it to have the requirements installed again", path, line)
+			return Record{}, damaged(path, line)
 		}
 		r.Installed = append(r.Installed, HashedFile{Name: name, Hash: sum})
 	}
 	return r, nil
+}
+
+func damaged(path, line string) error {
+	return fmt.Errorf("the launcher's record %s is damaged (%q): delete it to have the requirements installed again", path, line)
 }
 
 // readRecordFile reads a record file: nil when it is not there.
@@ -202,7 +206,7 @@ func CompleteInstall(dir string, files []HashedFile) error {
 func HashFiles(checkout string, names ...string) ([]HashedFile, error) {
 	out := make([]HashedFile, 0, len(names))
 	for _, n := range names {
-		path := absUnder(checkout, n)
+		path := pathutil.Resolve(checkout, n)
 		stat, _ := statKey(path, true)
 		data, err := pathutil.ReadFile(path, pathutil.SmallFile)
 		if err != nil {
@@ -219,7 +223,7 @@ func (r Record) Changed(checkout string) []string {
 	var changed []string
 	for _, f := range r.Installed {
 		if f.Stat != "" {
-			if now, err := statKey(absUnder(checkout, f.Name), true); err == nil && now == f.Stat {
+			if now, err := statKey(pathutil.Resolve(checkout, f.Name), true); err == nil && now == f.Stat {
 				continue // not written since it was hashed
 			}
 		}
@@ -241,13 +245,6 @@ func contentHash(data []byte) string {
 	h := fnv.New128a()
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-func absUnder(dir, path string) string {
-	if filepath.IsAbs(path) {
-		return filepath.Clean(path)
-	}
-	return filepath.Join(dir, path)
 }
 
 // isNotDir reports ENOTDIR: the env's path runs through a file, so no

@@ -82,12 +82,9 @@ func Dir(dir string) string {
 	if !ok {
 		return ""
 	}
-	target := strings.TrimSpace(rest)
-	if !filepath.IsAbs(target) {
-		target = filepath.Join(dir, target)
-	}
+	target := pathutil.Resolve(dir, strings.TrimSpace(rest))
 	if fi, err := os.Stat(target); err != nil || !fi.IsDir() {
 		return ""
 	}
-	return filepath.Clean(target)
+	return target
 }

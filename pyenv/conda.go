@@ -42,7 +42,7 @@ type Conda struct {
 func newConda(cmd, exe, given, checkout string, base envspec.Environ, form upstream.Conda) *Conda {
 	c := &Conda{Cmd: cmd, Exe: exe, Given: given, Root: condaRoot(exe), base: base, form: form}
 	if form.Prefix || strings.Contains(given, "/") {
-		c.Prefix = absUnder(checkout, given)
+		c.Prefix = pathutil.Resolve(checkout, given)
 	} else {
 		c.Name = given
 	}

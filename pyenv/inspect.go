@@ -84,7 +84,7 @@ func Inspect(ctx context.Context, r Request, run *proc.Runner) EnvReport {
 	}
 	exists := false
 	if k == nil {
-		v := &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
+		v := &venvKind{Venv: &Venv{Dir: pathutil.Resolve(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
 		k = v
 		var err error
 		if exists, err = v.Exists(); err != nil {

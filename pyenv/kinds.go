@@ -260,10 +260,7 @@ func health(pl Place, what string) error {
 	})
 	missing := pl.Python
 	if target, err := os.Readlink(last); err == nil {
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(last), target)
-		}
-		missing = target
+		missing = pathutil.Resolve(filepath.Dir(last), target)
 	}
 	return out.Errorf("the %s in %s is broken: its Python %s no longer exists (the Python it was made from was upgraded or removed). To fix it, delete the %s (%s) and run again: a new one is created", what, pl.Dir, missing, what, pl.Remove)
 }

@@ -190,7 +190,7 @@ func chooseKind(ctx context.Context, r Request) (kind, error) {
 			return &condaKind{Conda: c, checkout: r.Checkout, python: r.Constants.CondaUsePythonVersion}, nil
 		}
 	}
-	v := &venvKind{Venv: &Venv{Dir: absUnder(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
+	v := &venvKind{Venv: &Venv{Dir: pathutil.Resolve(r.Checkout, r.Config.PythonVenv), base: r.Env}, given: r.Config.PythonVenv}
 	// A set OT_PYTHON_CMD must exist even for a ready venv, as in the
 	// original scripts; the default is looked for only to create one.
 	exists, err := v.Exists()
@@ -345,7 +345,7 @@ func DecidePlatform(ctx context.Context, r Request, run *proc.Runner, m *gpu.Mac
 // requireFile fails unless name is a regular file in the checkout; what
 // says what the file is, for the message.
 func requireFile(checkout, name, what string) error {
-	path := absUnder(checkout, name)
+	path := pathutil.Resolve(checkout, name)
 	fi, err := os.Stat(path)
 	switch {
 	case err == nil && fi.Mode().IsRegular():
@@ -356,12 +356,4 @@ func requireFile(checkout, name, what string) error {
 		return out.Errorf("%s %q does not exist in %s", what, name, checkout)
 	}
 	return out.Errorf("%s %q cannot be read: %v", what, name, pathutil.Explain(path, err))
-}
-
-// absUnder returns path made absolute against dir unless it already is.
-func absUnder(dir, path string) string {
-	if filepath.IsAbs(path) {
-		return filepath.Clean(path)
-	}
-	return filepath.Join(dir, path)
 }

@@ -13,7 +13,7 @@ const (
 // Builtin returns the built-in facts for the checkout at dir.
 func Builtin(dir string) Facts {
 	w := BuiltIn
-	return Facts{
+	f := Facts{
 		Defaults: []Default{
 			{Name: "OT_CONDA_CMD", Vars: []string{"CONDA_EXE"}, Lit: "conda", Where: w},
 			{Name: "OT_CONDA_ENV", Lit: "onetrainer", Where: w},
@@ -31,7 +31,6 @@ func Builtin(dir string) Facts {
 			{"OT_CONDA_USE_PYTHON_VERSION", "3.13", w},
 			{"OT_MUST_INSTALL_REQUIREMENTS", "false", w},
 		},
-		Exports:  builtinExports(dir),
 		Conda:    builtinConda(),
 		Platform: builtinPlatform(),
 		Legacy:   &Legacy{Default: "requirements-cuda.txt", Legacy: "requirements-cuda-legacy.txt", Below: 13, Where: w},
@@ -41,18 +40,20 @@ func Builtin(dir string) Facts {
 			"-r", "requirements-global.txt", "-r", ""}, Slot: 7, Where: w},
 		UIScript: Fact{builtinUIScript, w},
 	}
+	f.Exports = builtinExports(dir, f.Defaults, f.Constants)
+	return f
 }
 
-func builtinExports(dir string) []Export {
+// builtinExports: SCRIPT_DIR, every setting and constant, then what the
+// scripts derive from them.
+func builtinExports(dir string, defaults []Default, constants []Constant) []Export {
 	w := BuiltIn
 	e := []Export{{Name: "SCRIPT_DIR", Kind: ExportCheckout, Where: w}}
-	for _, n := range []string{"OT_CONDA_CMD", "OT_CONDA_ENV", "OT_PYTHON_CMD", "OT_PYTHON_VENV", "OT_PREFER_VENV",
-		"OT_LAZY_UPDATES", "OT_CUDA_LOWMEM_MODE", "OT_PLATFORM_REQUIREMENTS", "OT_SCRIPT_DEBUG"} {
-		e = append(e, Export{Name: n, Kind: ExportSetting, Where: w})
+	for _, d := range defaults {
+		e = append(e, Export{Name: d.Name, Kind: ExportSetting, Where: w})
 	}
-	for _, c := range [][2]string{{"OT_PYTHON_VERSION_MINIMUM", "3.10"}, {"OT_PYTHON_VERSION_TOO_HIGH", "3.14"},
-		{"OT_CONDA_USE_PYTHON_VERSION", "3.13"}, {"OT_MUST_INSTALL_REQUIREMENTS", "false"}} {
-		e = append(e, Export{Name: c[0], Kind: ExportLiteral, Value: c[1], Where: w})
+	for _, c := range constants {
+		e = append(e, Export{Name: c.Name, Kind: ExportLiteral, Value: c.Value, Where: w})
 	}
 	return append(e,
 		Export{Name: "OT_UPDATE_METADATA_FILE", Kind: ExportLiteral, Value: filepath.Join(dir, "update.var"), Where: w},

@@ -110,7 +110,7 @@ func (s *scope) empty(w *syntax.Word) (truth, bool) {
 		return truth{static: true, value: v == ""}, true
 	}
 	pe := onlyParam(w)
-	if pe == nil || !isName(pe.Param.Value) {
+	if pe == nil || !IsName(pe.Param.Value) {
 		return truth{}, false
 	}
 	switch {
@@ -142,7 +142,7 @@ func (s *scope) match(e *syntax.BinaryTest) (truth, bool) {
 		return truth{static: true, value: (v == pat) == eq}, true
 	}
 	pe := onlyParam(x)
-	if pe == nil || pe.Exp != nil || !isName(pe.Param.Value) {
+	if pe == nil || pe.Exp != nil || !IsName(pe.Param.Value) {
 		return truth{}, false
 	}
 	op := CondEqual

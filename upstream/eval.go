@@ -151,7 +151,7 @@ func (s *scope) param(pe *syntax.ParamExp) (string, bool) {
 		return "", false
 	}
 	name := pe.Param.Value
-	if !isName(name) || s.runtime[name] {
+	if !IsName(name) || s.runtime[name] {
 		return "", false
 	}
 	v, set := s.vars[name]
@@ -289,8 +289,8 @@ func unescape(s string, quoted bool) string {
 	return b.String()
 }
 
-// isName reports whether s is a shell variable name.
-func isName(s string) bool {
+// IsName reports whether s is a shell variable name.
+func IsName(s string) bool {
 	for i, c := range s {
 		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
 			return false

@@ -192,7 +192,7 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 		d, ok := x.defaultChain(pe.Exp.Word, s)
 		if !ok {
 			x.warnf("%s: the default of %s cannot be evaluated: the built-in default stands", where, name)
-			d = builtinDefault(name)
+			d = BuiltinDefault(name)
 		}
 		d.Name = name
 		if ok {
@@ -238,7 +238,7 @@ func (x *extractor) defaultChain(w *syntax.Word, s *scope) (Default, bool) {
 			return d, true
 		}
 		pe := onlyParam(w)
-		if pe == nil || !isName(pe.Param.Value) {
+		if pe == nil || !IsName(pe.Param.Value) {
 			return d, false
 		}
 		d.Vars = append(d.Vars, pe.Param.Value)
@@ -826,8 +826,8 @@ func (x *extractor) resolve(b Facts) Facts {
 	return f
 }
 
-// builtinDefault is the built-in default of a user variable.
-func builtinDefault(name string) Default {
+// BuiltinDefault is the built-in default of a user variable.
+func BuiltinDefault(name string) Default {
 	for _, d := range Builtin("").Defaults {
 		if d.Name == name {
 			return d
