@@ -255,6 +255,16 @@ func install(ctx context.Context, r Request, k kind, platform string) error {
 		env.Set("PIP_LOG", log)
 	}
 	run := r.Run.With(r.Checkout, env)
+	if !hasPip(dir) {
+		// A kill inside venv's own ensurepip, or inside pip's upgrade of
+		// itself (it removes the old pip before it installs the new), leaves
+		// an env without pip, which no pip command can mend: the Python's
+		// own ensurepip puts it back, offline, from the wheel it carries.
+		run.P.Status("The %s has no pip (its creation or an install was cut short): putting it back with ensurepip...", k.place().Label)
+		if err := run.Run(ctx, k.Python("-m", "ensurepip", "--upgrade", "--default-pip")); err != nil {
+			return installFailed(dir, r, k, err)
+		}
+	}
 	run.P.Status("Installing requirements in active environment...")
 	pip := func(a upstream.Args, slot string) []string {
 		return append([]string{"-m", "pip"}, a.With(slot)...)
@@ -277,6 +287,18 @@ func install(ctx context.Context, r Request, k kind, platform string) error {
 		return r.Installed(ctx)
 	}
 	return nil
+}
+
+// hasPip reports whether the env at dir holds a whole pip, by its files
+// (lib/pythonX.Y/site-packages/pip/ and the RECORD pip writes last when it
+// installs itself): no Python is started to ask. An env laid out
+// otherwise is taken to lack it, which costs one ensurepip that changes
+// nothing.
+func hasPip(dir string) bool {
+	site := filepath.Join(dir, "lib*", "python3*", "site-packages")
+	pkg, _ := filepath.Glob(filepath.Join(site, "pip", "__init__.py"))
+	record, _ := filepath.Glob(filepath.Join(site, "pip-*.dist-info", "RECORD"))
+	return len(pkg) > 0 && len(record) > 0
 }
 
 // installFailed records and explains a failed install: what failed, that
