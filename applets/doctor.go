@@ -260,7 +260,7 @@ func buildReport(c *Context, run *proc.Runner, withTorch bool) DoctorReport {
 		rep.Problems = append(rep.Problems, envRep.Problem)
 	}
 	d := pyenv.DecidePlatform(c, r, run, m)
-	_, statErr := os.Stat(filepath.Join(c.Dir, d.File))
+	_, statErr := os.Stat(pathutil.Resolve(c.Dir, d.File)) // an absolute OT_PLATFORM_REQUIREMENTS too
 	rep.Requirements = &ReqReport{File: d.File, Reason: d.Reason, Exists: statErr == nil,
 		Warnings: orEmpty(d.Warnings), Notes: orEmpty(d.Notes)}
 	if statErr != nil {
