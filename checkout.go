@@ -4,9 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/onetrainer-launcher/onetrainer-launcher/applets"
-	"github.com/onetrainer-launcher/onetrainer-launcher/out"
-	"github.com/onetrainer-launcher/onetrainer-launcher/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/cli"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 )
 
 // findCheckout returns the checkout an applet serves: the directory holding
@@ -24,8 +24,8 @@ func findCheckout(argv0, cwd, path string) (string, error) {
 		p = found
 	}
 	last := pathutil.FollowLinks(pathutil.Resolve(cwd, p), func(target string) bool {
-		cmd, ok := applets.Lookup(filepath.Base(target))
-		return ok && cmd.Applet
+		cmd, ok := cli.Lookup(filepath.Base(target))
+		return ok && cmd.Applet()
 	})
 	return filepath.Dir(last), nil
 }

@@ -1,7 +1,7 @@
 // Command onetrainer-launcher replaces OneTrainer's Mac/Linux launch scripts.
 // Linked as install.sh, update.sh, start-ui.sh or run-cmd.sh into a
 // OneTrainer checkout, it acts as that script; under its own name it takes
-// a command of its table (applets.Commands) as its first argument.
+// a command of its table (cli.Commands) as its first argument.
 package main
 
 import (
@@ -12,44 +12,44 @@ import (
 
 	"github.com/u-root/gobusybox/src/pkg/bb/bbmain"
 
-	"github.com/onetrainer-launcher/onetrainer-launcher/applets"
-	"github.com/onetrainer-launcher/onetrainer-launcher/linker"
-	"github.com/onetrainer-launcher/onetrainer-launcher/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/cli"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 )
 
 func main() {
-	for _, cmd := range applets.Commands {
-		if cmd.Applet {
+	for _, cmd := range cli.Commands() {
+		if cmd.Applet() {
 			run := func() { os.Exit(runLinked(cmd)) }
 			bbmain.Register(cmd.Name, bbmain.Noop, run)
-			bbmain.Register(cmd.Script(), bbmain.Noop, run)
+			bbmain.Register(cmd.Script, bbmain.Noop, run)
 		}
 	}
 	name := filepath.Base(os.Args[0])
 	err := bbmain.Run(name) // exits when name is an applet
 	p := &out.Printer{Stdout: os.Stdout, Stderr: os.Stderr}
 	if !errors.Is(err, bbmain.ErrNotRegistered) {
-		os.Exit(applets.Report(p, err))
+		os.Exit(cli.Report(p, err))
 	}
-	if !strings.HasPrefix(name, linker.OwnName) {
-		os.Exit(applets.Report(p, &applets.UsageError{Msg: quote(name) + " is not an applet name"}))
+	if !strings.HasPrefix(name, layout.OwnName) {
+		os.Exit(cli.Report(p, &cli.UsageError{Msg: quote(name) + " is not an applet name"}))
 	}
 	os.Exit(runOwnName(p, os.Args[1:]))
 }
 
 // runLinked runs an applet invoked through a link: the checkout is the
 // link's.
-func runLinked(cmd applets.Command) int {
+func runLinked(cmd cli.Command) int {
 	p := &out.Printer{Stdout: os.Stdout, Stderr: os.Stderr}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return applets.Report(p, out.Errorf("cannot read the working directory: %v", err))
+		return cli.Report(p, out.Errorf("cannot read the working directory: %w", err))
 	}
 	dir, err := findCheckout(os.Args[0], cwd, os.Getenv("PATH"))
 	if err != nil {
-		return applets.Report(p, err)
+		return cli.Report(p, err)
 	}
-	return applets.Main(cmd, dir, os.Args[1:])
+	return cli.Main(cmd, dir, os.Args[1:])
 }
 
 // runOwnName handles `onetrainer-launcher [-C DIR] COMMAND ARGS...`.
@@ -62,21 +62,21 @@ func runOwnName(p *out.Printer, args []string) int {
 		case len(args) > 1:
 			dir, args = args[1], args[2:]
 		default:
-			return applets.Report(p, &applets.UsageError{Msg: "-C needs a directory: -C DIR"})
+			return cli.Report(p, &cli.UsageError{Msg: "-C needs a directory: -C DIR"})
 		}
 	}
 	if len(args) == 0 {
-		return applets.Report(p, &applets.UsageError{Msg: "no command given"})
+		return cli.Report(p, &cli.UsageError{Msg: "no command given"})
 	}
-	cmd, ok := applets.Lookup(args[0])
+	cmd, ok := cli.Lookup(args[0])
 	if !ok {
-		return applets.Report(p, &applets.UsageError{Msg: "unknown command " + quote(args[0])})
+		return cli.Report(p, &cli.UsageError{Msg: "unknown command " + quote(args[0])})
 	}
 	abs, err := filepath.Abs(dir) // "" is the working directory
 	if err != nil {
-		return applets.Report(p, out.Errorf("%v", err))
+		return cli.Report(p, out.Errorf("%w", err))
 	}
-	return applets.Main(cmd, abs, args[1:])
+	return cli.Main(cmd, abs, args[1:])
 }
 
 func quote(s string) string { return `"` + s + `"` }

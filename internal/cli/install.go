@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
+)
+
+// install prepares the runtime: it creates the env if needed and installs
+// the requirements into a new one. Arguments are ignored, as by install.sh.
+func install(ctx context.Context, inv Invocation, args []string) error {
+	l, err := begin(ctx, inv, layout.InstallScript)
+	if err != nil {
+		return err
+	}
+	res, err := l.prepare(ctx, false)
+	if err != nil {
+		return err
+	}
+	l.ready(res)
+	return nil
+}
+
+// ready is the closing line of install.sh and update.sh: what is ready and
+// what to run next.
+func (l *Launch) ready(res pyenv.Result) {
+	what := "has OneTrainer's requirements installed"
+	switch {
+	case res.Created:
+		what = "was created, with OneTrainer's requirements (" + res.Platform + ")"
+	case res.Installed:
+		what = "has OneTrainer's requirements installed now (" + res.Platform + ")"
+	}
+	l.Out.Status("Ready: the %s %s. Start OneTrainer with ./start-ui.sh, or run a script with ./run-cmd.sh NAME.", res.Target.Place.Label, what)
+}

@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+)
+
+// update pulls the checkout with git and then brings the env up to date,
+// as update.sh did: the pull first, with nothing of lib.include.sh read
+// before it — a checkout whose file the launcher cannot read can still be
+// updated to one it can — then the checkout as the pull left it. A failed
+// pull ends it with git's own status and nothing else changed.
+//
+// The links stay in place for the whole network part: the fetch runs with
+// them, and git's copies stand in only when the incoming commits change a
+// linked script, and only for the local merge (checkout.Linker.StepAside,
+// with a journal any later run finishes from). Otherwise git's
+// skip-worktree bit lets the pull go ahead around the links.
+func update(ctx context.Context, inv Invocation, args []string) error {
+	s, err := openSite(ctx, inv)
+	if err != nil {
+		return err
+	}
+	if err := checkout.Identify(s.co, ""); err != nil {
+		return out.Errorf("%w", err)
+	}
+	s.out.Status("Updating OneTrainer to latest version from Git repository...")
+	g := s.git()
+	before, _ := g.Head(ctx)
+	if err := s.pull(ctx); err != nil {
+		return err
+	}
+	after, _ := g.Head(ctx)
+	var changed []string
+	if before != "" && after != before {
+		changed, _ = g.Changed(ctx, before+".."+after, append([]string{layout.LibFile}, layout.Scripts()...)...)
+	}
+
+	// The checkout as the pull left it decides from here on.
+	l, err := s.launch(ctx, layout.UpdateScript)
+	if err != nil {
+		return err
+	}
+	upgrade, err := l.updateNeeded(ctx)
+	if err != nil {
+		return err
+	}
+	if !upgrade {
+		l.Out.Debugf("OT_LAZY_UPDATES: HEAD is the one of the last install; the requirements are not installed again")
+	}
+	res, err := l.prepare(ctx, upgrade)
+	if err != nil {
+		return err
+	}
+	l.ready(res)
+	if len(changed) > 0 {
+		l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses the %s, Python >= %s and < %s, and the UI script %s. `%s doctor` shows every value and where it comes from.",
+			strings.Join(changed, ", "), res.Target.Place.Label, l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh, l.Facts.UIScript.Value, ownName)
+	}
+	return nil
+}
+
+// pull runs git pull, stepping linked scripts aside only when the
+// incoming commits change them.
+func (s site) pull(ctx context.Context) error {
+	run := s.runner(s.inv.Env, s.out)
+	pull := proc.Cmd{Argv: []string{"git", "pull"}}
+	if s.co.GitDir == "" {
+		return run.Run(ctx, pull) // git says why it cannot
+	}
+	l := s.linker()
+	linked := l.TrackedLinks(ctx)
+	if len(linked) == 0 {
+		return run.Run(ctx, pull)
+	}
+	lock, err := l.UpdateLock(true)
+	if err != nil {
+		return out.Errorf("cannot take the update lock: %w", err)
+	}
+	defer lock.Release()
+	if err := run.Run(ctx, proc.Cmd{Argv: []string{"git", "fetch"}}); err != nil {
+		return err
+	}
+	incoming, err := s.git().Changed(ctx, "HEAD...@{upstream}", linked...)
+	if err != nil {
+		// No upstream branch, say: git pull says so in its own words.
+		return run.Run(ctx, pull)
+	}
+	if len(incoming) == 0 {
+		if err := run.Run(ctx, pull); err != nil {
+			return err
+		}
+		return l.RefreshKept(ctx)
+	}
+	s.out.Status("The pull changes %s: git's copies stand in for the links while git merges, and the links come back right after.", strings.Join(incoming, ", "))
+	if err := l.StepAside(ctx, incoming); err != nil {
+		// The journal has what stepped aside: put it back now.
+		l.Return(ctx)
+		return err
+	}
+	pullErr := run.Run(ctx, pull)
+	linkedAgain, conflicted, err := l.Return(ctx)
+	if err != nil {
+		return err
+	}
+	if len(linkedAgain) > 0 {
+		s.out.Debugf("linked again: %s", strings.Join(linkedAgain, ", "))
+	}
+	if len(conflicted) > 0 {
+		return out.Errorf("the pull left a merge conflict in %s: git's conflicted file is kept for you to resolve (git status shows it)", strings.Join(conflicted, ", ")).
+			WithHints("Once resolved and committed, the next launch links it to the launcher again.").WithCode(proc.Code(pullErr))
+	}
+	return pullErr
+}

@@ -1,0 +1,297 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/buildinfo"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
+)
+
+// Input is what doctor looks at: the checkout, the launcher's
+// environment, the system, the binary, and how to ask questions (a Runner
+// whose output goes nowhere: no step is ever run).
+type Input struct {
+	Checkout layout.Checkout
+	Env      environ.List
+	Host     host.Host
+	Self     string
+	Build    buildinfo.Info
+	Ask      proc.Runner
+	Torch    bool // import torch in the env's Python too
+}
+
+// Gather makes the report. It changes nothing on disk; its questions
+// (nvidia-smi, git, the env's Python) print nothing.
+func Gather(ctx context.Context, in Input) Report {
+	rep := Report{OS: in.Host.GOOS, Arch: in.Host.GOARCH, Go: runtime.Version(), Problems: []string{}}
+	rep.Launcher = Launcher{Version: in.Build.Version, Revision: in.Build.Revision, Path: in.Self}
+	rep.OSRelease = osRelease(ctx, in)
+	quiet := &out.Printer{Stdout: io.Discard, Stderr: io.Discard}
+
+	co := in.Checkout
+	g := gitx.Git{Dir: co.Root, Run: in.Ask}
+	facts := checkout.Facts(ctx, co, in.Host.Uname(), &g)
+	rep.Checkout = checkoutReport(ctx, co, g, in.Self, facts)
+	if !rep.Checkout.LooksLikeOneTrainer {
+		rep.Problems = append(rep.Problems, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "))
+	}
+	if checkout.Pending(co) {
+		rep.Problems = append(rep.Problems, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+co.Journal()+")")
+	}
+	rep.Upstream = upstreamReport(facts)
+	rep.Problems = append(rep.Problems, facts.Warnings...)
+
+	file := settings.ReadEnvFile(settings.EnvFilePath(in.Host, in.Env), in.Env)
+	if file != nil {
+		rep.SettingsFile = file.Path
+		rep.Problems = append(rep.Problems, file.Warnings...)
+	}
+	cfg, cfgErr := settings.Parse(in.Env, file, facts)
+	for _, set := range cfg.Settings {
+		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Source: set.Source,
+			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
+	}
+	if cfgErr != nil {
+		for _, e := range unjoin(cfgErr) {
+			rep.Problems = append(rep.Problems, e.Error())
+		}
+	}
+	consts, err := settings.ConstantsOf(facts)
+	if err != nil {
+		rep.Problems = append(rep.Problems, err.Error())
+	}
+	for _, name := range settings.ConstantNames {
+		rep.Constants = append(rep.Constants, Setting{Name: name, Value: consts.Value(name), Source: consts.Source[name]})
+	}
+
+	root := in.Env.Get("GHW_CHROOT")
+	if root == "" {
+		root = "/"
+	}
+	probe := gpu.ProbeFromEnv(in.Host, in.Env.Get("GHW_CHROOT"), in.Env.Get("PATH"), co.Root)
+	m := probe.Examine(func(smi string) string {
+		text, _ := in.Ask.Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
+		return text
+	})
+	probe.NameDevices(m.PCI)
+	rep.GPU = gpuReport(root, m)
+
+	if cfgErr != nil || err != nil {
+		return rep
+	}
+	env := settings.Export(in.Env, co.Root, in.Host, cfg, facts, layout.StartUIScript)
+	r := pyenv.Request{Checkout: co, Settings: cfg, Constants: consts, Facts: facts, Env: env, Host: in.Host,
+		Run: in.Ask.With(co.Root, env), Out: quiet}
+	envRep := environmentReport(pyenv.Inspect(ctx, r))
+	rep.Environment = &envRep
+	if envRep.Problem != "" {
+		rep.Problems = append(rep.Problems, envRep.Problem)
+	}
+	d := pyenv.DecidePlatform(ctx, r, m)
+	_, statErr := os.Stat(co.Path(d.File)) // an absolute OT_PLATFORM_REQUIREMENTS too
+	rep.Requirements = &Requirements{File: d.File, Reason: d.Reason, Exists: statErr == nil,
+		Warnings: orEmpty(d.Warnings), Notes: orEmpty(d.Notes)}
+	if statErr != nil {
+		rep.Problems = append(rep.Problems, "the requirements file "+d.File+" is missing in the checkout")
+	}
+	if in.Torch {
+		t := torchReport(ctx, r.Run, envRep, d, m)
+		rep.Torch = &t
+		rep.Problems = append(rep.Problems, t.Problems...)
+	}
+	return rep
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func checkoutReport(ctx context.Context, co layout.Checkout, g gitx.Git, self string, facts *upstream.Facts) Checkout {
+	r := Checkout{Path: co.Root, Missing: []string{}, Scripts: []Script{}}
+	var nt *checkout.NotOneTrainer
+	if err := checkout.Identify(co, facts.UIScript.Value); errors.As(err, &nt) {
+		r.Missing = nt.Missing
+	}
+	r.LooksLikeOneTrainer = len(r.Missing) == 0
+	for _, name := range layout.Scripts() {
+		path := co.Path(name)
+		sr := Script{Name: name}
+		fi, err := os.Lstat(path)
+		switch {
+		case err != nil:
+			sr.State = "missing"
+		case fi.Mode()&os.ModeSymlink != 0:
+			sr.Target, _ = os.Readlink(path)
+			switch {
+			case !checkout.IsLauncherLink(path, self):
+				sr.State = "other link"
+			case co.Path(sr.Target) == co.Binary():
+				sr.State = "linked"
+			default:
+				sr.State = "linked elsewhere"
+			}
+		default:
+			sr.State = "the checkout's own"
+		}
+		r.Scripts = append(r.Scripts, sr)
+	}
+	if co.GitDir == "" {
+		return r
+	}
+	gr := &Git{Changes: []string{}}
+	gr.Commit, _ = g.Head(ctx)
+	gr.Branch, _ = g.Ask(ctx, "rev-parse", "--abbrev-ref", "HEAD")
+	gr.Upstream, _ = g.Ask(ctx, "rev-parse", "--abbrev-ref", "@{upstream}")
+	if gr.Upstream != "" {
+		if counts, err := g.Ask(ctx, "rev-list", "--left-right", "--count", "HEAD...@{upstream}"); err == nil {
+			fmt.Sscanf(counts, "%d %d", &gr.Ahead, &gr.Behind)
+		}
+	}
+	if status, err := g.Ask(ctx, "status", "--porcelain=v1", "--untracked-files=no"); err == nil {
+		scripts := map[string]bool{}
+		for _, s := range layout.Scripts() {
+			scripts[s] = true
+		}
+		for _, line := range strings.Split(status, "\n") {
+			if len(line) > 3 && !scripts[line[3:]] {
+				gr.Changes = append(gr.Changes, strings.TrimSpace(line))
+			}
+		}
+	}
+	r.Git = gr
+	return r
+}
+
+func upstreamReport(f *upstream.Facts) Upstream {
+	r := Upstream{UIScript: Fact(f.UIScript), Warnings: orEmpty(f.Warnings), Platform: []Rule{}, Exports: []Export{}}
+	switch {
+	case f.Conda.Auto:
+		r.CondaForm = "a name, or a path when it holds a / (built-in)"
+	case f.Conda.Prefix:
+		r.CondaForm = "prefix (a path relative to the checkout)"
+	default:
+		r.CondaForm = "name"
+	}
+	args := func(prefix []string, a upstream.Args, slot string) Args {
+		return Args{Command: out.QuoteArgs(append(prefix, a.With(slot)...)), Where: a.Where}
+	}
+	r.CondaCreate = args([]string{"conda"}, f.Conda.Create, "ENV")
+	r.CondaRun = args([]string{"conda"}, f.Conda.Run, "ENV")
+	r.PipBootstrap = args([]string{"python", "-m", "pip"}, f.PipBootstrap, "")
+	r.PipRequirements = args([]string{"python", "-m", "pip"}, f.PipRequirements, "PLATFORM-FILE")
+	legacy := false
+	for _, rule := range f.Platform {
+		rr := Rule{File: rule.File, Where: rule.Where, Signs: []string{}}
+		for _, s := range rule.Signs {
+			if s.Exec {
+				rr.Signs = append(rr.Signs, "can run "+s.Arg)
+			} else {
+				rr.Signs = append(rr.Signs, s.Arg+" exists")
+			}
+		}
+		r.Platform = append(r.Platform, rr)
+		legacy = legacy || rule.Legacy
+	}
+	if l := f.Legacy; l != nil && legacy {
+		r.LegacyCUDA = &Fact{Value: fmt.Sprintf("%s instead of %s when the driver supports CUDA below %d", l.Legacy, l.Default, l.Below), Where: l.Where}
+	}
+	for _, e := range append(append([]upstream.Export(nil), f.Exports...), f.AppletExports...) {
+		er := Export{Script: e.Applet, Name: e.Name, Value: e.Value, Where: e.Where}
+		if er.Script == "" {
+			er.Script = layout.LibFile
+		}
+		switch e.Kind {
+		case upstream.ExportCheckout:
+			er.Value = "(the checkout's path)"
+		case upstream.ExportHostOS:
+			er.Value = "(uname -s)"
+		case upstream.ExportSetting:
+			er.Value = "(the setting)"
+		}
+		var when []string
+		for _, cond := range e.Conds {
+			switch cond.Op {
+			case upstream.CondUnset, upstream.CondSet, upstream.CondEmpty, upstream.CondNonEmpty:
+				when = append(when, cond.Var+" "+string(cond.Op))
+			default:
+				when = append(when, cond.Var+" "+string(cond.Op)+" "+cond.Value)
+			}
+		}
+		er.When = strings.Join(when, " and ")
+		r.Exports = append(r.Exports, er)
+	}
+	return r
+}
+
+func environmentReport(in pyenv.Inspection) Environment {
+	c := in.Conda
+	e := Environment{Kind: string(in.Kind), Path: in.Path, State: in.State, Python: in.Python, PythonVersion: in.PythonVersion,
+		Conda:   &Conda{Found: c.Found, Command: c.Command, Path: c.Path, Root: c.Root, Env: c.Env, EnvPrefix: c.EnvPrefix, FoundVia: c.FoundVia, Form: c.Form},
+		Problem: in.Problem, Warnings: orEmpty(in.Warnings), Resume: in.Resume, PipLog: in.PipLog, Others: []OtherEnv{}}
+	for _, o := range in.Others {
+		e.Others = append(e.Others, OtherEnv(o))
+	}
+	return e
+}
+
+func gpuReport(root string, m *gpu.Machine) GPU {
+	g := GPU{Root: root, PCIDevices: []PCIDevice{}, PCIError: m.PCIError, NvidiaDeviceNode: m.NvidiaDevice,
+		NvidiaSMI: m.NvidiaSMI, WSLNvidiaSMI: m.WSLSmi, NVCC: m.NVCC, KFD: m.KFD, AppleMPS: m.AppleMPS,
+		NVIDIA: m.NvidiaGPU(), AMD: m.AMDGPU()}
+	for _, d := range m.PCI {
+		g.PCIDevices = append(g.PCIDevices, PCIDevice(d))
+	}
+	if m.Banner != nil {
+		g.DriverVersion, g.DriverCUDA = m.Banner.DriverVersion, m.Banner.CUDA()
+	}
+	return g
+}
+
+// osRelease names the operating system: /etc/os-release's PRETTY_NAME on
+// Linux, sw_vers on macOS.
+func osRelease(ctx context.Context, in Input) string {
+	if in.Host.MacOS() {
+		name, _ := in.Ask.Ask(ctx, proc.Cmd{Argv: []string{"sw_vers", "-productName"}})
+		ver, _ := in.Ask.Ask(ctx, proc.Cmd{Argv: []string{"sw_vers", "-productVersion"}})
+		return strings.TrimSpace(strings.TrimSpace(name) + " " + strings.TrimSpace(ver))
+	}
+	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
+		data, err := pathutil.ReadFile(pathutil.Under(in.Env.Get("GHW_CHROOT"), p), pathutil.TinyFile)
+		if err != nil {
+			continue
+		}
+		for _, line := range pathutil.Lines(data) {
+			if v, ok := strings.CutPrefix(line, "PRETTY_NAME="); ok {
+				return strings.Trim(v, `"'`)
+			}
+		}
+	}
+	return ""
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

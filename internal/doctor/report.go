@@ -1,0 +1,205 @@
+// Package doctor is `onetrainer-launcher doctor`: a bug report in one
+// command. Gather finds out, changing nothing on disk; Text and the JSON
+// form show it. This file holds every type of the JSON form, which is the
+// launcher's one stable output format: fields are added, never renamed or
+// removed (CHANGELOG.md says when that was last allowed).
+package doctor
+
+// Report is what doctor finds.
+type Report struct {
+	OS           string        `json:"os"`
+	Arch         string        `json:"arch"`
+	Go           string        `json:"go"`
+	Launcher     Launcher      `json:"launcher"`
+	OSRelease    string        `json:"os_release"` // /etc/os-release's PRETTY_NAME, or macOS's version
+	Checkout     Checkout      `json:"checkout"`
+	SettingsFile string        `json:"settings_file"` // "" when there is none
+	Settings     []Setting     `json:"settings"`
+	Constants    []Setting     `json:"constants"`
+	Upstream     Upstream      `json:"upstream"`    // what the checkout's launch files decide
+	Environment  *Environment  `json:"environment"` // null when a setting is bad
+	GPU          GPU           `json:"gpu"`
+	Requirements *Requirements `json:"requirements"` // null when a setting is bad
+	Torch        *Torch        `json:"torch"`        // with --torch only
+	Problems     []string      `json:"problems"`
+}
+
+// Launcher is the launcher binary itself.
+type Launcher struct {
+	Version  string `json:"version"`
+	Revision string `json:"revision"` // the VCS revision it was built from
+	Path     string `json:"path"`
+}
+
+// Checkout is the checkout: whether it looks like OneTrainer, its git
+// state and its launch scripts.
+type Checkout struct {
+	Path                string   `json:"path"`
+	LooksLikeOneTrainer bool     `json:"looks_like_onetrainer"`
+	Missing             []string `json:"missing"`
+	Git                 *Git     `json:"git"` // null outside git
+	Scripts             []Script `json:"scripts"`
+}
+
+// Git is the checkout's git state.
+type Git struct {
+	Commit   string   `json:"commit"`
+	Branch   string   `json:"branch"`
+	Upstream string   `json:"upstream"` // "" without one
+	Ahead    int      `json:"ahead"`
+	Behind   int      `json:"behind"`
+	Changes  []string `json:"changes"` // local changes to tracked files, the launch scripts left out
+}
+
+// Script is one launch script and what it is.
+type Script struct {
+	Name   string `json:"name"`
+	State  string `json:"state"`  // "linked" (to the checkout's copy), "linked elsewhere", "the checkout's own", "missing", "other link"
+	Target string `json:"target"` // a link's target
+}
+
+// Setting is a variable, its value, where the value came from, and (for
+// the OT_* settings) its default and where that came from.
+type Setting struct {
+	Name        string `json:"name"`
+	Value       string `json:"value"`
+	Source      string `json:"source"`
+	DefaultFrom string `json:"default_from,omitempty"`
+	Problem     string `json:"problem,omitempty"` // why the value is refused
+	Unknown     bool   `json:"unknown,omitempty"` // the checkout's lib.include.sh does not define it
+}
+
+// Fact is one value the checkout's files decide, and the file:line it came
+// from, or "built-in".
+type Fact struct {
+	Value string `json:"value"`
+	Where string `json:"where"`
+}
+
+// Upstream is what the checkout's own launch files decide, each with the
+// file:line it came from, or "built-in".
+type Upstream struct {
+	UIScript        Fact     `json:"ui_script"`
+	CondaForm       string   `json:"conda_form"` // "prefix", "name", or "name, or a path with /" (built-in)
+	CondaCreate     Args     `json:"conda_create"`
+	CondaRun        Args     `json:"conda_run"`
+	PipBootstrap    Args     `json:"pip_bootstrap"`
+	PipRequirements Args     `json:"pip_requirements"`
+	Platform        []Rule   `json:"platform"`
+	LegacyCUDA      *Fact    `json:"legacy_cuda"` // null when the checkout has no legacy CUDA choice
+	Exports         []Export `json:"exports"`
+	Warnings        []string `json:"warnings"`
+}
+
+// Args is a command's words as the checkout gives them.
+type Args struct {
+	Command string `json:"command"`
+	Where   string `json:"where"`
+}
+
+// Rule is one rule of the platform detection.
+type Rule struct {
+	Signs []string `json:"signs"`
+	File  string   `json:"file"`
+	Where string   `json:"where"`
+}
+
+// Export is one variable the checkout's scripts export.
+type Export struct {
+	Script string `json:"script"` // "lib.include.sh", "start-ui.sh", ...
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	When   string `json:"when"` // its condition, "" for always
+	Where  string `json:"where"`
+}
+
+// Environment is the env the next launch uses: found the way a launch
+// finds it (the same decision), but without changing anything.
+type Environment struct {
+	Kind          string     `json:"kind"`  // "venv" or "conda"
+	Path          string     `json:"path"`  // the venv or the conda prefix; "" when not known
+	State         string     `json:"state"` // see docs/doctor.md
+	Python        string     `json:"python"`
+	PythonVersion string     `json:"python_version"`
+	Conda         *Conda     `json:"conda"`
+	Problem       string     `json:"problem"`  // why the env cannot be used, when it cannot
+	Warnings      []string   `json:"warnings"` // what the decision noticed
+	Resume        string     `json:"resume"`   // why the next launch installs the requirements, when it will
+	PipLog        string     `json:"pip_log"`  // the last install's pip log, when there is one
+	Others        []OtherEnv `json:"others"`   // the other envs the checkout holds
+}
+
+// Conda is what was found of conda, used or not.
+type Conda struct {
+	Found     bool   `json:"found"`
+	Command   string `json:"command"`    // OT_CONDA_CMD
+	Path      string `json:"path"`       // its executable
+	Root      string `json:"root"`       // its root prefix
+	Env       string `json:"env"`        // OT_CONDA_ENV
+	EnvPrefix string `json:"env_prefix"` // where the env is; "" when not found
+	FoundVia  string `json:"found_via"`  // how it was found
+	Form      string `json:"form"`       // how the checkout names the env: "prefix" (a path) or "name"
+}
+
+// OtherEnv is an env the checkout holds that is not the one in use.
+type OtherEnv struct {
+	Dir     string `json:"dir"`     // relative to the checkout
+	What    string `json:"what"`    // "a Python venv", "a conda environment"
+	Setting string `json:"setting"` // the setting that uses it
+	Usable  bool   `json:"usable"`  // its Python still resolves
+}
+
+// GPU is the machine's GPUs as the launcher sees them.
+type GPU struct {
+	Root             string      `json:"root"` // where /sys and /dev were read: GHW_CHROOT, or "/"
+	PCIDevices       []PCIDevice `json:"pci_devices"`
+	PCIError         string      `json:"pci_error"`
+	NvidiaDeviceNode bool        `json:"nvidia_device_node"`
+	NvidiaSMI        string      `json:"nvidia_smi"`
+	WSLNvidiaSMI     string      `json:"wsl_nvidia_smi"`
+	NVCC             string      `json:"nvcc"`
+	KFD              bool        `json:"kfd"`
+	DriverVersion    string      `json:"driver_version"`
+	DriverCUDA       string      `json:"driver_cuda"`
+	AppleMPS         bool        `json:"apple_mps"`
+	NVIDIA           bool        `json:"nvidia"` // an NVIDIA GPU by any sign
+	AMD              bool        `json:"amd"`    // an AMD GPU by any sign
+}
+
+// PCIDevice is a GPU-like device on the PCI bus.
+type PCIDevice struct {
+	Address  string `json:"address"`   // "0000:06:00.0"
+	VendorID string `json:"vendor_id"` // "10de"
+	Vendor   string `json:"vendor"`    // "NVIDIA Corporation"; "" when unknown
+	DeviceID string `json:"device_id"` // "15f8"
+	Device   string `json:"device"`    // from the system's pci.ids, when present
+	Class    string `json:"class"`     // "0302"
+	Kind     string `json:"kind"`      // "3D controller"
+	Driver   string `json:"driver"`    // the bound kernel driver; "" when none
+}
+
+// Requirements is the platform requirements file that would be installed.
+type Requirements struct {
+	File     string   `json:"file"`
+	Reason   string   `json:"reason"`
+	Exists   bool     `json:"exists"`
+	Warnings []string `json:"warnings"`
+	Notes    []string `json:"notes"`
+}
+
+// Torch answers the first question of most GPU bug reports: does torch
+// see the GPU? (doctor --torch imports torch in the env's Python.)
+type Torch struct {
+	Python    string   `json:"python"`
+	Imported  bool     `json:"imported"`
+	Error     string   `json:"error"`   // why torch could not be imported or asked
+	Version   string   `json:"version"` // torch.__version__
+	CUDA      string   `json:"cuda"`    // the CUDA it was built for (torch.version.cuda); "" for none
+	HIP       string   `json:"hip"`     // the ROCm it was built for (torch.version.hip); "" for none
+	Build     string   `json:"build"`   // "CUDA 12.6", "ROCm 6.2", "CPU"
+	GPUUsable bool     `json:"gpu_usable"`
+	Devices   []string `json:"devices"`
+	MPS       bool     `json:"mps"`      // Apple's Metal backend
+	Expected  string   `json:"expected"` // the build the requirements choice installs: "CUDA", "ROCm" or "CPU"
+	Problems  []string `json:"problems"`
+}

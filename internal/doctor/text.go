@@ -1,0 +1,153 @@
+package doctor
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+)
+
+// WriteText writes the report for a person to read.
+func WriteText(w io.Writer, r Report) {
+	fmt.Fprintf(w, "Launcher:     %s %s (commit %s) at %s\n", layout.OwnName, r.Launcher.Version, r.Launcher.Revision, orDash(r.Launcher.Path))
+	fmt.Fprintf(w, "System:       %s/%s, %s; launcher built with %s\n", r.OS, r.Arch, orDash(r.OSRelease), r.Go)
+	looks := "looks like OneTrainer"
+	if !r.Checkout.LooksLikeOneTrainer {
+		looks = "does not look like OneTrainer: missing " + strings.Join(r.Checkout.Missing, ", ")
+	}
+	fmt.Fprintf(w, "Checkout:     %s (%s)\n", r.Checkout.Path, looks)
+	if g := r.Checkout.Git; g != nil {
+		up := "no upstream branch"
+		if g.Upstream != "" {
+			up = fmt.Sprintf("%d ahead and %d behind %s", g.Ahead, g.Behind, g.Upstream)
+		}
+		fmt.Fprintf(w, "  git:        %s on %s, %s; %d local change(s) to tracked files\n", orDash(g.Commit), orDash(g.Branch), up, len(g.Changes))
+		for _, ch := range g.Changes {
+			fmt.Fprintf(w, "              %s\n", ch)
+		}
+	} else {
+		fmt.Fprintln(w, "  git:        not a git checkout")
+	}
+	for _, s := range r.Checkout.Scripts {
+		target := ""
+		if s.Target != "" {
+			target = " -> " + s.Target
+		}
+		fmt.Fprintf(w, "  %-11s %s%s\n", s.Name+":", s.State, target)
+	}
+	if r.SettingsFile != "" {
+		fmt.Fprintf(w, "Settings file: %s\n", r.SettingsFile)
+	}
+	fmt.Fprintln(w, "Settings:")
+	for _, s := range r.Settings {
+		note := s.Source
+		if s.Source == settings.SourceDefault {
+			note = "default, " + s.DefaultFrom
+		}
+		if s.Unknown {
+			note += "; not known to this checkout"
+		}
+		if s.Problem != "" {
+			note += "; BAD: " + s.Problem
+		}
+		fmt.Fprintf(w, "  %-28s %-24s (%s)\n", s.Name, out.Quote(s.Value), note)
+	}
+	for _, s := range r.Constants {
+		fmt.Fprintf(w, "  %-28s %-24s (%s)\n", s.Name, out.Quote(s.Value), s.Source)
+	}
+	u := r.Upstream
+	fmt.Fprintln(w, "The checkout's launch files decide:")
+	fmt.Fprintf(w, "  UI script:        %s (%s)\n", u.UIScript.Value, u.UIScript.Where)
+	fmt.Fprintf(w, "  conda env:        %s; created with: %s (%s)\n", u.CondaForm, u.CondaCreate.Command, u.CondaCreate.Where)
+	fmt.Fprintf(w, "  pip bootstrap:    %s (%s)\n", u.PipBootstrap.Command, u.PipBootstrap.Where)
+	for _, rule := range u.Platform {
+		signs := "otherwise"
+		if len(rule.Signs) > 0 {
+			signs = "when " + strings.Join(rule.Signs, " or ")
+		}
+		fmt.Fprintf(w, "  platform:         %s %s (%s)\n", rule.File, signs, rule.Where)
+	}
+	if u.LegacyCUDA != nil {
+		fmt.Fprintf(w, "  legacy CUDA:      %s (%s)\n", u.LegacyCUDA.Value, u.LegacyCUDA.Where)
+	}
+	for _, e := range u.Exports {
+		when := ""
+		if e.When != "" {
+			when = " when " + e.When
+		}
+		fmt.Fprintf(w, "  export:           %s=%s%s (%s)\n", e.Name, e.Value, when, e.Where)
+	}
+	if e := r.Environment; e != nil {
+		fmt.Fprintf(w, "Environment:  %s in %s: %s\n", e.Kind, orDash(e.Path), e.State)
+		if e.Problem != "" {
+			fmt.Fprintf(w, "  problem:    %s\n", e.Problem)
+		}
+		if e.Resume != "" {
+			fmt.Fprintf(w, "  next launch installs the requirements: %s\n", e.Resume)
+		}
+		fmt.Fprintf(w, "  Python:     %s %s\n", orDash(e.Python), e.PythonVersion)
+		if e.PipLog != "" {
+			fmt.Fprintf(w, "  pip log:    %s (the last install's)\n", e.PipLog)
+		}
+		cd := e.Conda
+		switch {
+		case cd.Found && cd.EnvPrefix != "":
+			fmt.Fprintf(w, "  conda:      %s (root %s); env %q at %s, found via %s\n", cd.Path, cd.Root, cd.Env, cd.EnvPrefix, cd.FoundVia)
+		case cd.Found:
+			fmt.Fprintf(w, "  conda:      %s (root %s); env %q not made yet\n", cd.Path, cd.Root, cd.Env)
+		default:
+			fmt.Fprintf(w, "  conda:      not found (%s)\n", cd.Command)
+		}
+		for _, o := range e.Others {
+			usable := ""
+			if !o.Usable {
+				usable = ", its Python is gone"
+			}
+			fmt.Fprintf(w, "  also here:  %s in %s/ (not in use%s; %s uses it)\n", o.What, o.Dir, usable, o.Setting)
+		}
+	}
+	g := r.GPU
+	fmt.Fprintf(w, "GPUs (read under %s):\n", g.Root)
+	for _, d := range g.PCIDevices {
+		driver := d.Driver
+		if driver == "" {
+			driver = "no driver bound"
+		}
+		name := strings.TrimSpace(d.Vendor + " " + d.Device)
+		fmt.Fprintf(w, "  %s  [%s:%s] %s, %s (%s)\n", d.Address, d.VendorID, d.DeviceID, orDash(name), d.Kind, driver)
+	}
+	if len(g.PCIDevices) == 0 {
+		fmt.Fprintf(w, "  no display or accelerator devices on the PCI bus %s\n", g.PCIError)
+	}
+	fmt.Fprintf(w, "  /dev/nvidia0: %v, nvidia-smi: %s, WSL nvidia-smi: %s, nvcc: %s, /dev/kfd: %v, Apple MPS: %v\n",
+		g.NvidiaDeviceNode, orDash(g.NvidiaSMI), orDash(g.WSLNvidiaSMI), orDash(g.NVCC), g.KFD, g.AppleMPS)
+	if g.DriverVersion != "" || g.DriverCUDA != "" {
+		fmt.Fprintf(w, "  NVIDIA driver %s, CUDA up to %s\n", g.DriverVersion, g.DriverCUDA)
+	}
+	if q := r.Requirements; q != nil {
+		exists := ""
+		if !q.Exists {
+			exists = " — MISSING in the checkout"
+		}
+		fmt.Fprintf(w, "Requirements: %s%s — %s\n", q.File, exists, q.Reason)
+		for _, s := range append(append([]string{}, q.Warnings...), q.Notes...) {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
+	if t := r.Torch; t != nil {
+		writeTorch(w, t)
+	}
+	for _, pr := range r.Problems {
+		fmt.Fprintf(w, "Problem:      %s\n", pr)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

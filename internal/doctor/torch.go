@@ -1,0 +1,108 @@
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
+)
+
+// torchProbe asks torch about itself and prints one JSON line. It runs in
+// the env's Python; nothing else is imported.
+const torchProbe = `import json, sys
+r = {"imported": False}
+try:
+    import torch
+except BaseException as e:
+    r["error"] = "%s: %s" % (type(e).__name__, e)
+    print(json.dumps(r)); sys.exit(0)
+r["imported"] = True
+r["version"] = str(getattr(torch, "__version__", ""))
+v = getattr(torch, "version", None)
+r["cuda"] = str(getattr(v, "cuda", None) or "")
+r["hip"] = str(getattr(v, "hip", None) or "")
+r["devices"] = []
+try:
+    r["gpu_usable"] = bool(torch.cuda.is_available())
+    if r["gpu_usable"]:
+        r["devices"] = [str(torch.cuda.get_device_name(i)) for i in range(torch.cuda.device_count())]
+except BaseException as e:
+    r["gpu_usable"] = False
+    r["error"] = "torch.cuda: %s: %s" % (type(e).__name__, e)
+try:
+    r["mps"] = bool(torch.backends.mps.is_available())
+except BaseException:
+    r["mps"] = False
+print(json.dumps(r))
+`
+
+// torchReport asks the env's Python what torch it has, and compares that
+// with the build the platform decision d installs.
+func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Decision, m *gpu.Machine) Torch {
+	file := d.File
+	t := Torch{Python: e.Python, Devices: []string{}, Problems: []string{}, Expected: string(d.Build)}
+	if e.Python == "" || e.State == pyenv.StateMissing || e.State == pyenv.StateUnusable {
+		t.Error = "there is no environment to ask: run ./install.sh first"
+		t.Problems = append(t.Problems, "torch: "+t.Error)
+		return t
+	}
+	text, err := run.Ask(ctx, proc.Cmd{Path: e.Python, Argv: []string{e.Python, "-c", torchProbe}})
+	if err != nil {
+		t.Error = err.Error()
+		t.Problems = append(t.Problems, "torch: the env's Python could not be asked: "+t.Error)
+		return t
+	}
+	if err := json.Unmarshal([]byte(lastLine(text)), &t); err != nil {
+		t.Error = fmt.Sprintf("unreadable answer %q", lastLine(text))
+		t.Problems = append(t.Problems, "torch: "+t.Error)
+		return t
+	}
+	if t.Devices == nil {
+		t.Devices = []string{}
+	}
+	if !t.Imported {
+		t.Problems = append(t.Problems, "torch cannot be imported in the environment ("+t.Error+"): run ./update.sh to install the requirements again")
+		return t
+	}
+	switch {
+	case t.CUDA != "":
+		t.Build = "CUDA " + t.CUDA
+	case t.HIP != "":
+		t.Build = "ROCm " + t.HIP
+	default:
+		t.Build = "CPU"
+	}
+	if !strings.HasPrefix(t.Build, t.Expected) {
+		t.Problems = append(t.Problems, fmt.Sprintf("torch is a %s build, but the requirements chosen for this machine (%s) install the %s build: run ./update.sh to install the right one", t.Build, file, t.Expected))
+	}
+	if t.Build != "CPU" && !t.GPUUsable {
+		why := ""
+		if t.Expected == "CUDA" && m != nil && !m.HasNvidia() {
+			why = " (no NVIDIA driver is in use here)"
+		}
+		t.Problems = append(t.Problems, fmt.Sprintf("torch is a %s build but cannot use a GPU%s", t.Build, why))
+	}
+	return t
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func writeTorch(w io.Writer, t *Torch) {
+	if !t.Imported {
+		fmt.Fprintf(w, "torch:        not importable in %s: %s\n", orDash(t.Python), t.Error)
+		return
+	}
+	gpus := "no GPU usable"
+	if t.GPUUsable {
+		gpus = "GPU usable: " + strings.Join(t.Devices, ", ")
+	}
+	fmt.Fprintf(w, "torch:        %s, %s build (%s expected), %s, MPS %v\n", t.Version, t.Build, t.Expected, gpus, t.MPS)
+}

@@ -1,0 +1,66 @@
+package out
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is how the launcher stops with something to say: the message, what
+// the user can do about it, and the exit status. Packages return it; one
+// place (applets.Report) prints it, so that nothing is printed twice and
+// nothing is printed and then returned as "already said".
+type Error struct {
+	// Msg is printed as "[OneTrainer] Error: Msg". It is empty when the
+	// failure has spoken for itself (the version check printed why).
+	Msg string
+	// Hints follow it: what to do about it, each a line of its own after
+	// the message, on stderr with it.
+	Hints []string
+	// Code is the exit status; 0 means 1.
+	Code int
+	// Err is the cause, for errors.Is and errors.As.
+	Err error
+}
+
+// Errorf makes an Error whose message is formatted as by fmt.Errorf; a %w
+// verb makes its operand the cause.
+func Errorf(format string, a ...any) *Error {
+	err := fmt.Errorf(format, a...)
+	return &Error{Msg: err.Error(), Err: errors.Unwrap(err)}
+}
+
+// Quiet is an Error with no message of its own: what failed already said
+// why. Hints may still follow.
+func Quiet(code int, hints ...string) *Error { return &Error{Code: code, Hints: hints} }
+
+// WithHints returns e with hints appended.
+func (e *Error) WithHints(hints ...string) *Error {
+	e.Hints = append(e.Hints, hints...)
+	return e
+}
+
+// WithCode returns e with exit status code.
+func (e *Error) WithCode(code int) *Error {
+	e.Code = code
+	return e
+}
+
+func (e *Error) Error() string {
+	if e.Msg != "" {
+		return e.Msg
+	}
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("exit status %d", e.Status())
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Status is the exit status e asks for.
+func (e *Error) Status() int {
+	if e.Code == 0 {
+		return 1
+	}
+	return e.Code
+}

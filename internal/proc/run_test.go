@@ -1,0 +1,69 @@
+package proc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+)
+
+func runner() (Runner, *bytes.Buffer) {
+	var o bytes.Buffer
+	p := &out.Printer{Stdout: &o, Stderr: &o}
+	return Runner{Echo: p.Command, Stdio: Stdio{Out: &o, Err: &o}}, &o
+}
+
+func TestRunStatus(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	r, o := runner()
+	err = r.Run(context.Background(), Cmd{Path: sh, Argv: []string{"sh", "-c", "exit 7"}})
+	if Code(err) != 7 {
+		t.Errorf("exit 7 gave %v (code %d)", err, Code(err))
+	}
+	if o.String() != "[OneTrainer] + sh -c 'exit 7'\n" {
+		t.Errorf("echo: %q", o.String())
+	}
+	err = r.Run(context.Background(), Cmd{Argv: []string{"/nonexistent/tool"}})
+	if Code(err) != 127 {
+		t.Errorf("missing program gave code %d", Code(err))
+	}
+	err = r.Run(context.Background(), Cmd{Path: sh, Argv: []string{"sh", "-c", "kill -KILL $$"}})
+	if Code(err) != 128+9 {
+		t.Errorf("a child killed by SIGKILL gave code %d", Code(err))
+	}
+	if Code(errors.New("plain")) != 1 {
+		t.Errorf("a plain error is not status 1")
+	}
+}
+
+// SIGTERM and SIGHUP sent to the launcher reach the running step, and the
+// launcher reports 128+N as a shell would.
+func TestRunForwardsSignals(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep")
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		r, _ := runner()
+		done := make(chan error, 1)
+		go func() { done <- r.Run(context.Background(), Cmd{Path: sleep, Argv: []string{"sleep", "30"}}) }()
+		time.Sleep(300 * time.Millisecond) // let Run start the child and catch signals
+		syscall.Kill(syscall.Getpid(), sig)
+		select {
+		case err := <-done:
+			if Code(err) != 128+int(sig) {
+				t.Errorf("%v: got %v (code %d), want %d", sig, err, Code(err), 128+int(sig))
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%v: the child did not stop within 20s", sig)
+		}
+	}
+}

@@ -1,0 +1,274 @@
+package pyenv
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
+)
+
+// Conda is a conda env as the settings and the checkout describe it, named
+// (-n) or at a prefix path (-p). It never changes: where the env was found
+// is a condaLoc of its own.
+type Conda struct {
+	Cmd  string // the conda command as configured (OT_CONDA_CMD), for argv
+	Exe  string // its resolved executable
+	Root string // conda's root prefix, derived from Exe's location
+	// Name is the env's name; empty for a prefix env, whose absolute path
+	// is Path.
+	Name string
+	Path string
+	// Given is OT_CONDA_ENV as configured.
+	Given string
+	base  environ.List
+	// form is how the checkout's scripts name, make and run the env.
+	form upstream.Conda
+}
+
+// condaLoc is where a conda env was found: its prefix, and how it was found
+// ("prefix", "envs dir DIR", "environments.txt", "conda info --envs
+// --json", "conda info --envs"); Via is "" when it was not found.
+type condaLoc struct {
+	Prefix string
+	Via    string
+}
+
+func (l condaLoc) found() bool { return l.Via != "" }
+
+// newConda describes the env OT_CONDA_ENV names, for the conda at exe, in
+// the form the checkout's scripts give it: a path (conda's --prefix,
+// relative to the checkout) where they use one, else a name, a value with
+// a "/" being a path all the same.
+func newConda(cmd, exe, given, checkout string, base environ.List, form upstream.Conda) *Conda {
+	c := &Conda{Cmd: cmd, Exe: exe, Given: given, Root: condaRoot(exe), base: base, form: form}
+	if form.Prefix || strings.Contains(given, "/") {
+		c.Path = pathutil.Resolve(checkout, given)
+	} else {
+		c.Name = given
+	}
+	return c
+}
+
+// checkName refuses an OT_CONDA_ENV that conda cannot take as a name. A
+// path is not checked here: conda itself refuses a prefix it cannot use.
+func (c *Conda) checkName() error {
+	if c.Name == "" {
+		return nil
+	}
+	name := c.Name
+	if name == "." || name == ".." || strings.HasPrefix(name, "-") || strings.ContainsAny(name, " \t\n\r:#\\") {
+		return out.Errorf("OT_CONDA_ENV=%q is not a conda environment name", name).
+			WithHints("Use letters, digits, '.', '-' and '_' (not first a '-'), or a path containing '/' such as ./conda_env.")
+	}
+	return nil
+}
+
+// condaRoot is the root prefix of the conda at exe: the parent of the
+// folder holding it (<root>/bin/conda, <root>/condabin/conda).
+func condaRoot(exe string) string {
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real
+	}
+	return filepath.Dir(filepath.Dir(exe))
+}
+
+// place is where the env lives, as far as loc tells.
+func (c *Conda) place(checkout string, loc condaLoc) Place {
+	p := Place{Label: fmt.Sprintf("Conda environment %q", c.Given), Remove: c.removeCommand(loc)}
+	switch {
+	case c.Name == "":
+		p.Dir = c.Path
+	case loc.found():
+		p.Dir = loc.Prefix
+	}
+	if p.Dir != "" {
+		p.Python = filepath.Join(p.Dir, "bin", "python")
+		p.EnvFile = filepath.Join(p.Dir, "conda-meta", "history")
+	}
+	if c.Name == "" {
+		p.Lock = lockBeside(c.Path)
+	} else {
+		p.Lock = namedCondaLock(checkout, c.Name)
+	}
+	return p
+}
+
+// target is conda's -n NAME or -p PATH for the env, spelled as the
+// checkout's scripts spell it (--prefix in OneTrainer's). A named env found
+// outside conda's envs dirs (listed only in environments.txt) has no name
+// that `conda run -n` resolves, so it is given by its path.
+func (c *Conda) target(a upstream.Args, loc condaLoc) []string {
+	flag := ""
+	if a.Slot >= 1 {
+		flag = a.Words[a.Slot-1]
+	}
+	isPrefixFlag := flag == "-p" || flag == "--prefix"
+	switch {
+	case c.Name == "":
+		if !isPrefixFlag {
+			flag = "-p"
+		}
+		return []string{flag, pathutil.Arg(c.Given)}
+	case loc.found() && loc.Prefix != c.Root && !c.inEnvsDir(loc.Prefix):
+		if !isPrefixFlag {
+			flag = "-p"
+		}
+		return []string{flag, loc.Prefix}
+	}
+	if isPrefixFlag || flag == "" {
+		flag = "-n"
+	}
+	return []string{flag, c.Name}
+}
+
+// command is a conda command of the checkout's form (a create or a run),
+// with the env's flag and value in their place.
+func (c *Conda) command(a upstream.Args, loc condaLoc) []string {
+	t := c.target(a, loc)
+	words := a.With(t[1])
+	if a.Slot >= 1 {
+		words[a.Slot-1] = t[0]
+	}
+	return append([]string{c.Cmd}, words...)
+}
+
+func (c *Conda) inEnvsDir(prefix string) bool {
+	for _, d := range c.envsDirs() {
+		if filepath.Dir(prefix) == filepath.Clean(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// python runs python in the env through `conda run`, which activates it.
+func (c *Conda) python(loc condaLoc, args ...string) proc.Cmd {
+	argv := append(c.command(c.form.Run, loc), "python")
+	return proc.Cmd{Path: c.Exe, Argv: append(argv, args...)}
+}
+
+// envsDirs are the folders conda keeps named envs in, in conda's order.
+func (c *Conda) envsDirs() []string {
+	var dirs []string
+	for _, v := range []string{"CONDA_ENVS_PATH", "CONDA_ENVS_DIRS"} {
+		for _, d := range filepath.SplitList(c.base.Get(v)) {
+			if d != "" {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	dirs = append(dirs, filepath.Join(c.Root, "envs"))
+	if home := c.base.Get("HOME"); home != "" {
+		dirs = append(dirs, filepath.Join(home, ".conda", "envs"))
+	}
+	return dirs
+}
+
+func isCondaEnv(prefix string) bool {
+	fi, err := os.Stat(filepath.Join(prefix, "conda-meta"))
+	return err == nil && fi.IsDir()
+}
+
+// query asks a program a question and returns its output: announced with
+// a "+" line when preparing the env (the originals ran `conda info
+// --envs` as a step), quietly for a report.
+type query func(context.Context, proc.Cmd) (string, error)
+
+// find looks for the env: where conda keeps it first, without running
+// conda; for a named env not found there, conda is asked once.
+func (c *Conda) find(ctx context.Context, q query) condaLoc {
+	if loc := c.findFast(); loc.found() || c.Name == "" {
+		return loc
+	}
+	return c.askConda(ctx, q)
+}
+
+// findFast looks for the env where conda itself keeps it, without running
+// conda: a prefix counts only with conda-meta/; a name is looked up in the
+// envs dirs and in ~/.conda/environments.txt, matched exactly.
+func (c *Conda) findFast() condaLoc {
+	if c.Name == "" {
+		if isCondaEnv(c.Path) {
+			return condaLoc{c.Path, "prefix"}
+		}
+		return condaLoc{}
+	}
+	if c.Name == "base" && isCondaEnv(c.Root) {
+		return condaLoc{c.Root, "root prefix"}
+	}
+	for _, d := range c.envsDirs() {
+		if p := filepath.Join(d, c.Name); isCondaEnv(p) {
+			return condaLoc{p, "envs dir " + d}
+		}
+	}
+	if home := c.base.Get("HOME"); home != "" {
+		data, _ := pathutil.ReadFile(filepath.Join(home, ".conda", "environments.txt"), pathutil.SmallFile)
+		for _, line := range pathutil.Lines(data) {
+			p := strings.TrimSpace(line)
+			if p != "" && filepath.Base(p) == c.Name && isCondaEnv(p) {
+				return condaLoc{p, "environments.txt"}
+			}
+		}
+	}
+	return condaLoc{}
+}
+
+// askConda asks conda once for its envs, as JSON and, should that fail,
+// as text, so that an env the fast path missed is never created twice.
+func (c *Conda) askConda(ctx context.Context, q query) condaLoc {
+	text, err := q(ctx, proc.Cmd{Path: c.Exe, Argv: []string{c.Cmd, "info", "--envs", "--json"}})
+	var info struct {
+		Envs []string `json:"envs"`
+	}
+	if err == nil && json.Unmarshal([]byte(text), &info) == nil {
+		for _, p := range info.Envs {
+			if filepath.Base(p) == c.Name && isCondaEnv(p) {
+				return condaLoc{p, "conda info --envs --json"}
+			}
+		}
+		return condaLoc{}
+	}
+	text, err = q(ctx, proc.Cmd{Path: c.Exe, Argv: []string{c.Cmd, "info", "--envs"}})
+	if err != nil {
+		return condaLoc{}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if line == "" || line[0] == '#' || line[0] == ' ' || line[0] == '\t' {
+			continue // a comment, or an env without a name
+		}
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == c.Name {
+			return condaLoc{f[len(f)-1], "conda info --envs"}
+		}
+	}
+	return condaLoc{}
+}
+
+// createArgs is the conda command that makes the env, as the checkout's
+// create_conda_env runs it: its channels, its Python, and the packages it
+// adds (tk[build=xft_*] on Linux in OneTrainer's).
+func (c *Conda) createArgs() []string { return c.command(c.form.Create, condaLoc{}) }
+
+// removeCommand is the command that deletes the env, for the user to run;
+// a prefix is given absolute, so that it deletes nothing else wherever it
+// is run.
+func (c *Conda) removeCommand(loc condaLoc) string {
+	t := c.target(c.form.Run, loc)
+	if t[0] == "-p" || t[0] == "--prefix" {
+		prefix := c.Path
+		if c.Name != "" {
+			prefix = loc.Prefix
+		}
+		t = []string{t[0], prefix}
+	}
+	argv := append([]string{c.Cmd, "remove", "-y"}, t...)
+	return out.QuoteArgs(append(argv, "--all"))
+}

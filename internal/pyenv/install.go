@@ -1,0 +1,177 @@
+package pyenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
+)
+
+// install runs the checkout's two pip commands: the bootstrap (pip and
+// setuptools, with its pins) and the requirements. The completed install
+// is withdrawn before pip changes anything and written again only after
+// both succeed; a failure is recorded as one, so that the next launch can
+// say which it resumes.
+func install(ctx context.Context, r Request, t Target, platform string) error {
+	dir := t.Place.Dir
+	if err := BeginInstall(dir, r.Applet); err != nil {
+		return out.Errorf("cannot record the install in %s: %w", dir, pathutil.Explain(dir, err))
+	}
+	// pip keeps its log of this install inside the env, for bug reports,
+	// without a change to what it prints (PIP_LOG is its --log option);
+	// a log the user asked for elsewhere wins.
+	env := t.Environ()
+	if env.Get("PIP_LOG") == "" {
+		log := in(dir, pipLogFile)
+		os.Remove(log)
+		env = env.Clone()
+		env.Set("PIP_LOG", log)
+	}
+	run := r.Run.With(r.Checkout.Root, env)
+	if !hasPip(dir) {
+		// A kill inside venv's own ensurepip, or inside pip's upgrade of
+		// itself (it removes the old pip before it installs the new), leaves
+		// an env without pip, which no pip command can mend: the Python's
+		// own ensurepip puts it back, offline, from the wheel it carries.
+		r.Out.Status("The %s has no pip (its creation or an install was cut short): putting it back with ensurepip...", t.Place.Label)
+		if err := run.Run(ctx, t.Python("-m", "ensurepip", "--upgrade", "--default-pip")); err != nil {
+			return installFailed(dir, r, t, err)
+		}
+	}
+	r.Out.Status("Installing requirements in active environment...")
+	pip := func(a upstream.Args, slot string) []string {
+		return append([]string{"-m", "pip"}, a.With(slot)...)
+	}
+	err := run.Run(ctx, t.Python(pip(r.Facts.PipBootstrap, "")...))
+	if err == nil {
+		err = run.Run(ctx, t.Python(pip(r.Facts.PipRequirements, pathutil.Arg(platform))...))
+	}
+	if err != nil {
+		return installFailed(dir, r, t, err)
+	}
+	files, err := HashFiles(r.Checkout.Root, layout.RequirementsGlobal, platform)
+	if err != nil {
+		return out.Errorf("%w", err)
+	}
+	if err := CompleteInstall(dir, files); err != nil {
+		return out.Errorf("recording the completed install in %s: %w", dir, pathutil.Explain(dir, err))
+	}
+	if r.Installed != nil {
+		return r.Installed(ctx)
+	}
+	return nil
+}
+
+// hasPip reports whether the env at dir holds a whole pip, by its files
+// (lib/pythonX.Y/site-packages/pip/ and the RECORD pip writes last when it
+// installs itself): no Python is started to ask. An env laid out
+// otherwise is taken to lack it, which costs one ensurepip that changes
+// nothing.
+func hasPip(dir string) bool {
+	site := filepath.Join(dir, "lib*", "python3*", "site-packages")
+	pkg, _ := filepath.Glob(filepath.Join(site, "pip", "__init__.py"))
+	record, _ := filepath.Glob(filepath.Join(site, "pip-*.dist-info", "RECORD"))
+	return len(pkg) > 0 && len(record) > 0
+}
+
+// installFailed records and explains a failed install: what failed, that
+// the env is kept, and that the next launch resumes.
+func installFailed(dir string, r Request, t Target, err error) error {
+	label := t.Place.Label
+	resume := fmt.Sprintf("The %s is kept as it is; the next ./install.sh, ./start-ui.sh or ./run-cmd.sh installs them again.", label)
+	var ee *proc.ExitError
+	if errors.As(err, &ee) && ee.Code > 128 {
+		return &out.Error{Code: ee.Code, Err: err,
+			Msg: fmt.Sprintf("Interrupted while installing the requirements (exit status %d). %s", ee.Code, resume)}
+	}
+	how := err.Error()
+	code := 1
+	if ee != nil {
+		how = fmt.Sprintf("pip exited with status %d", ee.Code)
+		code = ee.Code
+	}
+	if ferr := FailInstall(dir, r.Applet, how); ferr != nil {
+		r.Out.Debugf("recording the failed install: %v", ferr)
+	}
+	return &out.Error{Code: code, Err: err,
+		Msg: fmt.Sprintf("Installing the requirements failed: %s (its messages are above). %s", how, resume)}
+}
+
+// choosePlatform decides the platform requirements file, says why where
+// the user may have expected another, and fails when it or the global file
+// is missing.
+func choosePlatform(ctx context.Context, r Request) (string, error) {
+	if err := requireFile(r.Checkout, layout.RequirementsGlobal, "requirements file"); err != nil {
+		return "", err
+	}
+	d := DecidePlatform(ctx, r, nil)
+	r.Out.Debugf("Platform requirements: %s (%s)", d.File, d.Reason)
+	for _, w := range d.Warnings {
+		r.Out.Warn("%s", w)
+	}
+	for _, n := range d.Notes {
+		r.Out.Status("%s", n)
+	}
+	if err := requireFile(r.Checkout, d.File, "requirements file"); err != nil {
+		return "", err.(*out.Error).WithHints(fmt.Sprintf("OT_PLATFORM_REQUIREMENTS takes %q or the name of a requirements file in the checkout, such as %s, %s or %s.",
+			settings.PlatformDetect, layout.RequirementsCUDA, layout.RequirementsROCm, layout.RequirementsDefault))
+	}
+	return d.File, nil
+}
+
+// DecidePlatform is the platform choice for this checkout and these
+// settings: the file the user gave, or detection by the checkout's rules,
+// nvidia-smi asked as a question. m is an inspection made already, or nil.
+func DecidePlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision {
+	if given := r.Settings.PlatformRequirements; given != settings.PlatformDetect && given != "" {
+		return gpu.Decision{File: given, Reason: "given by OT_PLATFORM_REQUIREMENTS", Build: gpu.BuildOf(given)}
+	}
+	return gpu.Decide(gpu.Input{
+		Probe:  gpu.ProbeFromEnv(r.Host, r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"), r.Checkout.Root),
+		Rules:  r.Facts.Platform,
+		Legacy: r.Facts.Legacy,
+		HasFile: func(name string) bool {
+			return requireFile(r.Checkout, name, "") == nil
+		},
+		Ask: func(smi string) string {
+			text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
+			return text
+		},
+		Override: func(b gpu.Build) string {
+			file := layout.RequirementsDefault
+			switch b {
+			case gpu.CUDA:
+				file = layout.RequirementsCUDA
+			case gpu.ROCm:
+				file = layout.RequirementsROCm
+			}
+			return "OT_PLATFORM_REQUIREMENTS=" + file
+		},
+	}, m)
+}
+
+// requireFile fails unless name is a regular file in the checkout; what
+// says what the file is, for the message.
+func requireFile(co layout.Checkout, name, what string) error {
+	path := co.Path(name)
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.Mode().IsRegular():
+		return nil
+	case err == nil:
+		return out.Errorf("%s %q in %s is not a regular file", what, name, co.Root)
+	case errors.Is(err, fs.ErrNotExist):
+		return out.Errorf("%s %q does not exist in %s", what, name, co.Root)
+	}
+	return out.Errorf("%s %q cannot be read: %w", what, name, pathutil.Explain(path, err))
+}

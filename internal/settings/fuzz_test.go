@@ -1,0 +1,108 @@
+package settings
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
+)
+
+// Any value of any variable either parses into the table's form (booleans
+// spelled true/false, whitespace never taken) or is refused with an error
+// naming the variable; nothing panics.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"true", "FALSE", "1", "maybe", " ", "\t", "requirements-cuda.txt", "détect", "yes\n"} {
+		f.Add(uint8(0), s)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, value string) {
+		v := Vars[int(which)%len(Vars)]
+		c, err := parse(environ.List{v.Name + "=" + value})
+		if err != nil {
+			if !strings.Contains(err.Error(), v.Name) {
+				t.Fatalf("error %q does not name %s", err, v.Name)
+			}
+			return
+		}
+		got := c.Value(v.Name)
+		if value != "" && strings.TrimSpace(value) == "" {
+			t.Fatalf("%s=%q (whitespace) was taken as %q", v.Name, value, got)
+		}
+		if _, isBool := v.field(c).(*bool); isBool && got != "true" && got != "false" {
+			t.Fatalf("boolean %s=%q exported as %q", v.Name, value, got)
+		}
+		if _, isBool := v.field(c).(*bool); !isBool && value != "" && got != value {
+			t.Fatalf("%s=%q exported as %q", v.Name, value, got)
+		}
+	})
+}
+
+// The settings-file reader never panics and never takes a key that is not
+// a variable name; every OT_* value it takes comes with its line.
+func FuzzReadEnvFile(f *testing.F) {
+	for _, s := range []string{
+		"OT_PREFER_VENV=true\n", "# c\nOT_X=\"a $B ${C:-d}\"\n", "OT_Y='x\n", "A=1\nOT_Z=${A:+yes}\r\n", "=x\n", "OT_W=\\$HOME\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		p := filepath.Join(t.TempDir(), "onetrainer.conf")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file := ReadEnvFile(p, environ.List{"HOME=/h"})
+		if file == nil {
+			t.Fatal("an existing file gave nil")
+		}
+		for k, fv := range file.Values {
+			if !upstream.IsName(k) || !strings.HasPrefix(k, "OT_") || fv.Line < 1 || fv.Key != k {
+				t.Fatalf("took %q as %+v", k, fv)
+			}
+		}
+	})
+}
+
+// The whole settings pipeline — file, parse, expand, validate — on any
+// file and any environment value: it ends within its budget of time and
+// memory, never panics, and every value it takes is free of control
+// characters and bounded.
+func FuzzSettingsPipeline(f *testing.F) {
+	f.Add("A=x\n"+strings.Repeat("A=$A$A\n", 40)+"OT_PYTHON_VENV=$A\n", "")
+	f.Add("OT_PYTHON_VENV=ven\x00v\n", "")
+	f.Add("OT_CONDA_ENV=\"on\x1b[2Jetrainer\"\n", "")
+	f.Add("# "+strings.Repeat("x", 100<<10)+"\nOT_PREFER_VENV=maybe\n", "")
+	f.Add(strings.Repeat("B=$A\n", 10000), strings.Repeat("y", 60<<10))
+	f.Add("OT_PLATFORM_REQUIREMENTS=${MISSING:-requirements-rocm.txt}\nOT_SCRIPT_DEBUG=yes\n", "\t")
+	f.Fuzz(func(t *testing.T, body, envValue string) {
+		p := filepath.Join(t.TempDir(), "onetrainer.conf")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env := environ.List{"HOME=/h", "A=" + envValue, "OT_CONDA_CMD=" + envValue}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		file := ReadEnvFile(p, env)
+		facts := upstream.Builtin("/ot")
+		c, err := Parse(env, file, &facts)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("the pipeline took %v", d)
+		}
+		runtime.ReadMemStats(&after)
+		if used := after.TotalAlloc - before.TotalAlloc; used > 256<<20 {
+			t.Fatalf("the pipeline allocated %d MB", used>>20)
+		}
+		if err != nil {
+			return
+		}
+		for _, s := range c.Settings {
+			if strings.IndexFunc(s.Value, isControl) >= 0 || len(s.Value) > maxValue+len(envValue) {
+				t.Fatalf("%s taken as %q", s.Name, s.Value)
+			}
+		}
+	})
+}

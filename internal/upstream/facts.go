@@ -1,0 +1,234 @@
+// Package upstream learns what a OneTrainer checkout's own launch files
+// say — lib.include.sh, start-ui.sh, run-cmd.sh — so that the launcher does
+// what that commit's Bash scripts did: the checkout decides. It reads the files with a
+// real shell parser (mvdan.cc/sh/v3/syntax) and a small evaluator; it never
+// runs them. Each fact carries the file:line it came from, or "built-in"
+// where the checkout said nothing the launcher could evaluate.
+//
+// It is a leaf: it turns bytes into facts and facts into a small memo file,
+// and knows nothing of git, of the OT_* table, or of where the files are
+// kept; its callers hand it the sources.
+package upstream
+
+// BuiltIn is the Where of a fact the checkout did not give.
+const BuiltIn = "built-in"
+
+// Facts is what one checkout's launch files decide.
+type Facts struct {
+	// Lib tells whether lib.include.sh is the framework's: it gives the
+	// user variables their defaults. Exports are then exactly its
+	// exports; otherwise the built-in ones stand, with what it exports
+	// over them.
+	Lib bool
+
+	// Defaults are the user variables lib.include.sh gives defaults to
+	// (export OT_X="${OT_X:-...}"), in the file's order.
+	Defaults []Default
+	// Constants are its exports of literal values (the Python bounds,
+	// OT_CONDA_USE_PYTHON_VERSION, OT_MUST_INSTALL_REQUIREMENTS, ...).
+	Constants []Constant
+	// Exports are what lib.include.sh exports at its top level, in order,
+	// each with the conditions it is exported under.
+	Exports []Export
+	// AppletExports are what start-ui.sh and run-cmd.sh export
+	// themselves (Export.Applet says which), such as HF_HUB_DISABLE_XET.
+	AppletExports []Export
+
+	// Conda is how a conda env is named, made and run.
+	Conda Conda
+	// PipBootstrap is the pip install that upgrades pip and setuptools
+	// (the words after "python -m pip"); PipRequirements the one that
+	// installs the requirements, Slot marking the platform file.
+	PipBootstrap    Args
+	PipRequirements Args
+	// Platform is the detection of the platform requirements file: rules
+	// tried in order, the last without signs being the fallback.
+	Platform []Rule
+	// Legacy is the old-driver CUDA choice; nil where the checkout has none.
+	Legacy *Legacy
+
+	// UIScript is the script start-ui.sh runs.
+	UIScript Fact
+
+	// Warnings name what could not be evaluated, file:line first; the
+	// built-in value stood for it.
+	Warnings []string
+}
+
+// Fact is one value and where it came from ("lib.include.sh:23", BuiltIn).
+type Fact struct {
+	Value string `json:"value"`
+	Where string `json:"where"`
+}
+
+// Default is a user variable's default: the first of Vars that is set
+// and not empty at launch time (as ${CONDA_EXE:-conda} tries CONDA_EXE),
+// else Lit.
+type Default struct {
+	Name  string
+	Vars  []string
+	Lit   string
+	Where string
+}
+
+// Constant is a variable exported with a literal value.
+type Constant struct {
+	Name, Value, Where string
+}
+
+// ExportKind says how an export's value is made at launch time.
+type ExportKind string
+
+const (
+	// ExportLiteral: Value as it stands.
+	ExportLiteral ExportKind = "literal"
+	// ExportSetting: the user variable's value (the environment's, the
+	// settings file's, else its Default).
+	ExportSetting ExportKind = "setting"
+	// ExportCheckout: the checkout's absolute path (SCRIPT_DIR).
+	ExportCheckout ExportKind = "checkout"
+	// ExportHostOS: what `uname -s` prints (OT_HOST_OS).
+	ExportHostOS ExportKind = "host-os"
+)
+
+// Export is one `export NAME=VALUE`, under Conds (all must hold, judged
+// at launch time against the environment as the exports before it left
+// it).
+type Export struct {
+	Applet string // "" for lib.include.sh; else the script, e.g. "start-ui.sh"
+	Name   string
+	Kind   ExportKind
+	Value  string // for ExportLiteral
+	Conds  []Cond
+	Where  string
+}
+
+// Cond is a test on a variable at launch time.
+type Cond struct {
+	Var   string
+	Op    CondOp
+	Value string // for CondEqual and CondNotEqual
+}
+
+// CondOp is how a Cond tests its variable.
+type CondOp string
+
+const (
+	CondEqual    CondOp = "=="    // [[ "${V}" == "x" ]]
+	CondNotEqual CondOp = "!="    // [[ "${V}" != "x" ]]
+	CondUnset    CondOp = "unset" // [[ -z "${V+x}" ]]
+	CondSet      CondOp = "set"   // [[ -n "${V+x}" ]]
+	CondEmpty    CondOp = "empty" // [[ -z "${V}" ]]: unset or empty
+	CondNonEmpty CondOp = "nonempty"
+)
+
+// Holds reports whether c holds given how lookup finds a variable.
+func (c Cond) Holds(lookup func(string) (string, bool)) bool {
+	v, set := lookup(c.Var)
+	switch c.Op {
+	case CondEqual:
+		return v == c.Value
+	case CondNotEqual:
+		return v != c.Value
+	case CondUnset:
+		return !set
+	case CondSet:
+		return set
+	case CondEmpty:
+		return v == ""
+	case CondNonEmpty:
+		return v != ""
+	}
+	return false
+}
+
+// Args is a command's argument words, with at most one word that is only
+// known at launch time: Slot is its index (-1: none).
+type Args struct {
+	Words []string
+	Slot  int
+	Where string
+}
+
+// With returns the words with value in the slot.
+func (a Args) With(value string) []string {
+	out := append([]string(nil), a.Words...)
+	if a.Slot >= 0 && a.Slot < len(out) {
+		out[a.Slot] = value
+	}
+	return out
+}
+
+// Conda is how the checkout's scripts name, make and run a conda env.
+type Conda struct {
+	// Prefix tells whether OT_CONDA_ENV is a path (conda's --prefix) or,
+	// false, a name (-n). PrefixWhere says where that was decided; for
+	// the built-in rule (a value with a "/" is a path), Auto is true.
+	Prefix bool
+	Auto   bool
+	// Create and Run are the words after the conda command, the env's
+	// name or path in the slot: "create -y --prefix ENV ... python==3.13.*"
+	// and "run --prefix ENV --no-capture-output".
+	Create Args
+	Run    Args
+}
+
+// Rule is one branch of the platform detection: when any of Signs holds
+// (or always, with none), File is chosen; with Legacy set the choice goes
+// through the old-driver check first.
+type Rule struct {
+	Signs  []Sign
+	File   string
+	Legacy bool
+	Where  string
+}
+
+// Sign is one test of a Rule: a path that exists ([[ -e /dev/kfd ]]) or a
+// command that can be run (can_exec nvidia-smi).
+type Sign struct {
+	Exec bool   // can_exec ARG; else [[ -e ARG ]]
+	Arg  string // "/dev/nvidia0", "nvidia-smi", "/usr/lib/wsl/lib/nvidia-smi", "nvcc"
+}
+
+// Legacy is the old-driver CUDA choice: when nvidia-smi's banner gives a
+// CUDA version whose major is below Below, Legacy is installed instead of
+// Default.
+type Legacy struct {
+	Default string
+	Legacy  string
+	Below   int
+	Where   string
+}
+
+// DefaultOf returns the default of user variable name, and whether the
+// checkout (or the built-in facts) define it.
+func (f *Facts) DefaultOf(name string) (Default, bool) {
+	for _, d := range f.Defaults {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return Default{}, false
+}
+
+// Constant returns the literal export of name, and whether there is one.
+func (f *Facts) Constant(name string) (Constant, bool) {
+	for _, c := range f.Constants {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Constant{}, false
+}
+
+// ExportsFor returns the exports in force for applet ("install.sh",
+// "start-ui.sh", ...): lib.include.sh's, then the applet script's own.
+func (f *Facts) ExportsFor(applet string) []Export {
+	out := append([]Export(nil), f.Exports...)
+	for _, e := range f.AppletExports {
+		if e.Applet == applet {
+			out = append(out, e)
+		}
+	}
+	return out
+}
