@@ -13,8 +13,8 @@ type Input struct {
 	Rules    []upstream.Rule
 	Legacy   *upstream.Legacy
 	HasFile  func(name string) bool
-	Ask      func(path string) string
-	Override func(Build) string // "OT_PLATFORM_REQUIREMENTS=requirements-rocm.txt"
+	SMI      func(path string) string // runs nvidia-smi at path and returns what it printed
+	Override func(Build) string       // "OT_PLATFORM_REQUIREMENTS=requirements-rocm.txt"
 }
 
 // Decision is the platform choice and what led to it.
@@ -35,7 +35,7 @@ func Decide(in Input, m *Machine) Decision {
 		m = in.Probe.Inspect()
 	}
 	c := choose(in.Probe, in.Rules, in.Legacy, in.HasFile, func(path string) string {
-		return m.AskSMI(path, in.Ask)
+		return m.AskSMI(path, in.SMI)
 	})
 	d := Decision{File: c.File, Reason: c.Reason, Build: c.Build, Machine: m}
 	d.Warnings, d.Notes = diagnose(*m, c, in.Override)

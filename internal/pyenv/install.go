@@ -143,7 +143,7 @@ func DecidePlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision
 		HasFile: func(name string) bool {
 			return requireFile(r.Checkout, name, "") == nil
 		},
-		Ask: func(smi string) string {
+		SMI: func(smi string) string {
 			text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
 			return text
 		},
