@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // NotOneTrainer is the answer to "is this a OneTrainer checkout?" when it
@@ -29,12 +30,24 @@ func (e *NotOneTrainer) Error() string {
 	return fmt.Sprintf("%s does not look like a OneTrainer checkout: %s %s missing", e.Dir, JoinAnd(e.Missing), verb)
 }
 
-// Identify is the one answer to "is co a OneTrainer checkout?": it holds
-// the UI script its start-ui.sh runs (ui; "" leaves it out), the version
-// check and the global requirements. It is nil, or a *NotOneTrainer.
-func Identify(co layout.Checkout, ui string) error {
+// Identify is the one answer to "is co a OneTrainer checkout?", by the
+// files its family of launch logic needs: the UI script its start-ui.sh
+// runs (left out with ui false: update.sh asks before its pull, which may
+// change it), and the version check and the global requirements (pip) or
+// the pixi manifest (pixi). It is nil, or a *NotOneTrainer.
+func Identify(co layout.Checkout, f *upstream.Facts, ui bool) error {
+	need := []string{layout.VersionCheckScript, layout.RequirementsGlobal}
+	if f.Family.Value == upstream.FamilyPixi {
+		need = []string{layout.PyProject}
+		if _, err := os.Stat(co.Path(layout.PixiManifest)); err == nil {
+			need = []string{layout.PixiManifest}
+		}
+	}
+	if ui {
+		need = append([]string{f.UIScript.Value}, need...)
+	}
 	var missing []string
-	for _, f := range []string{ui, layout.VersionCheckScript, layout.RequirementsGlobal} {
+	for _, f := range need {
 		if f == "" {
 			continue
 		}
@@ -57,4 +70,31 @@ func JoinAnd(s []string) string {
 		return s[0]
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// NotFollowed is a checkout whose launch files the launcher cannot follow.
+type NotFollowed struct {
+	Dir      string
+	Refusals []string
+}
+
+func (e *NotFollowed) Error() string {
+	return fmt.Sprintf("the launcher cannot follow the launch files of %s, so it changes nothing: %s", e.Dir, strings.Join(e.Refusals, "; "))
+}
+
+// Follow is nil when the launcher can follow what the facts describe, else
+// a *NotFollowed naming every file:line it cannot. With only set (a launch
+// script's name), only what that script needs counts: update.sh is
+// followed before its pull, which may bring launch files that can be.
+func Follow(co layout.Checkout, f *upstream.Facts, only string) error {
+	var refused []string
+	for _, r := range f.Refusals {
+		if only == "" || strings.HasPrefix(r, only+":") || strings.HasPrefix(r, "the checkout's "+only+" ") {
+			refused = append(refused, r)
+		}
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	return &NotFollowed{Dir: co.Root, Refusals: refused}
 }

@@ -14,7 +14,7 @@ func install(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := l.prepare(ctx, false)
+	res, err := l.prepare(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -27,6 +27,10 @@ func install(ctx context.Context, inv Invocation, args []string) error {
 func (l *Launch) ready(res pyenv.Result) {
 	what := "has OneTrainer's requirements installed"
 	switch {
+	case res.Target.Kind == pyenv.KindPixi && res.Installed:
+		what = "is installed (" + res.Platform + ")"
+	case res.Target.Kind == pyenv.KindPixi:
+		what = "is ready (" + res.Platform + ")"
 	case res.Created:
 		what = "was created, with OneTrainer's requirements (" + res.Platform + ")"
 	case res.Installed:

@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"path"
+	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
@@ -26,6 +30,11 @@ type site struct {
 // openSite opens the checkout the invocation serves.
 func openSite(ctx context.Context, inv Invocation) (site, error) {
 	s := site{inv: inv, co: layout.Open(inv.Dir), out: inv.printer()}
+	if moved, err := checkout.Migrate(s.co); err != nil {
+		return s, err
+	} else if moved {
+		s.out.Debugf("the launcher's state moved into %s", s.co.StateDir)
+	}
 	if checkout.Pending(s.co) {
 		if err := s.linker().Repair(ctx, s.out); err != nil {
 			return s, err
@@ -48,13 +57,14 @@ func (s site) linker() *checkout.Linker {
 }
 
 // Launch is one applet run, settled once: the checkout and what its launch
-// files say, the settings and constants, the environment children get,
-// and the printer. It is built by launch and never changed; update.sh
-// builds a second one after its pull.
+// files say, the plan of the script it stands in for, the settings and
+// constants, the environment children get, and the printer. It is built by
+// launch and never changed; update.sh builds a second one after its pull.
 type Launch struct {
 	site
 	Script    string // the launch script this applet stands in for, "start-ui.sh"
 	Facts     *upstream.Facts
+	Plan      upstream.Plan // what that script does
 	Settings  *settings.Config
 	Constants settings.Constants
 	Env       environ.List // the environment children get: the checkout's exports made
@@ -62,22 +72,56 @@ type Launch struct {
 }
 
 // launch reads what the checkout's own launch files say and asks the
-// question every applet asks first — is this a OneTrainer checkout? —
-// then settles the configuration: the OT_* settings (environment,
-// settings file, the checkout's defaults), the constants, and the
-// environment children get. Any bad value is reported, naming the
-// variable, before anything is changed.
+// questions every applet asks first — can the launcher follow them, and is
+// this a OneTrainer checkout? — then settles the configuration: the OT_*
+// settings (environment, settings file, the checkout's defaults), the
+// constants, and the environment children get. Any bad value is reported,
+// naming the variable, before anything is changed. A script that hands
+// over (the pixi family's to scripts/pip-install/ with OT_PIP_INSTALL)
+// is followed there: the launch is that script's.
 func (s site) launch(ctx context.Context, script string) (*Launch, error) {
 	git := s.git()
-	facts := checkout.Facts(ctx, s.co, s.inv.Host.Uname(), &git)
-	if err := checkout.Identify(s.co, facts.UIScript.Value); err != nil {
-		return nil, out.Errorf("%w", err)
-	}
+	uname := s.inv.Host.Uname()
 	file := settings.ReadEnvFile(settings.EnvFilePath(s.inv.Host, s.inv.Env), s.inv.Env)
 	if file != nil {
 		for _, w := range file.Warnings {
 			s.out.Warn("%s", w)
 		}
+	}
+	l, err := s.settle(script, checkout.Facts(ctx, s.co, uname, &git), file)
+	if err != nil {
+		return nil, err
+	}
+	if h := l.Plan.Handover; h != nil && l.Settings.Value(h.Var) == h.Value {
+		if h.Message != "" {
+			l.Out.Status("%s", h.Message)
+		}
+		return s.settle(script, checkout.HandoverFacts(ctx, s.co, uname, path.Dir(h.Script)), file)
+	}
+	return l, nil
+}
+
+// followed is nil when the launcher can follow the facts, else the error
+// that says what it cannot, and how to run the checkout's own scripts.
+func (s site) followed(f *upstream.Facts, only string) error {
+	if err := checkout.Follow(s.co, f, only); err != nil {
+		return out.Errorf("%w", err).WithHints(fmt.Sprintf("Nothing was created or changed. To run this checkout's own launch scripts instead, put them back with: %s unlink %s", ownName, out.Quote(s.co.Root)))
+	}
+	return nil
+}
+
+// settle is launch's work for one set of facts.
+func (s site) settle(script string, facts *upstream.Facts, file *settings.EnvFile) (*Launch, error) {
+	if err := s.followed(facts, ""); err != nil {
+		return nil, err
+	}
+	if err := checkout.Identify(s.co, facts, true); err != nil {
+		return nil, out.Errorf("%w", err)
+	}
+	plan, ok := facts.PlanOf(script)
+	if !ok {
+		return nil, out.Errorf("this checkout has no %s, so the launcher cannot tell what it does", script).
+			WithHints(fmt.Sprintf("git checkout -- %s brings git's back, if it is tracked.", script))
 	}
 	cfg, err := settings.Parse(s.inv.Env, file, facts)
 	if err != nil {
@@ -89,14 +133,14 @@ func (s site) launch(ctx context.Context, script string) (*Launch, error) {
 	}
 	for _, v := range settings.Vars {
 		if cfg.Unknown(v.Name) && cfg.Given(v.Name) {
-			p.Warn("%s is set, but this checkout's lib.include.sh does not know it: it has no effect here, as with the checkout's own scripts.", v.Name)
+			p.Warn("%s is set, but this checkout's launch files do not know it: it has no effect here, as with the checkout's own scripts.", v.Name)
 		}
 	}
 	consts, err := settings.ConstantsOf(facts)
 	if err != nil {
 		return nil, out.Errorf("%w", err)
 	}
-	l := &Launch{site: s, Script: script, Facts: facts, Settings: cfg, Constants: consts, Out: p,
+	l := &Launch{site: s, Script: script, Facts: facts, Plan: plan, Settings: cfg, Constants: consts, Out: p,
 		Env: settings.Export(s.inv.Env, s.co.Root, s.inv.Host, cfg, facts, script)}
 	if p.Debug {
 		for _, set := range cfg.Settings {
@@ -131,30 +175,45 @@ func begin(ctx context.Context, inv Invocation, script string) (*Launch, error) 
 // environment.
 func (l *Launch) run() proc.Runner { return l.runner(l.Env, l.Out) }
 
-// request is what pyenv needs of the launch; upgrade is update.sh's
-// install into a ready env.
-func (l *Launch) request(upgrade bool) pyenv.Request {
+// request is what pyenv needs of the launch.
+func (l *Launch) request() pyenv.Request {
 	return pyenv.Request{
 		Checkout: l.co, Applet: l.Script, Settings: l.Settings, Constants: l.Constants, Facts: l.Facts,
-		Env: l.Env, Host: l.inv.Host, Run: l.run(), Out: l.Out, Upgrade: upgrade, Installed: l.recordUpdate,
+		Env: l.Env, Host: l.inv.Host, Run: l.run(), Out: l.Out, Installed: l.recordUpdate,
 	}
 }
 
-// prepare readies the env.
-func (l *Launch) prepare(ctx context.Context, upgrade bool) (pyenv.Result, error) {
-	return pyenv.Prepare(ctx, l.request(upgrade))
+// prepare readies the env as the script's call of prepare_runtime_environment
+// asks, by the checkout's family: for the pip family, its "upgrade"
+// installs into a ready env (unless lazy updates find nothing new); for
+// the pixi family, pixi is found, updated and installs as its own
+// prepare_runtime_environment says.
+func (l *Launch) prepare(ctx context.Context, lazyNeeded bool) (pyenv.Result, error) {
+	r := l.request()
+	if l.Facts.Family.Value == upstream.FamilyPixi {
+		return pyenv.PreparePixi(ctx, r, pyenv.PixiModeOf(l.Facts, l.Plan.Prepare))
+	}
+	r.Upgrade = l.Plan.Prepare == "upgrade" && lazyNeeded
+	return pyenv.Prepare(ctx, r)
 }
 
-// execPython replaces the launcher with python ARGS in the env.
-func (l *Launch) execPython(t pyenv.Target, args ...string) error {
-	cmd := t.Python(args...)
+// execRun replaces the launcher with what the script's runner runs, the
+// slot (run-cmd.sh's script) filled with slot, and args after it.
+func (l *Launch) execRun(t pyenv.Target, slot string, args ...string) error {
+	words := l.Plan.Run.With(slot)[1:] // after the runner function's name
+	for i, w := range words {
+		if strings.HasSuffix(w, ".py") {
+			words[i] = pathutil.Arg(w)
+		}
+	}
+	cmd := t.Run(words, args...)
 	l.Out.Command(cmd.Argv)
 	code, err := l.inv.Exec(l.co.Root, cmd.Path, cmd.Argv, t.Environ())
 	if err != nil {
 		return &out.Error{Msg: err.Error(), Code: code, Err: err}
 	}
 	if code != 0 {
-		return out.Quiet(code) // Python's own status, as PID 1's child
+		return out.Quiet(code) // the script's own status, as PID 1's child
 	}
 	return nil
 }

@@ -21,7 +21,10 @@ func link(ctx context.Context, inv Invocation, args []string) error {
 	}
 	git := s.git()
 	facts := checkout.Facts(ctx, s.co, inv.Host.Uname(), &git)
-	if err := checkout.Identify(s.co, facts.UIScript.Value); err != nil {
+	if err := checkout.Follow(s.co, facts, ""); err != nil {
+		return out.Errorf("nothing was linked: %w", err).WithHints("The launcher follows OneTrainer's pip-based and pixi-based launch scripts; this checkout's own scripts stay as they are.")
+	}
+	if err := checkout.Identify(s.co, facts, true); err != nil {
 		return out.Errorf("%w", err)
 	}
 	return s.linker().Link(ctx, force, s.out.Status)
@@ -40,7 +43,7 @@ func unlink(ctx context.Context, inv Invocation, args []string) error {
 		linked = linked || checkout.IsLauncherLink(s.co.Path(name), l.Self)
 	}
 	if !linked && !s.co.HasState() {
-		if err := checkout.Identify(s.co, ""); err != nil {
+		if err := checkout.Identify(s.co, checkout.Facts(ctx, s.co, inv.Host.Uname(), nil), false); err != nil {
 			return out.Errorf("nothing to unlink: %w", err)
 		}
 		s.out.Status("Nothing to unlink: none of %s is a link to the launcher.", strings.Join(layout.Scripts(), ", "))

@@ -31,11 +31,11 @@ func runCmd(ctx context.Context, inv Invocation, args []string) error {
 	if fi, err := os.Stat(l.co.Path(script)); err != nil || !fi.Mode().IsRegular() {
 		return out.Errorf("Custom script file %q does not exist.", script).WithHints(validNamesHint(l.co))
 	}
-	res, err := l.prepare(ctx, false)
+	res, err := l.prepare(ctx, true)
 	if err != nil {
 		return err
 	}
-	return l.execPython(res.Target, append([]string{script}, args[1:]...)...)
+	return l.execRun(res.Target, script, args[1:]...)
 }
 
 // scriptPath returns the checkout-relative path of script NAME,

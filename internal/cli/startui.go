@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 )
 
 // startUI prepares the runtime and becomes OneTrainer's UI — the script the
@@ -15,9 +14,9 @@ func startUI(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := l.prepare(ctx, false)
+	res, err := l.prepare(ctx, true)
 	if err != nil {
 		return err
 	}
-	return l.execPython(res.Target, append([]string{pathutil.Arg(l.Facts.UIScript.Value)}, args...)...)
+	return l.execRun(res.Target, "", args...)
 }

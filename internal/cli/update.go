@@ -2,12 +2,17 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"path"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // update pulls the checkout with git and then brings the env up to date,
@@ -26,19 +31,27 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkout.Identify(s.co, ""); err != nil {
-		return out.Errorf("%w", err)
+	plan, err := s.updatePlan(ctx)
+	if err != nil {
+		return err
 	}
 	s.out.Status("Updating OneTrainer to latest version from Git repository...")
+	if len(plan.GitInit) > 0 && s.co.GitDir == "" {
+		if s, err = s.gitInit(ctx, plan.GitInit); err != nil {
+			return err
+		}
+	}
 	g := s.git()
 	before, _ := g.Head(ctx)
-	if err := s.pull(ctx); err != nil {
-		return err
+	if plan.Pull {
+		if err := s.pull(ctx); err != nil {
+			return err
+		}
 	}
 	after, _ := g.Head(ctx)
 	var changed []string
 	if before != "" && after != before {
-		changed, _ = g.Changed(ctx, before+".."+after, append([]string{layout.LibFile}, layout.Scripts()...)...)
+		changed, _ = g.Changed(ctx, before+".."+after, append([]string{layout.LibFile, layout.PyProject}, layout.Scripts()...)...)
 	}
 
 	// The checkout as the pull left it decides from here on.
@@ -46,23 +59,103 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	upgrade, err := l.updateNeeded(ctx)
+	lazyNeeded, err := l.updateNeeded(ctx)
 	if err != nil {
 		return err
 	}
-	if !upgrade {
+	if !lazyNeeded {
 		l.Out.Debugf("OT_LAZY_UPDATES: HEAD is the one of the last install; the requirements are not installed again")
 	}
-	res, err := l.prepare(ctx, upgrade)
+	res, err := l.prepare(ctx, lazyNeeded)
 	if err != nil {
 		return err
 	}
 	l.ready(res)
 	if len(changed) > 0 {
-		l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses the %s, Python >= %s and < %s, and the UI script %s. `%s doctor` shows every value and where it comes from.",
-			strings.Join(changed, ", "), res.Target.Place.Label, l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh, l.Facts.UIScript.Value, ownName)
+		follows := fmt.Sprintf("the %s, Python >= %s and < %s, and the UI script %s", res.Target.Place.Label,
+			l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh, l.Facts.UIScript.Value)
+		if res.Target.Kind == pyenv.KindPixi {
+			follows = fmt.Sprintf("the %s and the UI script %s", res.Target.Place.Label, l.Facts.UIScript.Value)
+		}
+		l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses %s. `%s doctor` shows every value and where it comes from.",
+			strings.Join(changed, ", "), follows, ownName)
 	}
 	return nil
+}
+
+// updatePlan is what the checkout's update.sh does before its pull: read
+// before the pull, which may bring launch files of another shape, and so
+// judged by update.sh's own steps alone (its hand-over followed).
+func (s site) updatePlan(ctx context.Context) (upstream.Plan, error) {
+	git := s.git()
+	uname := s.inv.Host.Uname()
+	facts := checkout.Facts(ctx, s.co, uname, &git)
+	if err := s.followed(facts, layout.UpdateScript); err != nil {
+		return upstream.Plan{}, err
+	}
+	plan, ok := facts.PlanOf(layout.UpdateScript)
+	if !ok {
+		return plan, out.Errorf("this checkout has no %s, so the launcher cannot tell how it is updated", layout.UpdateScript)
+	}
+	if err := checkout.Identify(s.co, facts, false); err != nil {
+		return plan, out.Errorf("%w", err)
+	}
+	if h := plan.Handover; h != nil {
+		file := settings.ReadEnvFile(settings.EnvFilePath(s.inv.Host, s.inv.Env), s.inv.Env)
+		cfg, err := settings.Parse(s.inv.Env, file, facts)
+		if err != nil {
+			return plan, err
+		}
+		if cfg.Value(h.Var) == h.Value {
+			hf := checkout.HandoverFacts(ctx, s.co, uname, path.Dir(h.Script))
+			if err := s.followed(hf, path.Dir(h.Script)+"/"+layout.UpdateScript); err != nil {
+				return plan, err
+			}
+			if plan, ok = hf.PlanOf(layout.UpdateScript); !ok {
+				return plan, out.Errorf("this checkout has no %s, which its %s hands over to", h.Script, layout.UpdateScript)
+			}
+		}
+	}
+	return plan, nil
+}
+
+// gitInit makes a tree that is not a git checkout one, as the checkout's
+// update.sh does (git init, its origin, a fetch and a forced switch to
+// upstream's branch, which overwrites files that differ from upstream),
+// each step echoed. The forced switch puts git's launch scripts in place of
+// the links; the journal records them first, as for a merge, and they are
+// linked again after it, the launcher's state moved into the new git
+// directory. It returns the site as a git checkout.
+func (s site) gitInit(ctx context.Context, cmds [][]string) (site, error) {
+	run := s.runner(s.inv.Env, s.out)
+	l := s.linker()
+	var linked []string
+	for _, name := range layout.Scripts() {
+		if checkout.IsLauncherLink(s.co.Path(name), l.Self) {
+			linked = append(linked, name)
+		}
+	}
+	if err := l.Away(linked); err != nil {
+		return s, err
+	}
+	for _, argv := range cmds {
+		if err := run.Run(ctx, proc.Cmd{Argv: argv}); err != nil {
+			return s, err
+		}
+	}
+	next := site{inv: s.inv, co: layout.Open(s.inv.Dir), out: s.out}
+	if next.co.GitDir == "" {
+		return s, out.Errorf("%s is still not a git checkout after %s", s.co.Root, out.QuoteArgs(cmds[0]))
+	}
+	if _, err := checkout.Migrate(next.co); err != nil {
+		return next, err
+	}
+	if linkedAgain, _, err := next.linker().Return(ctx); err != nil {
+		return next, err
+	} else if len(linkedAgain) > 0 {
+		next.out.Status("%s: linked to the launcher again, now in %s.", strings.Join(linkedAgain, ", "), next.co.StateDir)
+	}
+	return next, nil
 }
 
 // pull runs git pull, stepping linked scripts aside only when the

@@ -129,7 +129,7 @@ func unjoin(err error) []error {
 func checkoutReport(ctx context.Context, co layout.Checkout, g gitx.Git, self string, facts *upstream.Facts) Checkout {
 	r := Checkout{Path: co.Root, Missing: []string{}, Scripts: []Script{}}
 	var nt *checkout.NotOneTrainer
-	if err := checkout.Identify(co, facts.UIScript.Value); errors.As(err, &nt) {
+	if err := checkout.Identify(co, facts, true); errors.As(err, &nt) {
 		r.Missing = nt.Missing
 	}
 	r.LooksLikeOneTrainer = len(r.Missing) == 0

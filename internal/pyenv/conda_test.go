@@ -32,6 +32,9 @@ function create_conda_env {
 function run_in_conda_env {
     run_conda run --prefix "${OT_CONDA_ENV}" --no-capture-output "$@"
 }
+function prepare_runtime_environment {
+    activate_chosen_env
+}
 `
 
 func mkEnv(t *testing.T, prefix string) string {

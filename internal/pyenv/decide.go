@@ -40,6 +40,7 @@ type Target struct {
 	venv  Venv
 	conda *Conda
 	loc   condaLoc
+	pixi  pixiEnv
 }
 
 // Decide is the one decision of which env a launch uses: conda when it is
@@ -111,25 +112,46 @@ func (l condaLoc) describe() string {
 
 // Python returns the command that runs python with args in the env.
 func (t Target) Python(args ...string) proc.Cmd {
-	if t.Kind == KindConda {
+	switch t.Kind {
+	case KindConda:
 		return t.conda.python(t.loc, args...)
+	case KindPixi:
+		return t.pixi.run(append([]string{"python"}, args...)...)
 	}
 	return t.venv.Python(args...)
 }
 
+// Run returns the command that runs what a launch script's runner runs
+// (its words after run_python_in_active_env or run_in_env) with args: in
+// the pip family, words are python's arguments; in the pixi family, the
+// command pixi runs.
+func (t Target) Run(words []string, args ...string) proc.Cmd {
+	all := append(append([]string(nil), words...), args...)
+	if t.Kind == KindPixi {
+		return t.pixi.run(all...)
+	}
+	return t.Python(all...)
+}
+
 // Environ is the environment for processes in the env: for a venv, the
-// activated one; conda run activates its env itself.
+// activated one; conda run and pixi run activate their envs themselves.
 func (t Target) Environ() environ.List {
-	if t.Kind == KindConda {
+	switch t.Kind {
+	case KindConda:
 		return t.conda.base
+	case KindPixi:
+		return t.pixi.base
 	}
 	return t.venv.Environ()
 }
 
 // what names the kind of env in messages.
 func (t Target) what() string {
-	if t.Kind == KindConda {
+	switch t.Kind {
+	case KindConda:
 		return "conda environment"
+	case KindPixi:
+		return "pixi environment"
 	}
 	return "venv"
 }

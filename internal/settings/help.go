@@ -17,7 +17,8 @@ func WriteHelp(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "These are the built-in defaults; a checkout's own lib.include.sh gives its own, which win")
-	fmt.Fprintln(w, "(every OneTrainer since 2024-09 uses venv and conda_env). 'doctor' shows those in force.")
+	fmt.Fprintln(w, "(OneTrainer's own use venv and conda_env), and says which of these it knows: a pixi-based")
+	fmt.Fprintln(w, "checkout knows OT_PLATFORM, a pip-based one OT_PLATFORM_REQUIREMENTS. 'doctor' shows those in force.")
 	fmt.Fprintf(w, "Booleans take %s. Unset or empty means the default.\n", boolSpellings)
 	fmt.Fprintln(w, "On Linux, OT_* values are also read from $XDG_CONFIG_HOME/environment.d/onetrainer.conf")
 	fmt.Fprintln(w, "(~/.config/environment.d/onetrainer.conf by default) at every start; a value in the")

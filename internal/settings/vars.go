@@ -35,6 +35,8 @@ type Config struct {
 	PlatformRequirements string
 	ScriptDebug          bool
 	LazyUpdates          bool
+	Platform             string
+	PipInstall           bool
 
 	// Settings has one entry per variable of Vars, in the table's order.
 	Settings []Setting
@@ -88,7 +90,8 @@ const (
 	SourceDefault = "default"
 )
 
-// PlatformDetect is the OT_PLATFORM_REQUIREMENTS value that asks for detection.
+// PlatformDetect is the OT_PLATFORM_REQUIREMENTS (and OT_PLATFORM) value
+// that asks for detection.
 const PlatformDetect = "detect"
 
 // Vars is the table of user-configurable variables, in the order the
@@ -112,6 +115,10 @@ var Vars = []Var{
 		field: func(c *Config) any { return &c.ScriptDebug }},
 	{Name: "OT_LAZY_UPDATES", Help: "true: update.sh reinstalls requirements only when git HEAD changed since the last install",
 		field: func(c *Config) any { return &c.LazyUpdates }},
+	{Name: "OT_PLATFORM", Help: "pixi checkouts: detect, or the pixi environment to install and run (cuda13, cuda12, rocm, cpu)",
+		field: func(c *Config) any { return &c.Platform }},
+	{Name: "OT_PIP_INSTALL", Help: "pixi checkouts: true hands every script to the pip-based scripts in scripts/pip-install/",
+		field: func(c *Config) any { return &c.PipInstall }},
 }
 
 // boolSpellings lists the accepted boolean spellings, for messages.

@@ -54,6 +54,13 @@ func Builtin(dir string) Facts {
 		PipRequirements: Args{Words: []string{"install", "--upgrade", "--upgrade-strategy", "eager",
 			"-r", layout.RequirementsGlobal, "-r", ""}, Slot: 7, Where: w},
 		UIScript: Fact{builtinUIScript, w},
+		Family:   Fact{FamilyPip, w},
+		Plans: []Plan{
+			{Script: layout.InstallScript, Where: w, Prepares: true, Run: Args{Slot: -1}},
+			{Script: layout.UpdateScript, Where: w, Prepares: true, Prepare: "upgrade", Pull: true, Run: Args{Slot: -1}},
+			{Script: layout.StartUIScript, Where: w, Prepares: true, Run: Args{Words: []string{fnRunPipFamily, builtinUIScript}, Slot: -1, Where: w}},
+			{Script: layout.RunCmdScript, Where: w, Prepares: true, Run: Args{Words: []string{fnRunPipFamily, ""}, Slot: 1, Where: w}},
+		},
 	}
 	for _, name := range builtinVars {
 		f.Defaults = append(f.Defaults, BuiltinDefault(name))

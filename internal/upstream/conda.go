@@ -15,14 +15,14 @@ func (x *extractor) condaCalls() {
 		args, ok := x.envArgs(c)
 		where := x.where(c.expr.Pos())
 		if !ok {
-			x.warnf("%s: the conda %s command cannot be evaluated: the built-in conda commands stand", where, sub)
+			x.refusef("%s: the conda %s command cannot be evaluated, and it decides where the conda env is and how it is made", where, sub)
 			x.conda = false
 			return
 		}
 		args.Where = where
 		prefix, okFlag := envFlag(args)
 		if !okFlag {
-			x.warnf("%s: the conda %s command gives the environment without -n, --name, -p or --prefix: the built-in conda commands stand", where, sub)
+			x.refusef("%s: the conda %s command gives the environment without -n, --name, -p or --prefix", where, sub)
 			x.conda = false
 			return
 		}

@@ -32,31 +32,70 @@ const (
 )
 
 // Extract learns the facts from the sources of the checkout at dir, on a
-// host whose `uname -s` prints host, and fills in the built-in values for
-// whatever they do not say (Facts.Warnings names what could not be
-// evaluated). It never fails: a file it cannot parse is one warning, and
-// the built-in values stand for it.
+// host whose `uname -s` prints host: its launch files (lib.include.sh and
+// the four scripts, each named by its path in the checkout, so that the
+// scripts of scripts/pip-install/ are read the same way) and its pixi
+// manifest. What the launcher cannot follow is a refusal (Facts.Refusals);
+// a detail it cannot evaluate is a warning, and the built-in value stands
+// for it. A checkout without any launch file gets the built-in facts: the
+// launch-scripts guide's framework.
 func Extract(dir, host string, sources []Source) *Facts {
 	x := &extractor{dir: dir, host: host}
-	for _, src := range sources {
-		if src.Data == nil {
+	ordered := make([]Source, 0, len(sources))
+	for _, pass := range []func(string) bool{
+		func(n string) bool { return n == layout.LibFile },
+		func(n string) bool { return has(layout.Scripts(), n) },
+		func(n string) bool { return n == layout.PyProject || n == layout.PixiManifest },
+	} {
+		for _, src := range sources {
+			if src.Data != nil && pass(base(src.Name)) {
+				ordered = append(ordered, src)
+			}
+		}
+	}
+	launchFiles := 0
+	var manifests []Source
+	for _, src := range ordered {
+		name := base(src.Name)
+		if name == layout.PyProject || name == layout.PixiManifest {
+			manifests = append(manifests, src)
 			continue
 		}
+		launchFiles++
 		f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src.Data), src.Name)
 		if err != nil {
-			x.warnf("%s, which is not used: the built-in values stand for what it says", parseError(src.Name, err))
+			x.refusef("%s, so the launcher cannot tell what it does", parseError(src.Name, err))
 			continue
 		}
 		x.file = src.Name
-		switch src.Name {
-		case layout.LibFile:
+		if name == layout.LibFile {
 			x.lib(f)
-		case layout.StartUIScript, layout.RunCmdScript:
-			x.applet(f)
+			x.libSeen = true
+		} else {
+			x.f.Plans = append(x.f.Plans, x.appletPlan(f, name))
 		}
 	}
-	f := x.resolve(Builtin(dir))
+	b := Builtin(dir)
+	if launchFiles == 0 {
+		return &b
+	}
+	if x.f.Pixi != nil {
+		x.manifestEnvs(manifests)
+	}
+	f := x.resolve(b)
 	return &f
+}
+
+// manifestEnvs reads the pixi environments from the first manifest that
+// defines them.
+func (x *extractor) manifestEnvs(manifests []Source) {
+	for _, m := range manifests {
+		if envs, where, ok := pixiEnvs(m.Name, m.Data); ok {
+			x.f.Pixi.Envs, x.f.Pixi.EnvsWhere = envs, where
+			return
+		}
+	}
+	x.refusef("%s: defines no [tool.pixi.environments] (nor does a %s), and the pixi family's scripts run one of them", layout.PyProject, layout.PixiManifest)
 }
 
 // parseError cites a parse error by file and line.
@@ -75,9 +114,9 @@ type extractor struct {
 	file      string // the source being read, for file:line
 	f         Facts
 
-	conda, pipBoot, pipReqs, platform, ui bool // found
-	funcs                                 []*syntax.FuncDecl
-	top                                   *scope // lib.include.sh's top level, after it ran
+	conda, pipBoot, pipReqs, platform, libSeen bool // found
+	funcs                                      []*syntax.FuncDecl
+	top                                        *scope // lib.include.sh's top level, after it ran
 }
 
 func (x *extractor) where(p syntax.Pos) string {

@@ -82,6 +82,17 @@ function install_requirements_in_active_env {
     run_pip_in_active_env install --upgrade pip "setuptools==81.0.0"
     run_pip_in_active_env install -r requirements-global.txt -r "$(get_platform_requirements_path)"
 }
+
+function prepare_runtime_environment {
+    exit_if_no_runtime
+    activate_chosen_env
+    exit_if_active_env_wrong_python_version
+    if [[ "$1" == "upgrade" ]]; then
+        install_requirements_in_active_env
+    else
+        install_requirements_in_active_env_if_necessary
+    fi
+}
 `
 
 const startUI = `#!/usr/bin/env bash
@@ -104,8 +115,11 @@ func extract(lib, ui string) *Facts {
 
 func TestExtractFramework(t *testing.T) {
 	f := extract(framework, startUI)
-	if len(f.Warnings) != 0 {
-		t.Errorf("warnings: %q", f.Warnings)
+	if len(f.Warnings) != 0 || len(f.Refusals) != 0 {
+		t.Errorf("warnings: %q, refusals: %q", f.Warnings, f.Refusals)
+	}
+	if f.Family != (Fact{FamilyPip, "lib.include.sh:70"}) {
+		t.Errorf("family: %+v", f.Family)
 	}
 	if !f.Lib {
 		t.Fatal("the framework's lib.include.sh was not taken as one")
@@ -196,66 +210,59 @@ func TestExtractFramework(t *testing.T) {
 	}
 }
 
-// What the evaluator cannot evaluate is a warning naming file and line,
-// and the built-in value stands for it.
+// What the evaluator cannot evaluate is a warning naming file and line
+// when it is a detail, and the built-in value stands for it; when it
+// decides the env's place, tool or what runs, it is a refusal.
 func TestExtractUnevaluable(t *testing.T) {
-	lib := `export OT_PYTHON_VENV="${OT_PYTHON_VENV:-$(pick_a_venv)}"
-export OT_PYTHON_VERSION_TOO_HIGH="$(cat /etc/max-python)"
-export OT_PREFER_VENV="${OT_PREFER_VENV:-false}"
-if some_command; then
-    export OT_X=1
-fi
-function create_conda_env {
-    run_conda create -y --prefix "$(where_to)" python
-}
-`
-	f := extract(lib, "run_python_in_active_env \"$UI\" \"$@\"\n")
-	want := []string{
-		"lib.include.sh:1: the default of OT_PYTHON_VENV cannot be evaluated",
-		"lib.include.sh:2: the value exported as OT_PYTHON_VERSION_TOO_HIGH cannot be evaluated",
-		"lib.include.sh:4: this condition cannot be evaluated",
-		"lib.include.sh:8: the conda create command cannot be evaluated",
-		"start-ui.sh:1: the script that start-ui.sh runs cannot be evaluated",
-	}
-	for _, w := range want {
+	lib := strings.Replace(framework, `export OT_PYTHON_VENV="${OT_PYTHON_VENV:-venv}"`, `export OT_PYTHON_VENV="${OT_PYTHON_VENV:-$(pick_a_venv)}"`, 1)
+	lib = strings.Replace(lib, `export OT_PYTHON_VERSION_TOO_HIGH='3.14'`, `export OT_PYTHON_VERSION_TOO_HIGH="$(cat /etc/max-python)"`, 1)
+	lib = strings.Replace(lib, `run_conda create -y --prefix "${OT_CONDA_ENV}"`, `run_conda create -y --prefix "$(where_to)"`, 1)
+	lib += "if some_command; then\n    export OT_X=1\nfi\n"
+	f := extract(lib, "source lib.include.sh\nprepare_runtime_environment\nrun_python_in_active_env \"$UI\" \"$@\"\n")
+	for _, tc := range []struct {
+		list []string
+		want string
+	}{
+		{f.Refusals, "lib.include.sh:8: the default of OT_PYTHON_VENV cannot be evaluated"},
+		{f.Warnings, "lib.include.sh:15: the value exported as OT_PYTHON_VERSION_TOO_HIGH cannot be evaluated"},
+		{f.Warnings, "lib.include.sh:80: this condition cannot be evaluated"},
+		{f.Refusals, "lib.include.sh:33: the conda create command cannot be evaluated"},
+		{f.Refusals, "start-ui.sh:3: what run_python_in_active_env runs cannot be evaluated"},
+	} {
 		found := false
-		for _, got := range f.Warnings {
-			found = found || strings.HasPrefix(got, w)
+		for _, got := range tc.list {
+			found = found || strings.HasPrefix(got, tc.want)
 		}
 		if !found {
-			t.Errorf("no warning %q in %q", w, f.Warnings)
+			t.Errorf("no %q in %q", tc.want, tc.list)
 		}
-	}
-	if d, _ := f.DefaultOf("OT_PYTHON_VENV"); d.Lit != ".venv" || d.Where != BuiltIn {
-		t.Errorf("OT_PYTHON_VENV's default: %+v, want the built-in", d)
 	}
 	if c, _ := f.Constant("OT_PYTHON_VERSION_TOO_HIGH"); c.Value != "3.14" || c.Where != BuiltIn {
 		t.Errorf("the too-high bound: %+v, want the built-in", c)
 	}
-	if f.UIScript != (Fact{"scripts/train_ui.py", BuiltIn}) || !f.Conda.Auto {
-		t.Errorf("UI %+v, conda %+v: want the built-in ones", f.UIScript, f.Conda)
-	}
 }
 
-// A file that is not Bash is one warning with its line; the built-in
-// values stand for all of it.
+// A file that is not Bash is refused, with its line.
 func TestExtractParseError(t *testing.T) {
 	f := extract("export A=1\nif [[ then\n", "")
-	if len(f.Warnings) != 1 || !strings.HasPrefix(f.Warnings[0], "lib.include.sh:2: cannot be read as Bash") {
-		t.Errorf("warnings: %q", f.Warnings)
+	if len(f.Refusals) == 0 || !strings.HasPrefix(f.Refusals[0], "lib.include.sh:2: cannot be read as Bash") {
+		t.Errorf("refusals: %q", f.Refusals)
 	}
 	if f.Lib || f.UIScript.Where != BuiltIn {
 		t.Errorf("facts from a broken file: %+v", f)
 	}
 }
 
-// A fragment that defines no user variable (only the bounds, as the first
-// launcher versions read them) leaves the built-in defaults and exports in
-// force, with its own values over them.
+// A fragment that defines no user variable (only the bounds) is refused;
+// its facts, for doctor, are the built-in ones with its own values over
+// them.
 func TestExtractFragment(t *testing.T) {
 	f := extract("export OT_PYTHON_VERSION_MINIMUM=\"3.11\"\n", "")
 	if f.Lib {
 		t.Error("a fragment taken for the framework")
+	}
+	if len(f.Refusals) == 0 || !strings.Contains(f.Refusals[0], "defines no prepare_runtime_environment") {
+		t.Errorf("a fragment is not a checkout the launcher can follow: %q", f.Refusals)
 	}
 	if d, ok := f.DefaultOf("OT_PYTHON_VENV"); !ok || d.Lit != ".venv" {
 		t.Errorf("built-in defaults lost: %+v", d)
@@ -332,13 +339,12 @@ func memoSamples(t *testing.T) []*Facts {
 		t.Log("the upstream fixtures are not beside the project: the memo is tested on small inputs only")
 	}
 	for _, dir := range dirs {
-		var srcs []Source
-		for _, name := range []string{layout.LibFile, layout.StartUIScript, layout.RunCmdScript} {
-			if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
-				srcs = append(srcs, Source{Name: name, Data: data})
+		for _, sub := range []string{"", "scripts/pip-install/"} {
+			srcs := fixtureSources(dir, sub)
+			if srcs != nil {
+				samples = append(samples, Extract("/co", "Linux", srcs), Extract("/co", "Darwin", srcs))
 			}
 		}
-		samples = append(samples, Extract("/co", "Linux", srcs), Extract("/co", "Darwin", srcs))
 	}
 	return samples
 }
@@ -360,4 +366,24 @@ func unsetFields(samples []*Facts) []string {
 		}
 	}
 	return unset
+}
+
+// fixtureSources are the launch files of a fixture commit's folder (sub:
+// "" for the checkout's top, or its scripts/pip-install/), and its
+// manifest, named as a checkout names them; nil when there are none.
+func fixtureSources(dir, sub string) []Source {
+	var srcs []Source
+	for _, name := range append([]string{layout.LibFile, layout.PyProject}, layout.Scripts()...) {
+		if data, err := os.ReadFile(filepath.Join(dir, sub, name)); err == nil {
+			if name == layout.PyProject {
+				srcs = append(srcs, Source{Name: name, Data: data})
+			} else {
+				srcs = append(srcs, Source{Name: sub + name, Data: data})
+			}
+		}
+	}
+	if len(srcs) == 0 || sub != "" && len(srcs) == 1 {
+		return nil
+	}
+	return srcs
 }

@@ -15,6 +15,23 @@ const BuiltIn = "built-in"
 
 // Facts is what one checkout's launch files decide.
 type Facts struct {
+	// Family is the launch logic the checkout's files belong to
+	// (FamilyPip, FamilyPixi), and where that was decided: the line of
+	// lib.include.sh's prepare_runtime_environment, or BuiltIn for a
+	// checkout without launch files.
+	Family Fact
+	// Refusals name what the launcher cannot follow, file:line first. A
+	// checkout with any is not acted on: no env is made or changed, and
+	// link refuses it. Built-in values stand only for details (a missing
+	// default), never for the env tool, the env's place or the UI script.
+	Refusals []string
+	// Plans say what each launch script the checkout has does, in the
+	// order of layout.Scripts.
+	Plans []Plan
+	// Pixi is how the pixi family's scripts run pixi; nil in the pip
+	// family.
+	Pixi *Pixi
+
 	// Lib tells whether lib.include.sh is the framework's: it gives the
 	// user variables their defaults. Exports are then exactly its
 	// exports; otherwise the built-in ones stand, with what it exports
@@ -53,6 +70,71 @@ type Facts struct {
 	// Warnings name what could not be evaluated, file:line first; the
 	// built-in value stood for it.
 	Warnings []string
+}
+
+// The families of launch logic the launcher models.
+const (
+	// FamilyPip: a venv or a conda env, pip requirements (OneTrainer's
+	// framework of lib.include.sh, and its scripts/pip-install/).
+	FamilyPip = "pip"
+	// FamilyPixi: pixi environments from pyproject.toml's [tool.pixi]
+	// and pixi.lock.
+	FamilyPixi = "pixi"
+)
+
+// Plan is what one launch script does, as far as the launcher models it.
+type Plan struct {
+	Script string // its name, "start-ui.sh"
+	Where  string // the file it was read from
+	// Handover, when set, runs another script instead: the pixi family's
+	// scripts hand every applet to scripts/pip-install/ when
+	// OT_PIP_INSTALL is true.
+	Handover *Handover
+	// Prepare is the argument the script gives prepare_runtime_environment
+	// ("", "install", "upgrade"), and Prepares whether it calls it.
+	Prepare  string
+	Prepares bool
+	// Pull: the script runs `git pull` (update.sh).
+	Pull bool
+	// GitInit is what the script runs, before its pull, in a tree that is
+	// not a git checkout: each command's words.
+	GitInit [][]string
+	// Run is what the script runs in the env, after the runner function
+	// (run_python_in_active_env, run_in_env): for start-ui.sh "python
+	// scripts/train_ui.py" or "scripts/train_ui_qt.py"; for run-cmd.sh the
+	// custom script is the slot. Empty when the script runs nothing.
+	Run Args
+}
+
+// Handover is a script's hand-over to another script under a condition:
+// `if [ "$VAR" = "VALUE" ]; then bash SCRIPT "$@"; exit 0; fi`.
+type Handover struct {
+	Var, Value string
+	Script     string // checkout-relative, "scripts/pip-install/install.sh"
+	Message    string // the status line it prints first, without "[OneTrainer] "
+	Where      string
+}
+
+// Pixi is how the pixi family's lib.include.sh runs pixi: the words after
+// `pixi` of each call, the environment's name in the slot.
+type Pixi struct {
+	Install    Args // install --locked -e ENV
+	Run        Args // run --locked -e ENV, then the command
+	SelfUpdate Args // self-update --no-release-note
+	// SelfUpdateOn and InstallOn are the prepare_runtime_environment
+	// arguments that update pixi itself and install the environment.
+	SelfUpdateOn []string
+	InstallOn    []string
+	// BinDir is where the scripts look for pixi when it is not on PATH:
+	// $Var (Default when unset or empty) followed by Suffix.
+	BinDir struct{ Var, Default, Suffix string }
+	// Installer is the checkout's own pixi installer ("./install-pixi.sh").
+	Installer string
+	// Envs are the environments the checkout's manifest defines
+	// ([tool.pixi.environments], and pixi's "default"), from EnvsWhere.
+	Envs      []string
+	EnvsWhere string
+	Where     string
 }
 
 // Fact is one value and where it came from ("lib.include.sh:23", BuiltIn).
@@ -121,6 +203,17 @@ const (
 	CondEmpty    CondOp = "empty" // [[ -z "${V}" ]]: unset or empty
 	CondNonEmpty CondOp = "nonempty"
 )
+
+// PlanOf returns the plan of launch script name; ok is false when the
+// checkout has no such script.
+func (f *Facts) PlanOf(name string) (Plan, bool) {
+	for _, p := range f.Plans {
+		if p.Script == name {
+			return p, true
+		}
+	}
+	return Plan{}, false
+}
 
 // Holds reports whether c holds given how lookup finds a variable.
 func (c Cond) Holds(lookup func(string) (string, bool)) bool {
@@ -192,12 +285,15 @@ type Sign struct {
 
 // Legacy is the old-driver CUDA choice: when nvidia-smi's banner gives a
 // CUDA version whose major is below Below, Legacy is installed instead of
-// Default.
+// Default. When the banner says nothing (no nvidia-smi, or one that
+// cannot talk to the driver), UnknownIsLegacy says which: the pip
+// family's scripts keep Default, the pixi family's fall to Legacy.
 type Legacy struct {
-	Default string
-	Legacy  string
-	Below   int
-	Where   string
+	Default         string
+	Legacy          string
+	Below           int
+	UnknownIsLegacy bool
+	Where           string
 }
 
 // DefaultOf returns the default of user variable name, and whether the

@@ -13,7 +13,7 @@ import (
 // fields separated by tabs, with tab, newline and backslash escaped. The
 // first line names the format; the second is the key the facts were
 // learnt under, and a memo whose key differs is not used.
-const memoMagic = "onetrainer-launcher-facts 1"
+const memoMagic = "onetrainer-launcher-facts 2"
 
 // FileKey names the file at path in a memo key: its path and its stat key.
 func FileKey(path string) string { return path + " " + pathutil.StatKeyOr(path) }
@@ -86,9 +86,42 @@ func encode(f *Facts, key string) string {
 		line(fields...)
 	}
 	if l := f.Legacy; l != nil {
-		line("legacy", l.Where, l.Default, l.Legacy, strconv.Itoa(l.Below))
+		line("legacy", l.Where, l.Default, l.Legacy, strconv.Itoa(l.Below), flag(l.UnknownIsLegacy))
 	}
 	line("ui", f.UIScript.Where, f.UIScript.Value)
+	line("family", f.Family.Value, f.Family.Where)
+	for _, r := range f.Refusals {
+		line("refuse", r)
+	}
+	for _, p := range f.Plans {
+		line("plan", p.Script, p.Where, flag(p.Prepares), p.Prepare, flag(p.Pull))
+		if p.Run.Words != nil || p.Run.Where != "" || p.Run.Slot != -1 {
+			args("plan-run", p.Run)
+		}
+		if h := p.Handover; h != nil {
+			line("plan-handover", h.Var, h.Value, h.Script, h.Message, h.Where)
+		}
+		if p.GitInit != nil {
+			line("plan-gitinit")
+		}
+		for _, c := range p.GitInit {
+			line(append([]string{"plan-git"}, c...)...)
+		}
+	}
+	if px := f.Pixi; px != nil {
+		line("pixi", px.Where, px.Installer, px.BinDir.Var, px.BinDir.Default, px.BinDir.Suffix, px.EnvsWhere)
+		args("pixi-install", px.Install)
+		args("pixi-run", px.Run)
+		args("pixi-self-update", px.SelfUpdate)
+		list := func(name string, l []string) {
+			if l != nil {
+				line(append([]string{name}, l...)...)
+			}
+		}
+		list("pixi-self-update-on", px.SelfUpdateOn)
+		list("pixi-install-on", px.InstallOn)
+		list("pixi-envs", px.Envs)
+	}
 	for _, w := range f.Warnings {
 		line("warn", w)
 	}
@@ -155,11 +188,10 @@ func decode(s string) (f *Facts, key string, err error) {
 		case kind == "conda" && n == 3:
 			f.Conda.Prefix, f.Conda.Auto = fs[1] == "1", fs[2] == "1"
 		case (kind == "conda-create" || kind == "conda-run" || kind == "pip-bootstrap" || kind == "pip-requirements") && n >= 3:
-			slot, err := strconv.Atoi(fs[2])
-			if err != nil || slot >= n-3 {
+			a, ok := decodeArgs(fs)
+			if !ok {
 				return nil, "", errMemo
 			}
-			a := Args{Where: fs[1], Slot: slot, Words: append([]string(nil), fs[3:]...)}
 			switch kind {
 			case "conda-create":
 				f.Conda.Create = a
@@ -180,12 +212,59 @@ func decode(s string) (f *Facts, key string, err error) {
 				}
 			}
 			f.Platform = append(f.Platform, r)
-		case kind == "legacy" && n == 5:
+		case kind == "legacy" && n == 6:
 			below, err := strconv.Atoi(fs[4])
 			if err != nil {
 				return nil, "", errMemo
 			}
-			f.Legacy = &Legacy{Where: fs[1], Default: fs[2], Legacy: fs[3], Below: below}
+			f.Legacy = &Legacy{Where: fs[1], Default: fs[2], Legacy: fs[3], Below: below, UnknownIsLegacy: fs[5] == "1"}
+		case kind == "family" && n == 3:
+			f.Family = Fact{fs[1], fs[2]}
+		case kind == "refuse" && n == 2:
+			f.Refusals = append(f.Refusals, fs[1])
+		case kind == "plan" && n == 6:
+			f.Plans = append(f.Plans, Plan{Script: fs[1], Where: fs[2], Prepares: fs[3] == "1", Prepare: fs[4], Pull: fs[5] == "1", Run: Args{Slot: -1}})
+		case kind == "plan-run" && n >= 3 && len(f.Plans) > 0:
+			a, ok := decodeArgs(fs)
+			if !ok {
+				return nil, "", errMemo
+			}
+			f.Plans[len(f.Plans)-1].Run = a
+		case kind == "plan-handover" && n == 6 && len(f.Plans) > 0:
+			f.Plans[len(f.Plans)-1].Handover = &Handover{Var: fs[1], Value: fs[2], Script: fs[3], Message: fs[4], Where: fs[5]}
+		case kind == "plan-gitinit" && n == 1 && len(f.Plans) > 0:
+			f.Plans[len(f.Plans)-1].GitInit = [][]string{}
+		case kind == "plan-git" && n >= 2 && len(f.Plans) > 0:
+			p := &f.Plans[len(f.Plans)-1]
+			p.GitInit = append(p.GitInit, append([]string(nil), fs[1:]...))
+		case kind == "pixi" && n == 7:
+			f.Pixi = &Pixi{Where: fs[1], Installer: fs[2], EnvsWhere: fs[6]}
+			f.Pixi.BinDir.Var, f.Pixi.BinDir.Default, f.Pixi.BinDir.Suffix = fs[3], fs[4], fs[5]
+		case strings.HasPrefix(kind, "pixi-") && f.Pixi != nil:
+			px := f.Pixi
+			switch kind {
+			case "pixi-install", "pixi-run", "pixi-self-update":
+				a, ok := decodeArgs(fs)
+				if !ok {
+					return nil, "", errMemo
+				}
+				switch kind {
+				case "pixi-install":
+					px.Install = a
+				case "pixi-run":
+					px.Run = a
+				default:
+					px.SelfUpdate = a
+				}
+			case "pixi-self-update-on":
+				px.SelfUpdateOn = append([]string{}, fs[1:]...)
+			case "pixi-install-on":
+				px.InstallOn = append([]string{}, fs[1:]...)
+			case "pixi-envs":
+				px.Envs = append([]string{}, fs[1:]...)
+			default:
+				return nil, "", errMemo
+			}
 		case kind == "ui" && n == 3:
 			f.UIScript = Fact{Where: fs[1], Value: fs[2]}
 		case kind == "warn" && n == 2:
@@ -198,6 +277,15 @@ func decode(s string) (f *Facts, key string, err error) {
 		return nil, "", errMemo
 	}
 	return f, key, nil
+}
+
+// decodeArgs reads an Args line: kind, where, slot, words.
+func decodeArgs(fs []string) (Args, bool) {
+	slot, err := strconv.Atoi(fs[2])
+	if err != nil || slot >= len(fs)-3 || slot < -1 {
+		return Args{}, false
+	}
+	return Args{Where: fs[1], Slot: slot, Words: append([]string(nil), fs[3:]...)}, true
 }
 
 // sized makes room for the lines of a kind in a memo, once; nil when there

@@ -28,7 +28,7 @@ func (x *extractor) pipCalls() {
 		}
 		switch {
 		case !ok:
-			x.warnf("%s: this pip install cannot be evaluated: the built-in one stands", where)
+			x.refusef("%s: this pip install cannot be evaluated, and it decides what the env gets", where)
 		case a.Slot >= 0 && !x.pipReqs:
 			x.f.PipRequirements, x.pipReqs = a, true
 		case a.Slot < 0 && !x.pipBoot:

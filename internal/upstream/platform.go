@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"strconv"
+	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -26,7 +27,7 @@ func (x *extractor) platformChain() {
 		}
 		rules, ok := x.rules(chain, variable, x.top.child())
 		if !ok {
-			x.warnf("%s: the platform detection cannot be evaluated: the built-in one stands", x.where(chain.Pos()))
+			x.refusef("%s: the platform detection cannot be evaluated, and it decides which build of PyTorch the env gets", x.where(chain.Pos()))
 			return
 		}
 		x.f.Platform, x.platform = rules, true
@@ -41,6 +42,9 @@ func chainVar(c *syntax.IfClause) string {
 	name, n := "", 0
 	for b := c; b != nil; b = b.Else {
 		v := firstAssigned(b.Then)
+		if v == "" {
+			v = awkAssigned(b.Then)
+		}
 		if v == "" || name != "" && v != name {
 			return ""
 		}
@@ -83,7 +87,14 @@ func (x *extractor) rules(c *syntax.IfClause, variable string, s *scope) ([]Rule
 				break
 			}
 		}
-		if cs := onlyCmdSubst(value); cs != nil {
+		if value == nil {
+			legacy, ok := x.awkLegacy(b.Then, variable, s)
+			if !ok {
+				return nil, false
+			}
+			r.File, r.Legacy = legacy.Default, true
+			x.f.Legacy = legacy
+		} else if cs := onlyCmdSubst(value); cs != nil {
 			fn := calledFunc(cs)
 			legacy, ok := x.legacy(fn, s)
 			if !ok {
@@ -225,4 +236,118 @@ func arithBelow(list []*syntax.Stmt) (int, bool) {
 		})
 	}
 	return below, found
+}
+
+// awkIf finds, in a branch, the driver check of the pixi family's
+// get_platform: `if awk "BEGIN{exit !(${driver_cuda} >= 13.0)}"; then
+// VAR=A; else ...; VAR=B; fi`. It returns the if and N.
+func awkIf(list []*syntax.Stmt) (*syntax.IfClause, int) {
+	for _, st := range list {
+		c, ok := st.Cmd.(*syntax.IfClause)
+		if !ok || len(c.Cond) != 1 || c.Else == nil || len(c.Else.Cond) != 0 {
+			continue
+		}
+		call, ok := c.Cond[0].Cmd.(*syntax.CallExpr)
+		if !ok || len(call.Args) != 2 || litOf(call.Args[0]) != "awk" {
+			continue
+		}
+		if n, ok := atLeast(call.Args[1]); ok {
+			return c, n
+		}
+	}
+	return nil, 0
+}
+
+// atLeast reads an awk program of the form BEGIN{exit !(X >= N.0)}, X a
+// variable, N a whole number: it exits 0 when X >= N.
+func atLeast(w *syntax.Word) (int, bool) {
+	var text strings.Builder
+	var parts []syntax.WordPart
+	for _, p := range w.Parts {
+		if dq, ok := p.(*syntax.DblQuoted); ok {
+			parts = append(parts, dq.Parts...)
+		} else {
+			parts = append(parts, p)
+		}
+	}
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			text.WriteString(p.Value)
+		case *syntax.ParamExp:
+			text.WriteString("X")
+		default:
+			return 0, false
+		}
+	}
+	prog := strings.ReplaceAll(text.String(), " ", "")
+	num, ok := strings.CutPrefix(prog, "BEGIN{exit!(X>=")
+	if !ok {
+		return 0, false
+	}
+	num, ok = strings.CutSuffix(num, ")}")
+	if !ok {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(num, ".")
+	n, err := strconv.Atoi(whole)
+	if err != nil || n <= 0 || strings.Trim(frac, "0") != "" {
+		return 0, false
+	}
+	return n, true
+}
+
+// awkAssigned is the variable both arms of a branch's driver check assign.
+func awkAssigned(list []*syntax.Stmt) string {
+	c, _ := awkIf(list)
+	if c == nil {
+		return ""
+	}
+	a, b := lastAssigned(c.Then), lastAssigned(c.Else.Then)
+	if a == "" || a != b {
+		return ""
+	}
+	return a
+}
+
+// lastAssigned is the variable the last plain assignment of list assigns.
+func lastAssigned(list []*syntax.Stmt) string {
+	name := ""
+	for _, st := range list {
+		if c, ok := st.Cmd.(*syntax.CallExpr); ok && len(c.Args) == 0 && len(c.Assigns) == 1 && c.Assigns[0].Name != nil {
+			name = c.Assigns[0].Name.Value
+		}
+	}
+	return name
+}
+
+// assignedWord is the value list's last assignment of variable gives.
+func assignedWord(list []*syntax.Stmt, variable string, s *scope) (string, bool) {
+	var w *syntax.Word
+	for _, st := range list {
+		if c, ok := st.Cmd.(*syntax.CallExpr); ok && len(c.Args) == 0 && len(c.Assigns) == 1 && c.Assigns[0].Name != nil && c.Assigns[0].Name.Value == variable {
+			w = c.Assigns[0].Value
+		}
+	}
+	if w == nil {
+		return "", false
+	}
+	v, ok := s.word(w)
+	return v, ok && v != ""
+}
+
+// awkLegacy reads a branch's driver check as the legacy choice: A when the
+// driver's CUDA version is at least N, else B — also when nvidia-smi told
+// none, since awk then fails.
+func (x *extractor) awkLegacy(list []*syntax.Stmt, variable string, s *scope) (*Legacy, bool) {
+	c, n := awkIf(list)
+	if c == nil {
+		return nil, false
+	}
+	a, ok1 := assignedWord(c.Then, variable, s)
+	b, ok2 := assignedWord(c.Else.Then, variable, s)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	return &Legacy{Default: a, Legacy: b, Below: n, UnknownIsLegacy: true, Where: x.where(c.Pos())}, true
 }

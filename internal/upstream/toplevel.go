@@ -1,42 +1,32 @@
 package upstream
 
 import (
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"mvdan.cc/sh/v3/syntax"
 )
 
+// placeVars are the settings whose defaults decide where the env is or
+// which tool makes it: a checkout's default for one of them that cannot be
+// evaluated is a refusal, not a detail.
+var placeVars = map[string]bool{"OT_PYTHON_VENV": true, "OT_CONDA_ENV": true, "OT_PREFER_VENV": true,
+	"OT_CONDA_CMD": true, "OT_PLATFORM": true, "OT_PLATFORM_REQUIREMENTS": true}
+
 // lib reads lib.include.sh: its top level (exports, conditional exports,
-// function declarations), then the functions that make and run the env,
-// install the requirements and choose the platform file.
+// function declarations), the family of its prepare_runtime_environment,
+// then, for that family, the functions that make and run the env, install
+// what it needs and choose the platform.
 func (x *extractor) lib(f *syntax.File) {
 	s := newScope(x.host)
 	x.stmts(f.Stmts, s, nil, "")
 	x.top = s
-	x.condaCalls()
-	x.pipCalls()
-	x.platformChain()
-}
-
-// applet reads start-ui.sh or run-cmd.sh: its own exports, and the script
-// start-ui.sh runs.
-func (x *extractor) applet(f *syntax.File) {
-	s := newScope(x.host)
-	x.stmts(f.Stmts, s, nil, x.file)
-	if x.file != layout.StartUIScript {
-		return
-	}
-	for _, st := range f.Stmts {
-		call, ok := st.Cmd.(*syntax.CallExpr)
-		if !ok || len(call.Args) < 2 || litOf(call.Args[0]) != fnRunPython {
-			continue
-		}
-		if v, ok := s.word(call.Args[1]); ok && v != "" {
-			x.f.UIScript = Fact{v, x.where(call.Args[1].Pos())}
-			x.ui = true
-		} else {
-			x.warnf("%s: the script that %s runs cannot be evaluated: the built-in %s stands", x.where(call.Pos()), layout.StartUIScript, builtinUIScript)
-		}
-		return
+	x.family()
+	switch x.f.Family.Value {
+	case FamilyPip:
+		x.condaCalls()
+		x.pipCalls()
+		x.platformChain()
+	case FamilyPixi:
+		x.pixiFacts()
+		x.platformChain()
 	}
 }
 
@@ -106,7 +96,11 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 	if pe := onlyParam(a.Value); pe != nil && pe.Param.Value == name && pe.Exp != nil && pe.Exp.Op == syntax.DefaultUnsetOrNull {
 		d, ok := x.defaultChain(pe.Exp.Word, s)
 		if !ok {
-			x.warnf("%s: the default of %s cannot be evaluated: the built-in default stands", where, name)
+			if placeVars[name] {
+				x.refusef("%s: the default of %s cannot be evaluated, and it decides where the env is", where, name)
+			} else {
+				x.warnf("%s: the default of %s cannot be evaluated: the built-in default stands", where, name)
+			}
 			d = BuiltinDefault(name)
 		}
 		d.Name = name

@@ -97,6 +97,7 @@ func (c Checkout) Binary() string            { return filepath.Join(c.StateDir, 
 func (c Checkout) Kept(script string) string { return filepath.Join(c.StateDir, "upstream", script) }
 func (c Checkout) Backup(name string) string { return filepath.Join(c.StateDir, "backup", name) }
 func (c Checkout) FactsMemo() string         { return filepath.Join(c.StateDir, "facts") }
+func (c Checkout) HandoverMemo() string      { return filepath.Join(c.StateDir, "facts-handover") }
 func (c Checkout) Journal() string           { return filepath.Join(c.StateDir, "journal") }
 func (c Checkout) UpdateLock() string        { return filepath.Join(c.StateDir, "update.lock") }
 

@@ -1,0 +1,292 @@
+package pyenv
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
+)
+
+// KindPixi is an environment pixi makes from the checkout's manifest and
+// pixi.lock, in .pixi/envs/NAME.
+const KindPixi Kind = "pixi"
+
+// pixiCmd is pixi's name, as the scripts call it and the "+" lines show it.
+const pixiCmd = "pixi"
+
+// pixiEnv is a pixi environment: the pixi that makes and runs it, its
+// name, the checkout's way of calling pixi, and the environment its
+// commands start from (the checkout's exports, OT_PLATFORM as decided,
+// and PATH with pixi's folder first when the scripts would put it there).
+type pixiEnv struct {
+	exe  string
+	name string
+	form *upstream.Pixi
+	base environ.List
+}
+
+// PixiMode is what a launch script asks of pixi, from its argument to
+// prepare_runtime_environment: install the environment, update pixi.
+type PixiMode struct {
+	Install, SelfUpdate bool
+}
+
+// PixiModeOf is what a plan's prepare argument asks, by the checkout's
+// own prepare_runtime_environment.
+func PixiModeOf(f *upstream.Facts, prepare string) PixiMode {
+	px := f.Pixi
+	if px == nil {
+		return PixiMode{}
+	}
+	return PixiMode{Install: prepare != "" && contains(px.InstallOn, prepare), SelfUpdate: prepare != "" && contains(px.SelfUpdateOn, prepare)}
+}
+
+// place is where the environment lives. Its records are in its folder;
+// pixi.lock is the file whose change means a new install.
+func (p pixiEnv) place(co layout.Checkout) Place {
+	dir := co.PixiEnv(p.name)
+	return Place{Dir: dir, Python: filepath.Join(dir, "bin", "python"), EnvFile: co.Path(layout.PixiLock),
+		Lock: lockBeside(dir), Label: fmt.Sprintf("pixi environment %q", p.name),
+		Remove: out.QuoteArgs([]string{"rm", "-rf", dir})}
+}
+
+// run is `pixi run --locked -e NAME WORDS...`, as the scripts' run_in_env.
+func (p pixiEnv) run(words ...string) proc.Cmd {
+	argv := append([]string{pixiCmd}, p.form.Run.With(p.name)...)
+	return proc.Cmd{Path: p.exe, Argv: append(argv, words...)}
+}
+
+// PreparePixi makes the pixi environment ready, as the pixi family's
+// prepare_runtime_environment does: pixi found (or installed by the
+// checkout's own installer) and, for update.sh, updated; the platform
+// chosen; the environment installed when the script asks for it, or when
+// the launcher's record says it is not ready (never installed, or an
+// install that was cut short or failed), under the lock.
+func PreparePixi(ctx context.Context, r Request, mode PixiMode) (Result, error) {
+	px := r.Facts.Pixi
+	exe, env, wasThere, err := findPixi(ctx, r)
+	if err != nil {
+		return Result{}, err
+	}
+	if mode.SelfUpdate && wasThere {
+		if err := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: exe, Argv: append([]string{pixiCmd}, px.SelfUpdate.Words...)}); err != nil {
+			return Result{}, err
+		}
+	}
+	name, err := pixiPlatform(ctx, r)
+	if err != nil {
+		return Result{}, err
+	}
+	env = env.Clone()
+	env.Set("OT_PLATFORM", name)
+	t := Target{Kind: KindPixi, pixi: pixiEnv{exe: exe, name: name, form: px, base: env}}
+	t.Place = t.pixi.place(r.Checkout)
+	r.Out.Debugf("Using %s with %s", t.Place.Label, exe)
+	st, err := lookPixi(t)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Target: t, Platform: name}
+	if !mode.Install && st.ready() {
+		if changed := st.rec.Changed(r.Checkout.Root); len(changed) > 0 {
+			r.Out.Status("%s changed since the %s was installed: pixi brings it up to date as it starts; ./update.sh does so now.", strings.Join(changed, ", "), t.Place.Label)
+		}
+		return res, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(t.Place.Dir), 0o755); err != nil {
+		return res, out.Errorf("cannot make %s: %w", filepath.Dir(t.Place.Dir), pathutil.Explain(filepath.Dir(t.Place.Dir), err))
+	}
+	lock, err := takeLock(t.Place, r.Out)
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
+	if st, err = lookPixi(t); err != nil {
+		return res, err
+	}
+	switch {
+	case st.rec.Pending() && st.exists:
+		r.Out.Status("Installing the %s now: %s.", t.Place.Label, st.rec.Why())
+	case !mode.Install && st.ready():
+		return res, nil // another launch made it ready while this one waited
+	}
+	if err := installPixi(ctx, r, t, env); err != nil {
+		return res, err
+	}
+	res.Installed, res.Created = true, !st.exists
+	return res, nil
+}
+
+// lookPixi reads the launcher's record of a pixi environment. It exists
+// when pixi has made it (its conda-meta folder); a record without it is an
+// install that never got that far.
+func lookPixi(t Target) (state, error) {
+	st := state{exists: fileExists(filepath.Join(t.Place.Dir, "conda-meta"))}
+	rec, err := ReadRecord(t.Place.Dir)
+	if err != nil {
+		return st, out.Errorf("%w", err)
+	}
+	st.rec = rec
+	if !st.exists && rec.Installed != nil {
+		// The folder went, the record with it or not: install again.
+		st.rec.Installed = nil
+		st.rec.Created = true
+	}
+	if !st.exists {
+		st.rec.Created = true // pending: never (completely) installed
+	}
+	return st, nil
+}
+
+// installPixi runs `pixi install --locked -e NAME`, withdrawing the
+// completed record first and writing it only once pixi has succeeded.
+// pixi install is idempotent: the record is how the launcher knows the
+// last one completed (pixi's exit status 0), keyed by pixi.lock and the
+// manifest, so that an install cut short is run again.
+func installPixi(ctx context.Context, r Request, t Target, env environ.List) error {
+	dir := t.Place.Dir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return out.Errorf("cannot make %s: %w", dir, pathutil.Explain(dir, err))
+	}
+	if err := BeginInstall(dir, r.Applet); err != nil {
+		return out.Errorf("cannot record the install in %s: %w", dir, pathutil.Explain(dir, err))
+	}
+	r.Out.Debugf("Installing OneTrainer environment, this may take a while...")
+	argv := append([]string{pixiCmd}, t.pixi.form.Install.With(t.pixi.name)...)
+	if err := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: t.pixi.exe, Argv: argv}); err != nil {
+		e := installFailed(dir, r, t, err)
+		if _, statErr := os.Stat(r.Checkout.Path(layout.PixiLock)); statErr != nil {
+			if oe, ok := e.(*out.Error); ok {
+				oe.WithHints(fmt.Sprintf("The checkout has no %s, which pixi install --locked needs: ./update.sh brings the checkout's own.", layout.PixiLock))
+			}
+		}
+		return e
+	}
+	var names []string
+	for _, n := range []string{layout.PixiLock, layout.PyProject, layout.PixiManifest} {
+		if fileExists(r.Checkout.Path(n)) {
+			names = append(names, n)
+		}
+	}
+	files, err := HashFiles(r.Checkout.Root, names...)
+	if err != nil {
+		return out.Errorf("%w", err)
+	}
+	if err := CompleteInstall(dir, files); err != nil {
+		return out.Errorf("recording the completed install in %s: %w", dir, pathutil.Explain(dir, err))
+	}
+	if r.Installed != nil {
+		return r.Installed(ctx)
+	}
+	return nil
+}
+
+// findPixi finds pixi as the scripts' get_or_update_pixi does: on PATH,
+// else in the folder they put first on PATH (~/.pixi/bin); else the
+// checkout's own installer runs (an echoed step: it downloads pixi, as pip
+// downloads packages, the launcher itself reaching nothing), and pixi is
+// looked for again. It returns pixi, the environment children get (PATH
+// as the scripts leave it), and whether pixi was there before any
+// installer ran.
+func findPixi(ctx context.Context, r Request) (exe string, env environ.List, wasThere bool, err error) {
+	px := r.Facts.Pixi
+	env = r.Env
+	path := env.Get("PATH")
+	if exe = pathutil.Look(pixiCmd, r.Checkout.Root, path, ""); exe != "" {
+		return exe, env, true, nil
+	}
+	home := env.Get(px.BinDir.Var)
+	if home == "" {
+		home = px.BinDir.Default
+	}
+	bin := home + px.BinDir.Suffix
+	env = env.Clone()
+	env.Set("PATH", bin+":"+path)
+	r.Out.Debugf("pixi not found, looking in %s too", bin)
+	if exe = pathutil.Look(pixiCmd, r.Checkout.Root, env.Get("PATH"), ""); exe != "" {
+		return exe, env, true, nil
+	}
+	r.Out.Status("pixi is not on PATH nor in %s: the checkout's %s installs it.", bin, px.Installer)
+	installer := r.Checkout.Path(px.Installer)
+	runErr := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: installer, Argv: []string{px.Installer}})
+	if exe = pathutil.Look(pixiCmd, r.Checkout.Root, env.Get("PATH"), ""); exe != "" && runErr == nil {
+		return exe, env, false, nil
+	}
+	status := "it exited 0"
+	if runErr != nil {
+		status = runErr.Error()
+	}
+	return "", env, false, &out.Error{Code: proc.Code(runErr), Err: runErr,
+		Msg:   fmt.Sprintf("pixi is not on PATH (%s) nor in %s, and the checkout's %s did not put it there (%s)", path, bin, px.Installer, status),
+		Hints: []string{"Install pixi (https://pixi.sh) so that it is on PATH or in " + bin + ", then run this again."}}
+}
+
+// pixiPlatform is the pixi environment to use: OT_PLATFORM as given, or
+// detected by the checkout's get_platform rules. It must be one the
+// checkout's manifest defines, before pixi runs.
+func pixiPlatform(ctx context.Context, r Request) (string, error) {
+	d := DecidePixiPlatform(ctx, r, nil)
+	for _, w := range d.Warnings {
+		r.Out.Warn("%s", w)
+	}
+	for _, n := range d.Notes {
+		r.Out.Status("%s", n)
+	}
+	r.Out.Debugf("Platform: %s (%s)", d.File, d.Reason)
+	px := r.Facts.Pixi
+	if len(px.Envs) > 0 && !contains(px.Envs, d.File) {
+		how := "OT_PLATFORM=" + quote(d.File)
+		if !r.Settings.Given("OT_PLATFORM") || r.Settings.Platform == settings.PlatformDetect {
+			how = "the detected platform " + quote(d.File) + " (" + d.Reason + ")"
+		}
+		return "", out.Errorf("%s names no environment of the checkout's %s (%s)", how, layout.PyProject, px.EnvsWhere).
+			WithHints("It defines " + checkout.JoinAnd(px.Envs) + "; set OT_PLATFORM to one of them.")
+	}
+	return d.File, nil
+}
+
+// DecidePixiPlatform is the pixi platform choice: OT_PLATFORM as given,
+// or detection by the checkout's rules.
+func DecidePixiPlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision {
+	if given := r.Settings.Platform; given != settings.PlatformDetect && given != "" {
+		return gpu.Decision{File: given, Reason: "given by OT_PLATFORM", Build: gpu.BuildOf(given)}
+	}
+	return gpu.Decide(gpu.Input{
+		Probe:   gpu.ProbeFromEnv(r.Host, r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"), r.Checkout.Root),
+		Rules:   r.Facts.Platform,
+		Legacy:  r.Facts.Legacy,
+		HasFile: func(string) bool { return true },
+		SMI: func(smi string) string {
+			text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
+			return text
+		},
+		Override: func(b gpu.Build) string {
+			for _, e := range r.Facts.Pixi.Envs {
+				if gpu.BuildOf(e) == b {
+					return "OT_PLATFORM=" + e
+				}
+			}
+			return "OT_PLATFORM"
+		},
+	}, m)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

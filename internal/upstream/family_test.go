@@ -1,0 +1,218 @@
+package upstream
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
+)
+
+// fixture reads one of OneTrainer's fixture commits, or skips.
+func fixture(t *testing.T, commit, sub string) *Facts {
+	t.Helper()
+	dir := filepath.Join(testkit.UpstreamFixtures(), commit)
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("the upstream fixture %s is not beside the project: %v", commit, err)
+	}
+	return Extract("/co", "Linux", fixtureSources(dir, sub))
+}
+
+// Every master commit's launch files are the pip family's, and every part
+// of them is followed.
+func TestPipFamilyFixtures(t *testing.T) {
+	for commit, ui := range map[string]string{"2da3d159": "scripts/train_ui.py", "1a89b122": "scripts/train_ui.py",
+		"341751e8": "scripts/train_ui.py", "4a660d4b": "scripts/train_ui_qt.py", "23df3832": "scripts/train_ui_qt.py"} {
+		f := fixture(t, commit, "")
+		if len(f.Refusals) > 0 || f.Family.Value != FamilyPip || !strings.HasPrefix(f.Family.Where, "lib.include.sh:") {
+			t.Errorf("%s: family %+v, refusals %q", commit, f.Family, f.Refusals)
+		}
+		if f.UIScript.Value != ui || f.UIScript.Where != "start-ui.sh:9" && f.UIScript.Where != "start-ui.sh:14" {
+			t.Errorf("%s: UI %+v", commit, f.UIScript)
+		}
+		for _, script := range layout.Scripts() {
+			p, ok := f.PlanOf(script)
+			if !ok || !p.Prepares || p.Handover != nil {
+				t.Errorf("%s: %s: %+v", commit, script, p)
+			}
+		}
+		if p, _ := f.PlanOf(layout.UpdateScript); !p.Pull || p.Prepare != "upgrade" {
+			t.Errorf("%s: update.sh: %+v", commit, p)
+		}
+		if p, _ := f.PlanOf(layout.RunCmdScript); p.Run.Slot != 1 || p.Run.Words[0] != fnRunPipFamily {
+			t.Errorf("%s: run-cmd.sh runs %+v", commit, p.Run)
+		}
+	}
+}
+
+// The pixi branch: its scripts hand over to scripts/pip-install/ with
+// OT_PIP_INSTALL=true, run pixi as lib.include.sh says, and choose among
+// the manifest's environments by the driver's CUDA version.
+func TestPixiFamilyFixture(t *testing.T) {
+	f := fixture(t, "e079c1f2", "")
+	if len(f.Refusals) > 0 || f.Family.Value != FamilyPixi {
+		t.Fatalf("family %+v, refusals %q", f.Family, f.Refusals)
+	}
+	px := f.Pixi
+	for what, got := range map[string]string{
+		"install": strings.Join(px.Install.With("ENV"), " "), "run": strings.Join(px.Run.With("ENV"), " "),
+		"self-update": strings.Join(px.SelfUpdate.Words, " "), "installer": px.Installer,
+		"bin": px.BinDir.Var + "|" + px.BinDir.Default + "|" + px.BinDir.Suffix,
+		"envs": strings.Join(px.Envs, " "), "install on": strings.Join(px.InstallOn, " "), "self-update on": strings.Join(px.SelfUpdateOn, " "),
+	} {
+		want := map[string]string{"install": "install --locked -e ENV", "run": "run --locked -e ENV", "self-update": "self-update --no-release-note",
+			"installer": "./install-pixi.sh", "bin": "HOME|/root|/.pixi/bin", "envs": "cpu cuda12 cuda13 default rocm",
+			"install on": "install upgrade", "self-update on": "upgrade"}[what]
+		if got != want {
+			t.Errorf("%s: %q, want %q", what, got, want)
+		}
+	}
+	if !strings.HasPrefix(px.EnvsWhere, "pyproject.toml:") {
+		t.Errorf("envs from %q", px.EnvsWhere)
+	}
+	var rules []string
+	for _, r := range f.Platform {
+		rules = append(rules, r.File)
+	}
+	if got := strings.Join(rules, " "); got != "cuda13 rocm cpu" || len(f.Platform[0].Signs) != 3 || !f.Platform[0].Legacy {
+		t.Errorf("platform rules %s: %+v", got, f.Platform)
+	}
+	if l := f.Legacy; l == nil || l.Default != "cuda13" || l.Legacy != "cuda12" || l.Below != 13 || !l.UnknownIsLegacy {
+		t.Errorf("the driver check: %+v", l)
+	}
+	for _, script := range layout.Scripts() {
+		p, _ := f.PlanOf(script)
+		h := p.Handover
+		if h == nil || h.Var != "OT_PIP_INSTALL" || h.Value != "true" || h.Script != "scripts/pip-install/"+script {
+			t.Errorf("%s hands over %+v", script, h)
+		}
+	}
+	if d, ok := f.DefaultOf("OT_PIP_INSTALL"); !ok || d.Lit != "false" {
+		t.Errorf("OT_PIP_INSTALL is not a setting of this checkout: %+v", d)
+	}
+	if p, _ := f.PlanOf(layout.UpdateScript); len(p.GitInit) != 4 || strings.Join(p.GitInit[1], " ") != "git remote add origin https://github.com/Nerogar/OneTrainer.git" || !p.Pull {
+		t.Errorf("update.sh's git init: %q", p.GitInit)
+	}
+	if p, _ := f.PlanOf(layout.StartUIScript); strings.Join(p.Run.Words, " ") != "run_in_env python scripts/train_ui.py" {
+		t.Errorf("start-ui.sh runs %q", p.Run.Words)
+	}
+	if p, _ := f.PlanOf(layout.InstallScript); p.Prepare != "install" {
+		t.Errorf("install.sh prepares with %q", p.Prepare)
+	}
+
+	// Its scripts/pip-install/ is the pip family, read the same way.
+	pip := fixture(t, "e079c1f2", "scripts/pip-install/")
+	if len(pip.Refusals) > 0 || pip.Family.Value != FamilyPip || pip.UIScript.Value != "scripts/train_ui.py" ||
+		!strings.HasPrefix(pip.UIScript.Where, "scripts/pip-install/start-ui.sh:") {
+		t.Errorf("scripts/pip-install: family %+v, UI %+v, refusals %q", pip.Family, pip.UIScript, pip.Refusals)
+	}
+	if d, _ := pip.DefaultOf("OT_PREFER_VENV"); d.Lit != "false" || !strings.HasPrefix(d.Where, "scripts/pip-install/lib.include.sh:") {
+		t.Errorf("its own defaults: %+v", d)
+	}
+}
+
+// What the launcher cannot follow is refused, naming the file and line.
+func TestRefusals(t *testing.T) {
+	head := filepath.Join(testkit.UpstreamFixtures(), "23df3832")
+	pixi := filepath.Join(testkit.UpstreamFixtures(), "e079c1f2")
+	if _, err := os.Stat(pixi); err != nil {
+		t.Skipf("the upstream fixtures are not beside the project: %v", err)
+	}
+	read := func(dir, name string) string {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	for _, tc := range []struct {
+		name   string
+		dir    string
+		file   string
+		change func(string) string
+		want   string
+	}{
+		{"a step start-ui.sh runs", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "prepare_runtime_environment\n", "prepare_runtime_environment\nnvidia-smi -pm 1\n", 1)
+		}, "start-ui.sh:8: nvidia-smi -pm 1: the launcher does not model this step"},
+		{"another runner", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "run_python_in_active_env", "run_in_env python", 1)
+		}, "start-ui.sh:9: runs its script with run_in_env, which is not the pip family's runner"},
+		{"an env tool the launcher does not know", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    activate_chosen_env\n", "    uv sync --frozen\n", 1)
+		}, "calls none of the steps of the launch logic the launcher knows"},
+		{"a step prepare runs besides the framework's", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    activate_chosen_env\n", "    activate_chosen_env\n    uv sync\n", 1)
+		}, "prepare_runtime_environment runs uv, which the launcher does not model"},
+		{"no prepare_runtime_environment", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function prepare_runtime_environment", "function prepare_something_else", 1)
+		}, "lib.include.sh: defines no prepare_runtime_environment"},
+		{"install.sh that prepares nothing", head, layout.InstallScript, func(s string) string {
+			return strings.Replace(s, "prepare_runtime_environment", "print 'nothing to do'", 1)
+		}, "install.sh:7: print 'nothing to do': the launcher does not model this step"},
+		{"update.sh without its pull", head, layout.UpdateScript, func(s string) string {
+			return strings.Replace(s, "git pull\n", "", 1)
+		}, "update.sh: runs no git pull"},
+		{"a pixi command with a computed environment", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `run_cmd pixi install --locked -e "${OT_PLATFORM}"`, `run_cmd pixi install --locked -e "$(pick)"`, 1)
+		}, "lib.include.sh:174: this `pixi install` cannot be evaluated"},
+		{"a pixi run of something else", pixi, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, `run_in_env python "scripts/train_ui.py"`, `run_in_env jupyter lab`, 1)
+		}, "start-ui.sh:15: runs something other than python in the pixi environment"},
+		{"a hand-over that does more", pixi, layout.InstallScript, func(s string) string {
+			return strings.Replace(s, "    exit 0\n", "    rm -rf .pixi\n    exit 0\n", 1)
+		}, "install.sh:5: this if does something the launcher does not model"},
+		{"a manifest without environments", pixi, layout.PyProject, func(s string) string {
+			return strings.Replace(s, "[tool.pixi.environments]", "[tool.pixi.not-environments]", 1)
+		}, "pyproject.toml: defines no [tool.pixi.environments]"},
+		{"a script that is not Bash", head, layout.RunCmdScript, func(s string) string {
+			return s + "\nif [[ then\n"
+		}, "run-cmd.sh:25: cannot be read as Bash"},
+	} {
+		srcs := fixtureSources(tc.dir, "")
+		for i := range srcs {
+			if srcs[i].Name == tc.file {
+				srcs[i].Data = []byte(tc.change(read(tc.dir, tc.file)))
+			}
+		}
+		f := Extract("/co", "Linux", srcs)
+		found := false
+		for _, r := range f.Refusals {
+			found = found || strings.Contains(r, tc.want)
+		}
+		if !found {
+			t.Errorf("%s: no refusal %q in %q", tc.name, tc.want, f.Refusals)
+		}
+	}
+	// Without lib.include.sh the scripts cannot be followed; without any
+	// launch file the built-in framework stands.
+	f := Extract("/co", "Linux", []Source{{Name: layout.StartUIScript, Data: []byte(read(head, layout.StartUIScript))}})
+	if len(f.Refusals) == 0 || !strings.Contains(f.Refusals[0], "lib.include.sh is missing") {
+		t.Errorf("scripts without their library: %q", f.Refusals)
+	}
+	if f := Extract("/co", "Linux", nil); len(f.Refusals) > 0 || f.Family != (Fact{FamilyPip, BuiltIn}) {
+		t.Errorf("no launch files: %+v %q", f.Family, f.Refusals)
+	}
+}
+
+// The manifest's environments as pixi reads them, for the shapes TOML
+// allows: keys with tables or arrays that span lines, quoted keys,
+// sub-tables, comments, and pixi.toml's own table name.
+func TestPixiEnvs(t *testing.T) {
+	for _, tc := range []struct{ name, text, want string }{
+		{"pyproject.toml", "[tool.pixi.environments]\ncpu = [\"cpu\"]\ncuda = { features = [\"cuda\"],\n  solve-group = \"x\" }\n\"my-env\" = []\n[tool.pixi.tasks]\nnot = 1\n", "cpu cuda default my-env"},
+		{"pyproject.toml", "[tool.pixi.environments.gpu]\nfeatures = [\"a\"]\n[ tool.pixi.environments.cpu ]\n", "cpu default gpu"},
+		{"pyproject.toml", "[tool.pixi.environments]\nlist = [\n  \"a\", # a = 1\n  \"b\",\n]\nx = \"]\" # not = 2\n", "default list x"},
+		{"pixi.toml", "[environments]\nrocm = [\"rocm\"]\n", "default rocm"},
+	} {
+		envs, _, ok := pixiEnvs(tc.name, []byte(tc.text))
+		if got := strings.Join(envs, " "); !ok || got != tc.want {
+			t.Errorf("%q: %q (%v), want %q", tc.text, got, ok, tc.want)
+		}
+	}
+	if _, _, ok := pixiEnvs("pyproject.toml", []byte("[project]\nname = \"x\"\n")); ok {
+		t.Error("a manifest without environments")
+	}
+}
