@@ -59,7 +59,7 @@ func TestPixiFamilyFixture(t *testing.T) {
 	for what, got := range map[string]string{
 		"install": strings.Join(px.Install.With("ENV"), " "), "run": strings.Join(px.Run.With("ENV"), " "),
 		"self-update": strings.Join(px.SelfUpdate.Words, " "), "installer": px.Installer,
-		"bin": px.BinDir.Var + "|" + px.BinDir.Default + "|" + px.BinDir.Suffix,
+		"bin":  px.BinDir.Var + "|" + px.BinDir.Default + "|" + px.BinDir.Suffix,
 		"envs": strings.Join(px.Envs, " "), "install on": strings.Join(px.InstallOn, " "), "self-update on": strings.Join(px.SelfUpdateOn, " "),
 	} {
 		want := map[string]string{"install": "install --locked -e ENV", "run": "run --locked -e ENV", "self-update": "self-update --no-release-note",
