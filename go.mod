@@ -3,6 +3,7 @@ module github.com/onetrainer-launcher/onetrainer-launcher
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/jaypipes/ghw v0.27.0
 	github.com/jaypipes/pcidb v1.1.1
 	github.com/rogpeppe/go-internal v1.16.0

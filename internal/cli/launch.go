@@ -62,9 +62,11 @@ func (s site) linker() *checkout.Linker {
 // launch and never changed; update.sh builds a second one after its pull.
 type Launch struct {
 	site
-	Script    string // the launch script this applet stands in for, "start-ui.sh"
-	Facts     *upstream.Facts
-	Plan      upstream.Plan // what that script does
+	Script string // the launch script this applet stands in for, "start-ui.sh"
+	Facts  *upstream.Facts
+	Plan   upstream.Plan // what that script does
+	// Via is the hand-over followed to Plan's script, when one was.
+	Via       *upstream.Handover
 	Settings  *settings.Config
 	Constants settings.Constants
 	Env       environ.List // the environment children get: the checkout's exports made
@@ -96,7 +98,11 @@ func (s site) launch(ctx context.Context, script string) (*Launch, error) {
 		if h.Message != "" {
 			l.Out.Status("%s", h.Message)
 		}
-		return s.settle(script, checkout.HandoverFacts(ctx, s.co, uname, path.Dir(h.Script)), file)
+		hl, err := s.settle(script, checkout.HandoverFacts(ctx, s.co, uname, path.Dir(h.Script)), file)
+		if err == nil {
+			hl.Via = h
+		}
+		return hl, err
 	}
 	return l, nil
 }
@@ -195,6 +201,18 @@ func (l *Launch) prepare(ctx context.Context, lazyNeeded bool) (pyenv.Result, er
 	}
 	r.Upgrade = l.Plan.Prepare == "upgrade" && lazyNeeded
 	return pyenv.Prepare(ctx, r)
+}
+
+// passedOn is what of the applet's arguments reaches the script: all of
+// them, except through a hand-over that passes none on, which the
+// checkout's own script does too, said in a warning.
+func (l *Launch) passedOn(args []string) []string {
+	if l.Via == nil || l.Via.PassesArgs || len(args) == 0 {
+		return args
+	}
+	l.Out.Warn("%s: %s hands over to %s without its arguments, so %s reach nothing, as with the checkout's own script.",
+		l.Via.Where, l.Script, l.Via.Script, out.QuoteArgs(args))
+	return nil
 }
 
 // execRun replaces the launcher with what the script's runner runs, the

@@ -18,5 +18,5 @@ func startUI(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	return l.execRun(res.Target, "", args...)
+	return l.execRun(res.Target, "", l.passedOn(args)...)
 }

@@ -26,6 +26,7 @@ import (
 type suite struct {
 	launcher string          // the built binary
 	conda    string          // the conda stand-in, built from condastandin/
+	pixi     string          // the pixi stand-in, built from pixistandin/
 	python   testkit.Python  // a Python inside the default bounds
 	old      *testkit.Python // a Python below them, if installed
 	wheels   string          // pip's find-links folder
@@ -56,6 +57,11 @@ func (s *suite) build(dir string) error {
 	build = exec.Command("go", "build", "-o", s.conda, "./condastandin")
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the conda stand-in: %v\n%s", err, out)
+	}
+	s.pixi = filepath.Join(dir, "bin", "pixi-standin")
+	build = exec.Command("go", "build", "-o", s.pixi, "./pixistandin")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the pixi stand-in: %v\n%s", err, out)
 	}
 	py, err := testkit.Find(10, 14)
 	if err != nil {

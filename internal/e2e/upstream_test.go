@@ -34,7 +34,7 @@ def norm(v):
     return v.replace(co, "$CO")
 lines = ["script " + sys.argv[0], "args " + repr(sys.argv[1:])]
 for k in sorted(os.environ):
-    if k.startswith(("OT_", "PYTORCH_", "HF_")) or k == "SCRIPT_DIR":
+    if k.startswith(("OT_", "PYTORCH_", "HF_", "PIXI_ENVIRONMENT_NAME", "PIXI_PROJECT_ROOT")) or k in ("SCRIPT_DIR", "CONDA_PREFIX", "VIRTUAL_ENV"):
         lines.append("env %s=%s" % (k, norm(os.environ[k])))
 with open(os.path.join(out, "probe.txt"), "w") as f:
     f.write("\n".join(lines) + "\n")
@@ -44,7 +44,10 @@ with open(os.path.join(out, "probe.txt"), "w") as f:
 // requirements are installed.
 const envState = `import importlib.metadata as md
 names = sorted(d.metadata["Name"] for d in md.distributions())
-print("setuptools " + md.version("setuptools"))
+try:
+    print("setuptools " + md.version("setuptools"))
+except md.PackageNotFoundError:
+    print("setuptools none")
 print("installed " + " ".join(n for n in names if n.startswith("ot")))
 `
 
@@ -67,6 +70,9 @@ func loadFixtures(t *testing.T) []fixture {
 		manifest, err := os.ReadFile(filepath.Join(dir, "MANIFEST"))
 		if err != nil {
 			continue
+		}
+		if isPixiFixture(dir) {
+			continue // the pixi family: TestFollowsThePixiCheckout
 		}
 		f := fixture{name: e.Name(), dir: dir}
 		for _, line := range strings.Split(string(manifest), "\n") {
@@ -184,6 +190,12 @@ type scenario struct {
 	tools func(t *testing.T, bin string) // stand-ins put on PATH
 	steps [][]string                     // each: VAR=VALUE words, then a script and its arguments
 	conda bool                           // put the conda stand-in on PATH
+	// pixi: "path" puts the pixi stand-in on PATH; "installer" leaves it
+	// to the checkout's install-pixi.sh (a stand-in, which puts it in
+	// ~/.pixi/bin); "" has no pixi at all.
+	pixi string
+	// observe, when set, adds what a step left in the checkout.
+	after func(t *testing.T, dir string, step int) []string
 	// seed marks the scenario the seed's fixture also runs.
 	seed bool
 }
@@ -248,12 +260,21 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 	if sc.tools != nil {
 		sc.tools(t, bin)
 	}
+	pixiLog := filepath.Join(t.TempDir(), "pixi.log")
+	if sc.pixi == "path" {
+		data, err := os.ReadFile(s.pixi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeExec(t, filepath.Join(bin, "pixi"), string(data))
+	}
 	out := filepath.Join(dir, "out")
 	home := t.TempDir()
 	env := []string{
 		"PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin", "HOME=" + home, "TEST_OUT=" + out,
 		"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_CACHE_DIR=1",
 		"CONDA_STANDIN_PYTHON=" + py.Path, "LANG=C.UTF-8",
+		"PIXI_STANDIN_PYTHON=" + py.Path, "PIXI_STANDIN_LOG=" + pixiLog, "PIXI_STANDIN_BINARY=" + s.pixi,
 	}
 	env = append(env, sc.env...)
 	var obs []string
@@ -282,6 +303,18 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 				obs = append(obs, fmt.Sprintf("step %d %s", i, strings.ReplaceAll(line, dir, "$CO")))
 			}
 		}
+		// The pixi calls of the step, in order.
+		if data, err := os.ReadFile(pixiLog); err == nil {
+			for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+				obs = append(obs, fmt.Sprintf("step %d %s", i, strings.ReplaceAll(strings.ReplaceAll(line, dir, "$CO"), home, "$HOME")))
+			}
+			os.Remove(pixiLog)
+		}
+		if sc.after != nil {
+			for _, line := range sc.after(t, dir, i) {
+				obs = append(obs, fmt.Sprintf("step %d %s", i, line))
+			}
+		}
 	}
 	// The envs the steps left, and what is installed in each.
 	var envs []string
@@ -292,6 +325,11 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 	}
 	if named, _ := filepath.Glob(filepath.Join(condaRoot, "envs", "*")); len(named) > 0 {
 		envs = append(envs, named...)
+	}
+	if pixiEnvs, _ := filepath.Glob(filepath.Join(dir, ".pixi", "envs", "*", "bin", "python")); len(pixiEnvs) > 0 {
+		for _, p := range pixiEnvs {
+			envs = append(envs, filepath.Dir(filepath.Dir(p)))
+		}
 	}
 	sort.Strings(envs)
 	for _, e := range envs {
@@ -366,4 +404,11 @@ func diffLines(want, got []string) string {
 		fmt.Fprintf(&b, "%s bash: %s\n   ours: %s\n", mark, w, g)
 	}
 	return b.String()
+}
+
+// isPixiFixture reports a fixture of the pixi family: its manifest has
+// [tool.pixi].
+func isPixiFixture(dir string) bool {
+	data, err := os.ReadFile(filepath.Join(dir, "pyproject.toml"))
+	return err == nil && strings.Contains(string(data), "[tool.pixi")
 }

@@ -70,9 +70,8 @@ func (p pixiEnv) run(words ...string) proc.Cmd {
 // PreparePixi makes the pixi environment ready, as the pixi family's
 // prepare_runtime_environment does: pixi found (or installed by the
 // checkout's own installer) and, for update.sh, updated; the platform
-// chosen; the environment installed when the script asks for it, or when
-// the launcher's record says it is not ready (never installed, or an
-// install that was cut short or failed), under the lock.
+// chosen; the environment installed when the script asks for it (install.sh,
+// update.sh), under the lock, with the launcher's record around it.
 func PreparePixi(ctx context.Context, r Request, mode PixiMode) (Result, error) {
 	px := r.Facts.Pixi
 	exe, env, wasThere, err := findPixi(ctx, r)
@@ -98,9 +97,18 @@ func PreparePixi(ctx context.Context, r Request, mode PixiMode) (Result, error) 
 		return Result{}, err
 	}
 	res := Result{Target: t, Platform: name}
-	if !mode.Install && st.ready() {
-		if changed := st.rec.Changed(r.Checkout.Root); len(changed) > 0 {
-			r.Out.Status("%s changed since the %s was installed: pixi brings it up to date as it starts; ./update.sh does so now.", strings.Join(changed, ", "), t.Place.Label)
+	if !mode.Install {
+		// As the scripts do: pixi run installs what is missing itself, and
+		// pixi (since 0.71.2, which OneTrainer's manifest requires)
+		// serialises installs of one environment and finishes one that was
+		// cut short. The launcher only says so.
+		switch {
+		case st.exists && st.rec.Pending():
+			r.Out.Status("The %s is not completely installed (%s): pixi finishes it as it starts.", t.Place.Label, st.rec.Why())
+		case st.ready():
+			if changed := st.rec.Changed(r.Checkout.Root); len(changed) > 0 {
+				r.Out.Status("%s changed since the %s was installed: pixi brings it up to date as it starts; ./update.sh does so now.", strings.Join(changed, ", "), t.Place.Label)
+			}
 		}
 		return res, nil
 	}
@@ -115,11 +123,8 @@ func PreparePixi(ctx context.Context, r Request, mode PixiMode) (Result, error) 
 	if st, err = lookPixi(t); err != nil {
 		return res, err
 	}
-	switch {
-	case st.rec.Pending() && st.exists:
-		r.Out.Status("Installing the %s now: %s.", t.Place.Label, st.rec.Why())
-	case !mode.Install && st.ready():
-		return res, nil // another launch made it ready while this one waited
+	if st.exists && st.rec.Pending() {
+		r.Out.Status("Installing the %s again: %s.", t.Place.Label, st.rec.Why())
 	}
 	if err := installPixi(ctx, r, t, env); err != nil {
 		return res, err

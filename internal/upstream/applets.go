@@ -151,6 +151,7 @@ func (x *extractor) handover(p *Plan, c *syntax.IfClause) bool {
 			if h.Script == "" || len(call.Args) == 3 && wordText(call.Args[2]) != "$@" {
 				return false
 			}
+			h.PassesArgs = len(call.Args) == 3
 		case "exit":
 			exited = len(call.Args) == 2 && litOf(call.Args[1]) == "0"
 		default:

@@ -112,6 +112,9 @@ type Handover struct {
 	Var, Value string
 	Script     string // checkout-relative, "scripts/pip-install/install.sh"
 	Message    string // the status line it prints first, without "[OneTrainer] "
+	// PassesArgs: the script's arguments go on ("$@"); without, the other
+	// script gets none.
+	PassesArgs bool
 	Where      string
 }
 

@@ -99,7 +99,7 @@ func encode(f *Facts, key string) string {
 			args("plan-run", p.Run)
 		}
 		if h := p.Handover; h != nil {
-			line("plan-handover", h.Var, h.Value, h.Script, h.Message, h.Where)
+			line("plan-handover", h.Var, h.Value, h.Script, h.Message, flag(h.PassesArgs), h.Where)
 		}
 		if p.GitInit != nil {
 			line("plan-gitinit")
@@ -230,8 +230,8 @@ func decode(s string) (f *Facts, key string, err error) {
 				return nil, "", errMemo
 			}
 			f.Plans[len(f.Plans)-1].Run = a
-		case kind == "plan-handover" && n == 6 && len(f.Plans) > 0:
-			f.Plans[len(f.Plans)-1].Handover = &Handover{Var: fs[1], Value: fs[2], Script: fs[3], Message: fs[4], Where: fs[5]}
+		case kind == "plan-handover" && n == 7 && len(f.Plans) > 0:
+			f.Plans[len(f.Plans)-1].Handover = &Handover{Var: fs[1], Value: fs[2], Script: fs[3], Message: fs[4], PassesArgs: fs[5] == "1", Where: fs[6]}
 		case kind == "plan-gitinit" && n == 1 && len(f.Plans) > 0:
 			f.Plans[len(f.Plans)-1].GitInit = [][]string{}
 		case kind == "plan-git" && n >= 2 && len(f.Plans) > 0:
