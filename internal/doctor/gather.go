@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"runtime"
 	"strings"
 
@@ -55,15 +56,27 @@ func Gather(ctx context.Context, in Input) Report {
 	if checkout.Pending(co) {
 		rep.Problems = append(rep.Problems, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+co.Journal()+")")
 	}
-	rep.Upstream = upstreamReport(facts)
-	rep.Problems = append(rep.Problems, facts.Warnings...)
-
 	file := settings.ReadEnvFile(settings.EnvFilePath(in.Host, in.Env), in.Env)
 	if file != nil {
 		rep.SettingsFile = file.Path
 		rep.Problems = append(rep.Problems, file.Warnings...)
 	}
 	cfg, cfgErr := settings.Parse(in.Env, file, facts)
+	// A hand-over the settings make (OT_PIP_INSTALL=true) is followed, as
+	// the applets follow it: the rest of the report is that folder's.
+	var via *upstream.Handover
+	if p, ok := facts.PlanOf(layout.StartUIScript); ok && p.Handover != nil && cfgErr == nil && cfg.Value(p.Handover.Var) == p.Handover.Value {
+		via = p.Handover
+		facts = checkout.HandoverFacts(ctx, co, in.Host.Uname(), path.Dir(via.Script))
+		cfg, cfgErr = settings.Parse(in.Env, file, facts)
+	}
+	rep.Upstream = upstreamReport(facts)
+	if via != nil {
+		h := handoverReport(*via)
+		rep.Upstream.Via = &h
+	}
+	rep.Problems = append(rep.Problems, facts.Refusals...)
+	rep.Problems = append(rep.Problems, facts.Warnings...)
 	for _, set := range cfg.Settings {
 		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Source: set.Source,
 			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
@@ -99,6 +112,18 @@ func Gather(ctx context.Context, in Input) Report {
 	env := settings.Export(in.Env, co.Root, in.Host, cfg, facts, layout.StartUIScript)
 	r := pyenv.Request{Checkout: co, Settings: cfg, Constants: consts, Facts: facts, Env: env, Host: in.Host,
 		Run: in.Ask.With(co.Root, env), Out: quiet}
+	if facts.Family.Value == upstream.FamilyPixi {
+		insp, info := pyenv.InspectPixi(ctx, r, m)
+		envRep := environmentReport(insp)
+		envRep.Pixi = &PixiEnv{Found: info.Found, Path: info.Path, Version: info.Version, BinDir: info.BinDir,
+			Environment: info.Env, Reason: info.Reason, Warnings: orEmpty(info.Warnings), Notes: orEmpty(info.Notes),
+			Known: info.Known, Dir: info.EnvDir, Installed: info.Installed, Recorded: info.Recorded, LockMatches: info.LockMatches}
+		rep.Environment = &envRep
+		if envRep.Problem != "" {
+			rep.Problems = append(rep.Problems, envRep.Problem)
+		}
+		return rep
+	}
 	envRep := environmentReport(pyenv.Inspect(ctx, r))
 	rep.Environment = &envRep
 	if envRep.Problem != "" {
@@ -182,8 +207,39 @@ func checkoutReport(ctx context.Context, co layout.Checkout, g gitx.Git, self st
 	return r
 }
 
+func handoverReport(h upstream.Handover) Handover {
+	return Handover{When: h.Var + " = " + h.Value, Script: h.Script, PassesArgs: h.PassesArgs, Where: h.Where}
+}
+
 func upstreamReport(f *upstream.Facts) Upstream {
-	r := Upstream{UIScript: Fact(f.UIScript), Warnings: orEmpty(f.Warnings), Platform: []Rule{}, Exports: []Export{}}
+	r := Upstream{UIScript: Fact(f.UIScript), Warnings: orEmpty(f.Warnings), Platform: []Rule{}, Exports: []Export{},
+		Family: Fact(f.Family), Refusals: orEmpty(f.Refusals), Plans: []Plan{}}
+	for _, p := range f.Plans {
+		pr := Plan{Script: p.Script, Where: p.Where, Prepares: p.Prepares, Prepare: p.Prepare, Pull: p.Pull, GitInit: []string{}}
+		for _, c := range p.GitInit {
+			pr.GitInit = append(pr.GitInit, out.QuoteArgs(c))
+		}
+		if len(p.Run.Words) > 0 {
+			pr.Runs = &Args{Command: out.QuoteArgs(p.Run.With("SCRIPT")), Where: p.Run.Where}
+		}
+		if p.Handover != nil {
+			h := handoverReport(*p.Handover)
+			pr.Handover = &h
+		}
+		r.Plans = append(r.Plans, pr)
+	}
+	if px := f.Pixi; px != nil {
+		bin := px.BinDir.Suffix
+		if px.BinDir.Var != "" {
+			bin = "${" + px.BinDir.Var + ":-" + px.BinDir.Default + "}" + px.BinDir.Suffix
+		}
+		pa := func(a upstream.Args) Args {
+			return Args{Command: out.QuoteArgs(append([]string{"pixi"}, a.With("ENV")...)), Where: a.Where}
+		}
+		r.Pixi = &PixiFacts{Install: pa(px.Install), Run: pa(px.Run), SelfUpdate: pa(px.SelfUpdate),
+			InstallOn: orEmpty(px.InstallOn), SelfUpdateOn: orEmpty(px.SelfUpdateOn), BinDir: bin, Installer: px.Installer,
+			Environments: orEmpty(px.Envs), EnvironmentsWhere: px.EnvsWhere, Where: px.Where}
+	}
 	switch {
 	case f.Conda.Auto:
 		r.CondaForm = "a name, or a path when it holds a / (built-in)"

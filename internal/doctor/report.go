@@ -79,7 +79,16 @@ type Fact struct {
 // Upstream is what the checkout's own launch files decide, each with the
 // file:line it came from, or "built-in".
 type Upstream struct {
-	UIScript        Fact     `json:"ui_script"`
+	Family Fact `json:"family"` // "pip" or "pixi", and the line of prepare_runtime_environment
+	// Refusals are what the launcher cannot follow: with any, no applet
+	// acts on the checkout.
+	Refusals []string `json:"refusals"`
+	// Via is the hand-over the settings make the applets follow
+	// (OT_PIP_INSTALL=true); the rest of this report is then that folder's.
+	Via             *Handover  `json:"via"`
+	Plans           []Plan     `json:"plans"`
+	Pixi            *PixiFacts `json:"pixi"` // null in the pip family
+	UIScript        Fact       `json:"ui_script"`
 	CondaForm       string   `json:"conda_form"` // "prefix", "name", or "name, or a path with /" (built-in)
 	CondaCreate     Args     `json:"conda_create"`
 	CondaRun        Args     `json:"conda_run"`
@@ -89,6 +98,40 @@ type Upstream struct {
 	LegacyCUDA      *Fact    `json:"legacy_cuda"` // null when the checkout has no legacy CUDA choice
 	Exports         []Export `json:"exports"`
 	Warnings        []string `json:"warnings"`
+}
+
+// Plan is what one launch script does, as the launcher follows it.
+type Plan struct {
+	Script   string    `json:"script"`
+	Where    string    `json:"where"`    // the file it was read from
+	Prepares bool      `json:"prepares"` // it calls prepare_runtime_environment
+	Prepare  string    `json:"prepare"`  // with this argument ("", "install", "upgrade")
+	Pull     bool      `json:"pull"`
+	GitInit  []string  `json:"git_init"` // what it runs in a tree that is not a git checkout
+	Runs     *Args     `json:"runs"`     // what it runs in the env; null for none
+	Handover *Handover `json:"handover"`
+}
+
+// Handover is a launch script's hand-over to another script.
+type Handover struct {
+	When       string `json:"when"` // "OT_PIP_INSTALL = true"
+	Script     string `json:"script"`
+	PassesArgs bool   `json:"passes_args"`
+	Where      string `json:"where"`
+}
+
+// PixiFacts is how the pixi family's lib.include.sh runs pixi.
+type PixiFacts struct {
+	Install           Args     `json:"install"`
+	Run               Args     `json:"run"`
+	SelfUpdate        Args     `json:"self_update"`
+	InstallOn         []string `json:"install_on"`     // prepare_runtime_environment's arguments that install
+	SelfUpdateOn      []string `json:"self_update_on"` // and that update pixi
+	BinDir            string   `json:"bin_dir"`        // where pixi is looked for off PATH, "${HOME:-/root}/.pixi/bin"
+	Installer         string   `json:"installer"`
+	Environments      []string `json:"environments"`
+	EnvironmentsWhere string   `json:"environments_where"`
+	Where             string   `json:"where"`
 }
 
 // Args is a command's words as the checkout gives them.
@@ -127,6 +170,24 @@ type Environment struct {
 	Resume        string     `json:"resume"`   // why the next launch installs the requirements, when it will
 	PipLog        string     `json:"pip_log"`  // the last install's pip log, when there is one
 	Others        []OtherEnv `json:"others"`   // the other envs the checkout holds
+	Pixi          *PixiEnv   `json:"pixi"`     // the pixi family's: pixi and the environment; null otherwise
+}
+
+// PixiEnv is pixi and the pixi environment the next launch uses.
+type PixiEnv struct {
+	Found       bool     `json:"found"`
+	Path        string   `json:"path"`
+	Version     string   `json:"version"` // what pixi --version says
+	BinDir      string   `json:"bin_dir"` // where the scripts look for it off PATH
+	Environment string   `json:"environment"`
+	Reason      string   `json:"reason"` // why that environment
+	Warnings    []string `json:"warnings"`
+	Notes       []string `json:"notes"`
+	Known       bool     `json:"known"` // the manifest defines it
+	Dir         string   `json:"dir"`   // .pixi/envs/NAME
+	Installed   bool     `json:"installed"`
+	Recorded    bool     `json:"recorded"`     // the launcher recorded a completed install
+	LockMatches bool     `json:"lock_matches"` // pixi.lock and the manifest are as at that install
 }
 
 // Conda is what was found of conda, used or not.

@@ -60,9 +60,41 @@ func WriteText(w io.Writer, r Report) {
 	}
 	u := r.Upstream
 	fmt.Fprintln(w, "The checkout's launch files decide:")
+	fmt.Fprintf(w, "  family:           %s (%s)\n", u.Family.Value, u.Family.Where)
+	for _, ref := range u.Refusals {
+		fmt.Fprintf(w, "  CANNOT FOLLOW:    %s\n", ref)
+	}
+	if v := u.Via; v != nil {
+		fmt.Fprintf(w, "  handed over to:   %s, as %s (%s); what follows is that folder's\n", v.Script, v.When, v.Where)
+	}
+	for _, p := range u.Plans {
+		var does []string
+		if p.Handover != nil {
+			does = append(does, "with "+p.Handover.When+" runs "+p.Handover.Script)
+		}
+		if len(p.GitInit) > 0 {
+			does = append(does, "outside git: "+strings.Join(p.GitInit, "; "))
+		}
+		if p.Pull {
+			does = append(does, "git pull")
+		}
+		if p.Prepares {
+			does = append(does, strings.TrimSpace("prepares the env "+p.Prepare))
+		}
+		if p.Runs != nil {
+			does = append(does, "runs "+p.Runs.Command)
+		}
+		fmt.Fprintf(w, "  %-17s %s (%s)\n", p.Script+":", strings.Join(does, ", then "), p.Where)
+	}
 	fmt.Fprintf(w, "  UI script:        %s (%s)\n", u.UIScript.Value, u.UIScript.Where)
-	fmt.Fprintf(w, "  conda env:        %s; created with: %s (%s)\n", u.CondaForm, u.CondaCreate.Command, u.CondaCreate.Where)
-	fmt.Fprintf(w, "  pip bootstrap:    %s (%s)\n", u.PipBootstrap.Command, u.PipBootstrap.Where)
+	if px := u.Pixi; px != nil {
+		fmt.Fprintf(w, "  pixi:             %s; %s; %s (%s)\n", px.Install.Command, px.Run.Command, px.SelfUpdate.Command, px.Where)
+		fmt.Fprintf(w, "  pixi off PATH:    %s, else %s\n", px.BinDir, px.Installer)
+		fmt.Fprintf(w, "  environments:     %s (%s)\n", strings.Join(px.Environments, ", "), px.EnvironmentsWhere)
+	} else {
+		fmt.Fprintf(w, "  conda env:        %s; created with: %s (%s)\n", u.CondaForm, u.CondaCreate.Command, u.CondaCreate.Where)
+		fmt.Fprintf(w, "  pip bootstrap:    %s (%s)\n", u.PipBootstrap.Command, u.PipBootstrap.Where)
+	}
 	for _, rule := range u.Platform {
 		signs := "otherwise"
 		if len(rule.Signs) > 0 {
@@ -82,6 +114,24 @@ func WriteText(w io.Writer, r Report) {
 	}
 	if e := r.Environment; e != nil {
 		fmt.Fprintf(w, "Environment:  %s in %s: %s\n", e.Kind, orDash(e.Path), e.State)
+		if px := e.Pixi; px != nil {
+			found := "not found (looked on PATH and in " + px.BinDir + ")"
+			if px.Found {
+				found = px.Path + ", " + orDash(px.Version)
+			}
+			fmt.Fprintf(w, "  pixi:       %s\n", found)
+			fmt.Fprintf(w, "  platform:   %s (%s)\n", px.Environment, px.Reason)
+			for _, s := range append(append([]string{}, px.Warnings...), px.Notes...) {
+				fmt.Fprintf(w, "              %s\n", s)
+			}
+			lock := "no install recorded by the launcher"
+			if px.Recorded && px.LockMatches {
+				lock = "pixi.lock as at the last install"
+			} else if px.Recorded {
+				lock = "pixi.lock or the manifest changed since the last install: ./update.sh installs it"
+			}
+			fmt.Fprintf(w, "  installed:  %v; %s\n", px.Installed, lock)
+		}
 		if e.Problem != "" {
 			fmt.Fprintf(w, "  problem:    %s\n", e.Problem)
 		}
@@ -94,6 +144,7 @@ func WriteText(w io.Writer, r Report) {
 		}
 		cd := e.Conda
 		switch {
+		case e.Pixi != nil:
 		case cd.Found && cd.EnvPrefix != "":
 			fmt.Fprintf(w, "  conda:      %s (root %s); env %q at %s, found via %s\n", cd.Path, cd.Root, cd.Env, cd.EnvPrefix, cd.FoundVia)
 		case cd.Found:

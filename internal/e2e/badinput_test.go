@@ -80,11 +80,14 @@ func TestBadInput(t *testing.T) {
 		want    string                         // in stderr
 	}
 	var cases []tc
+	builtin := upstream.Builtin(".")
+	c, _ := settings.Parse(nil, nil, &builtin)
 	for _, v := range settings.Vars {
+		if c.Unknown(v.Name) {
+			continue // the pixi family's: TestPixiBadInput
+		}
 		cases = append(cases, tc{name: v.Name + " whitespace", applet: "install.sh", env: []string{v.Name + "= \t "},
 			want: v.Name + `=" \t " holds only whitespace: unset it to get the default`})
-		builtin := upstream.Builtin(".")
-		c, _ := settings.Parse(nil, nil, &builtin)
 		if c.Value(v.Name) == "true" || c.Value(v.Name) == "false" {
 			cases = append(cases, tc{name: v.Name + " not a boolean", applet: "install.sh", env: []string{v.Name + "=maybe"},
 				want: v.Name + `="maybe" is not a boolean: use true or false (also 1/0, yes/no, on/off, in any case)`})

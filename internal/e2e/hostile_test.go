@@ -4,6 +4,7 @@ package scripts_test
 // nothing is created or changed.
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -89,8 +90,15 @@ func TestHostileSettingsFiles(t *testing.T) {
 // a 100 KiB line still applies.
 func TestLongLineInLibInclude(t *testing.T) {
 	dir := linkedCheckout(t)
-	lib := "# " + strings.Repeat("y", 100<<10) + "\nexport OT_PYTHON_VERSION_TOO_HIGH=\"3.10\"\n"
-	if err := os.WriteFile(filepath.Join(dir, "lib.include.sh"), []byte(lib), 0o644); err != nil {
+	if err := writeFramework(dir, "OT_PYTHON_VERSION_TOO_HIGH=3.10"); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := os.ReadFile(filepath.Join(dir, "lib.include.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib = bytes.Replace(lib, []byte("\nexport OT_PYTHON_VERSION_TOO_HIGH"), []byte("\n# "+strings.Repeat("y", 100<<10)+"\nexport OT_PYTHON_VERSION_TOO_HIGH"), 1)
+	if err := os.WriteFile(filepath.Join(dir, "lib.include.sh"), lib, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := launch(t, dir, "install.sh", nil)

@@ -333,17 +333,6 @@ func TestRefusesWhatItCannotFollow(t *testing.T) {
 	}
 	os.MkdirAll(filepath.Join(co, ".git", "onetrainer-launcher", "upstream"), 0o755)
 	os.WriteFile(filepath.Join(co, ".git", "onetrainer-launcher", "upstream", "start-ui.sh"), bytes.Replace(data, []byte("prepare_runtime_environment\n"), []byte("prepare_runtime_environment\nconda activate onetrainer\n"), 1), 0o644)
-	// The launcher's own memo of what the files say may be written; the
-	// checkout and its env may not change.
-	withoutState := func(snap string) string {
-		var keep []string
-		for _, line := range strings.Split(snap, "\n") {
-			if !strings.HasPrefix(line, ".git/onetrainer-launcher/facts") && !strings.HasPrefix(line, ".git/onetrainer-launcher/upstream/") {
-				keep = append(keep, line)
-			}
-		}
-		return strings.Join(keep, "\n")
-	}
 	before = withoutState(snapshot(t, co))
 	for _, name := range []string{"install.sh", "start-ui.sh"} {
 		cmd := exec.Command("./"+name, "x")
@@ -362,4 +351,57 @@ func TestRefusesWhatItCannotFollow(t *testing.T) {
 	if after := withoutState(snapshot(t, co)); after != before {
 		t.Errorf("a refused launch changed the checkout:\n%s\n---\n%s", before, after)
 	}
+}
+
+// The pixi family's own settings get the same checks as every other: a
+// bad value is an error naming it, before pixi or anything else runs.
+func TestPixiBadInput(t *testing.T) {
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	dir := filepath.Join(upstreamFixtures(), "e079c1f2")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("the pixi fixture is not here: %v", err)
+	}
+	fx := fixture{name: "e079c1f2", dir: dir, has: []string{"scripts/train_ui.py", "scripts/train.py", "requirements-global.txt"}}
+	co := filepath.Join(t.TempDir(), "OneTrainer")
+	pixiTwin(t, fx, co, "/dev/kfd")
+	gitRun(t, co, "init", "-q", "-b", "master")
+	gitRun(t, co, "add", "-A")
+	gitRun(t, co, "commit", "-q", "-m", "x")
+	linkLauncher(t, co)
+	bin := t.TempDir()
+	pixi, _ := os.ReadFile(s.pixi)
+	writeExec(t, filepath.Join(bin, "pixi"), string(pixi))
+	log := filepath.Join(t.TempDir(), "pixi.log")
+	before := withoutState(snapshot(t, co))
+	for _, tc := range []struct{ env, want string }{
+		{"OT_PLATFORM= ", `OT_PLATFORM=" " holds only whitespace`},
+		{"OT_PIP_INSTALL=maybe", `OT_PIP_INSTALL="maybe" is not a boolean`},
+		{"OT_CUDA_LOWMEM_MODE=sometimes", `OT_CUDA_LOWMEM_MODE="sometimes" is not a boolean`},
+	} {
+		code, _, stderr := launch(t, co, "install.sh", []string{tc.env, "PATH=" + bin + ":/usr/bin:/bin", "PIXI_STANDIN_LOG=" + log})
+		if code != 1 || !errorLine(stderr, tc.want) {
+			t.Errorf("%s: %d\n%s", tc.env, code, stderr)
+		}
+	}
+	if _, err := os.Stat(log); err == nil {
+		t.Error("pixi ran for a bad setting")
+	}
+	if after := withoutState(snapshot(t, co)); after != before {
+		t.Errorf("a bad setting changed the checkout:\n%s\n---\n%s", before, after)
+	}
+}
+
+// withoutState is a snapshot without the launcher's memo of what the
+// checkout's files say (and git's copies it keeps to read them), which a
+// refused launch may write: the checkout and its env may not change.
+func withoutState(snap string) string {
+	var keep []string
+	for _, line := range strings.Split(snap, "\n") {
+		if !strings.HasPrefix(line, ".git/onetrainer-launcher/facts") && !strings.HasPrefix(line, ".git/onetrainer-launcher/upstream/") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
 }

@@ -175,6 +175,7 @@ func TestScripts(t *testing.T) {
 			"untar-fixture": cmdUntarFixture,
 			"json-valid":    cmdJSONValid,
 			"doctor-golden": cmdDoctorGolden,
+			"framework":     cmdFramework,
 			"torch-standin": cmdTorchStandin,
 			"conda-install": func(ts *testscript.TestScript, neg bool, args []string) {
 				// conda-install ROOT: the conda stand-in as ROOT/bin/conda.

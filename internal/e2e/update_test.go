@@ -37,8 +37,8 @@ func git(t *testing.T, dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// origScript stands in for an original launch script in these tests.
-const origScript = "#!/usr/bin/env bash\n# An original launch script.\nexit 3\n"
+// origScript is the test framework's start-ui.sh, which these tests change.
+var origScript = frameworkScripts["start-ui.sh"]
 
 // linkedClone makes an upstream repository of OneTrainer's shape whose
 // launch scripts git tracks, a bare remote, and a user's clone with the
@@ -51,10 +51,8 @@ func linkedClone(t *testing.T) (up, co string) {
 	if err := writeCheckout(up, false, false); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range layout.Scripts() {
-		if err := os.WriteFile(filepath.Join(up, s), []byte(origScript), 0o755); err != nil {
-			t.Fatal(err)
-		}
+	if err := writeFramework(up); err != nil {
+		t.Fatal(err)
 	}
 	git(t, up, "init", "-q", "-b", "main")
 	git(t, up, "add", "-A")

@@ -300,7 +300,7 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 		obs = append(obs, fmt.Sprintf("step %d %s: status %d", i, strings.Join(step, " "), code))
 		if data, err := os.ReadFile(filepath.Join(out, "probe.txt")); err == nil {
 			for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-				obs = append(obs, fmt.Sprintf("step %d %s", i, strings.ReplaceAll(line, dir, "$CO")))
+				obs = append(obs, fmt.Sprintf("step %d %s", i, strings.ReplaceAll(strings.ReplaceAll(line, dir, "$CO"), condaRoot, "$CONDA_ROOT")))
 			}
 		}
 		// The pixi calls of the step, in order.

@@ -5,6 +5,7 @@ package gitx
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
@@ -42,8 +43,20 @@ func (g Git) Tracked(ctx context.Context, path string) bool {
 	return err == nil
 }
 
-// Show returns a file's content at a commit ("HEAD"), bounded.
+// ErrNotAFile is Show's answer for a path git holds as something other
+// than a file (a symbolic link, a submodule).
+var ErrNotAFile = errors.New("not a regular file in git")
+
+// Show returns a file's content at a commit ("HEAD"), bounded; a path git
+// holds as a link or a submodule is ErrNotAFile.
 func (g Git) Show(ctx context.Context, rev, path string) ([]byte, error) {
+	entry, err := g.Ask(ctx, "ls-tree", rev, "--", path) // "100644 blob SHA\tPATH"
+	if err != nil {
+		return nil, err
+	}
+	if mode, _, _ := strings.Cut(entry, " "); mode != "100644" && mode != "100755" {
+		return nil, ErrNotAFile
+	}
 	out, err := g.Run.With(g.Dir, g.Run.Env).Ask(ctx, proc.Cmd{Argv: []string{"git", "-C", g.Dir, "cat-file", "blob", rev + ":" + path}})
 	if len(out) > pathutil.SmallFile {
 		out = out[:pathutil.SmallFile]

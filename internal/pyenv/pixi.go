@@ -295,3 +295,80 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// PixiInfo is what doctor reports of pixi and its environment.
+type PixiInfo struct {
+	Found       bool
+	Path        string // pixi's executable
+	Version     string // what `pixi --version` says
+	BinDir      string // where the scripts look for it off PATH
+	Env         string // the environment the next launch uses
+	Reason      string // why that one
+	Warnings    []string
+	Notes       []string
+	Known       bool   // the manifest defines it
+	EnvDir      string // .pixi/envs/NAME
+	Installed   bool   // pixi made it (conda-meta)
+	LockMatches bool   // pixi.lock is as it was at the launcher's last install
+	Recorded    bool   // the launcher recorded a completed install
+}
+
+// InspectPixi reports on pixi and the environment the next launch uses,
+// found as a launch finds them, without installing or running anything
+// but `pixi --version`.
+func InspectPixi(ctx context.Context, r Request, m *gpu.Machine) (Inspection, PixiInfo) {
+	px := r.Facts.Pixi
+	info := PixiInfo{}
+	path := r.Env.Get("PATH")
+	home := r.Env.Get(px.BinDir.Var)
+	if home == "" {
+		home = px.BinDir.Default
+	}
+	info.BinDir = home + px.BinDir.Suffix
+	info.Path = pathutil.Look(pixiCmd, r.Checkout.Root, path, "")
+	if info.Path == "" {
+		info.Path = pathutil.Look(pixiCmd, r.Checkout.Root, info.BinDir+":"+path, "")
+	}
+	if info.Found = info.Path != ""; info.Found {
+		if text, err := r.Run.Ask(ctx, proc.Cmd{Path: info.Path, Argv: []string{pixiCmd, "--version"}}); err == nil {
+			info.Version = strings.TrimSpace(text)
+		}
+	}
+	d := DecidePixiPlatform(ctx, r, m)
+	info.Env, info.Reason, info.Warnings, info.Notes = d.File, d.Reason, d.Warnings, d.Notes
+	info.Known = len(px.Envs) == 0 || contains(px.Envs, d.File)
+	t := Target{Kind: KindPixi, pixi: pixiEnv{exe: info.Path, name: d.File, form: px}}
+	t.Place = t.pixi.place(r.Checkout)
+	info.EnvDir = t.Place.Dir
+	rep := Inspection{Kind: KindPixi, Path: t.Place.Dir, Others: []OtherEnv{}}
+	st, err := lookPixi(t)
+	if err != nil {
+		rep.State, rep.Problem = StateUnusable, err.Error()
+		return rep, info
+	}
+	info.Installed = st.exists
+	info.Recorded = st.rec.Installed != nil
+	info.LockMatches = info.Recorded && len(st.rec.Changed(r.Checkout.Root)) == 0
+	switch {
+	case !st.exists:
+		rep.State = StateMissing
+	case st.rec.Installing != nil:
+		rep.State, rep.Resume = StatePending, st.rec.Why()
+	case info.Recorded:
+		rep.State = StateInstalled
+	default:
+		rep.State = StateForeign
+	}
+	if st.exists {
+		rep.Python = t.Place.Python
+		if text, err := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: rep.Python, Argv: []string{rep.Python, "-c", versionQuestion}}); err == nil {
+			rep.PythonVersion = strings.TrimSpace(text)
+		}
+	}
+	if !info.Known {
+		rep.Problem = fmt.Sprintf("the platform %q is no environment of the checkout's %s, which defines %s", d.File, layout.PyProject, checkout.JoinAnd(px.Envs))
+	} else if !info.Found {
+		rep.Problem = fmt.Sprintf("pixi is not on PATH nor in %s: the next launch runs the checkout's %s to install it", info.BinDir, px.Installer)
+	}
+	return rep, info
+}
