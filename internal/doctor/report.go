@@ -89,15 +89,15 @@ type Upstream struct {
 	Plans           []Plan     `json:"plans"`
 	Pixi            *PixiFacts `json:"pixi"` // null in the pip family
 	UIScript        Fact       `json:"ui_script"`
-	CondaForm       string   `json:"conda_form"` // "prefix", "name", or "name, or a path with /" (built-in)
-	CondaCreate     Args     `json:"conda_create"`
-	CondaRun        Args     `json:"conda_run"`
-	PipBootstrap    Args     `json:"pip_bootstrap"`
-	PipRequirements Args     `json:"pip_requirements"`
-	Platform        []Rule   `json:"platform"`
-	LegacyCUDA      *Fact    `json:"legacy_cuda"` // null when the checkout has no legacy CUDA choice
-	Exports         []Export `json:"exports"`
-	Warnings        []string `json:"warnings"`
+	CondaForm       string     `json:"conda_form"` // "prefix", "name", or "name, or a path with /" (built-in)
+	CondaCreate     Args       `json:"conda_create"`
+	CondaRun        Args       `json:"conda_run"`
+	PipBootstrap    Args       `json:"pip_bootstrap"`
+	PipRequirements Args       `json:"pip_requirements"`
+	Platform        []Rule     `json:"platform"`
+	LegacyCUDA      *Fact      `json:"legacy_cuda"` // null when the checkout has no legacy CUDA choice
+	Exports         []Export   `json:"exports"`
+	Warnings        []string   `json:"warnings"`
 }
 
 // Plan is what one launch script does, as the launcher follows it.
