@@ -1,6 +1,6 @@
 // Command bench measures the launcher's warm path against Python itself.
 //
-//	go run ./bench [-rounds 40] [-upstream DIR] [-original /path/to/OneTrainer]
+//	go run ./internal/cmd/bench [-rounds 40] [-upstream DIR] [-pixi DIR] [-original /path/to/OneTrainer]
 //
 // It builds the launcher as released (-trimpath -ldflags='-s -w'), prepares
 // checkouts with a ready venv and UI stubs that exit at once, and times,
@@ -41,8 +41,10 @@ func main() {
 	upstream := flag.String("upstream", filepath.Join("..", "shared", "fixtures", "upstream", "23df3832"),
 		"a folder holding a OneTrainer commit's lib.include.sh, start-ui.sh, run-cmd.sh, install.sh and update.sh")
 	original := flag.String("original", "", "a OneTrainer checkout whose Bash launch scripts to time beside the launcher")
+	pixi := flag.String("pixi", filepath.Join("..", "shared", "fixtures", "upstream", "e079c1f2"),
+		"a folder holding the launch files of OneTrainer's pixi-based branch")
 	flag.Parse()
-	if err := run(*rounds, *upstream, *original); err != nil {
+	if err := run(*rounds, *upstream, *original, *pixi); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -58,7 +60,7 @@ type variant struct {
 	floor bool // the Go floor: ratios of launcher lines are also given to it
 }
 
-func run(rounds int, upstreamDir, original string) error {
+func run(rounds int, upstreamDir, original, pixiDir string) error {
 	work, err := os.MkdirTemp("", "ot-bench")
 	if err != nil {
 		return err
@@ -131,6 +133,22 @@ func run(rounds int, upstreamDir, original string) error {
 		fmt.Printf("(no %s: the upstream-files case is left out)\n", filepath.Join(upstreamDir, "lib.include.sh"))
 	}
 
+	// The pixi branch's launch files, linked, with the pixi stand-in (pixi
+	// cannot be had here): the stand-in's own `pixi run` is timed too, so
+	// that the launcher's share shows apart from the stand-in's.
+	if _, err := os.Stat(filepath.Join(pixiDir, "lib.include.sh")); err == nil {
+		px := filepath.Join(work, "pixi")
+		standin, err := writePixi(px, pixiDir, launcher, py.Path, filepath.Join(work, "bin"))
+		if err != nil {
+			return err
+		}
+		vs = append(vs,
+			&variant{name: "pixi stand-in: pixi run … python train_ui.py", argv: []string{standin, "run", "--locked", "-e", "cpu", "python", "scripts/train_ui.py"}, dir: px},
+			&variant{name: "./start-ui.sh (pixi branch, linked)", argv: []string{"./start-ui.sh"}, dir: px})
+	} else {
+		fmt.Printf("(no %s: the pixi case is left out)\n", filepath.Join(pixiDir, "lib.include.sh"))
+	}
+
 	if original != "" {
 		orig := filepath.Join(work, "original")
 		os.MkdirAll(orig, 0o755)
@@ -157,6 +175,9 @@ func run(rounds int, upstreamDir, original string) error {
 			v.env = append(append([]string(nil), os.Environ()...), "OT_PYTHON_VENV=.venv", "OT_PREFER_VENV=true")
 			if strings.HasSuffix(v.dir, "head") {
 				v.env = os.Environ()
+			}
+			if strings.HasSuffix(v.dir, "pixi") {
+				v.env = append(os.Environ(), "PATH="+filepath.Join(work, "bin")+":"+os.Getenv("PATH"), "PIXI_STANDIN_PYTHON="+py.Path)
 			}
 		}
 		if _, _, err := timeOnce(v); err != nil { // warm-up, and a check that it works
@@ -196,6 +217,44 @@ func run(rounds int, upstreamDir, original string) error {
 	look, pci := detectionCost()
 	fmt.Printf("GPU detection, median of 1000 on this machine: device nodes and nvidia-smi/nvcc lookup %s; PCI bus with the built-in id table %s\n", look, pci)
 	return nil
+}
+
+// writePixi makes a git checkout of the pixi branch's shape: its launch
+// files, the miniature's stubs, a manifest without packages, a lock for
+// it, the launcher linked in, and the cpu environment installed, all with
+// the pixi stand-in, built into bin. It returns the stand-in.
+func writePixi(dir, pixiDir, launcher, python, bin string) (string, error) {
+	standin := filepath.Join(bin, "pixi")
+	if out, err := exec.Command("go", "build", "-o", standin, "./internal/e2e/pixistandin").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the pixi stand-in: %v\n%s", err, out)
+	}
+	if err := writeMini(dir); err != nil {
+		return "", err
+	}
+	for _, f := range []string{"lib.include.sh", "start-ui.sh", "run-cmd.sh", "install.sh", "update.sh"} {
+		data, err := os.ReadFile(filepath.Join(pixiDir, f))
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o755); err != nil {
+			return "", err
+		}
+	}
+	manifest := "[project]\nname = \"onetrainer\"\nversion = \"0.1.0\"\ndependencies = []\n\n[tool.pixi.workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\n\n[tool.pixi.environments]\ncpu = []\ncuda13 = []\ncuda12 = []\nrocm = []\n"
+	if err := os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte(manifest), 0o644); err != nil {
+		return "", err
+	}
+	env := append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "PIXI_STANDIN_PYTHON="+python, "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@b.invalid",
+		"GIT_COMMITTER_NAME=b", "GIT_COMMITTER_EMAIL=b@b.invalid")
+	for _, argv := range [][]string{{standin, "lock"}, {"git", "init", "-q"}, {"git", "add", "-A"}, {"git", "commit", "-q", "-m", "pixi"},
+		{launcher, "link", "."}, {"./install.sh"}} {
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Dir, cmd.Env = dir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("preparing the pixi checkout, %v: %v\n%s", argv, err, out)
+		}
+	}
+	return standin, nil
 }
 
 // writeMini writes the miniature checkout: stubs that exit at once, a
@@ -275,13 +334,13 @@ func writeUpstream(head, upstreamDir, launcher, python string) error {
 }
 
 // condaCalls counts the conda calls of one warm launch on a conda prefix
-// env, with the conda stand-in from scripts_test/condastandin (conda itself
+// env, with the conda stand-in from internal/e2e/condastandin (conda itself
 // cannot be installed here), for the launcher and, with -original, the
 // original scripts.
 func condaCalls(work, co string, base []string, original bool) error {
 	root := filepath.Join(work, "miniconda")
 	conda := filepath.Join(root, "bin", "conda")
-	if out, err := exec.Command("go", "build", "-o", conda, "./scripts_test/condastandin").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", conda, "./internal/e2e/condastandin").CombinedOutput(); err != nil {
 		return fmt.Errorf("building the conda stand-in: %v\n%s", err, out)
 	}
 	log := filepath.Join(work, "conda.log")
