@@ -18,8 +18,8 @@ var layers = [][]string{
 	{"internal/checkout", "internal/gpu"},
 	{"internal/settings"},
 	{"internal/upstream", "internal/gitx"},
-	{"internal/proc", "internal/checkout/layout"},
-	{"internal/out", "internal/pathutil", "internal/environ", "internal/host", "internal/pyversion", "internal/buildinfo"},
+	{"internal/proc", "internal/checkout/layout", "internal/host"},
+	{"internal/out", "internal/pathutil", "internal/environ", "internal/pyversion", "internal/buildinfo"},
 }
 
 const module = "github.com/onetrainer-launcher/onetrainer-launcher"

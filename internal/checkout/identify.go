@@ -1,12 +1,17 @@
 package checkout
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
+	"golang.org/x/sys/unix"
 )
 
 // NotOneTrainer is the answer to "is this a OneTrainer checkout?" when it
@@ -14,6 +19,9 @@ import (
 type NotOneTrainer struct {
 	Dir     string
 	Missing []string
+	// Denied are files that are there but this user may not read, each
+	// with its cause (owner, mode, user): permission, not absence.
+	Denied []string
 	// Source is set when Dir is the launcher's own source tree, whose
 	// committed links would otherwise fail in a confusing way.
 	Source bool
@@ -23,11 +31,18 @@ func (e *NotOneTrainer) Error() string {
 	if e.Source {
 		return fmt.Sprintf("%s is %s's own source, not a OneTrainer checkout: build it and link it into one (go build -o %[2]s . && ./%[2]s link /path/to/OneTrainer), or run it there", e.Dir, layout.OwnName)
 	}
+	if len(e.Missing) == 0 {
+		return fmt.Sprintf("%s cannot be used by you: %s", e.Dir, strings.Join(e.Denied, "; "))
+	}
 	verb := "is"
 	if len(e.Missing) > 1 {
 		verb = "are"
 	}
-	return fmt.Sprintf("%s does not look like a OneTrainer checkout: %s %s missing", e.Dir, JoinAnd(e.Missing), verb)
+	msg := fmt.Sprintf("%s does not look like a OneTrainer checkout: %s %s missing", e.Dir, JoinAnd(e.Missing), verb)
+	if len(e.Denied) > 0 {
+		msg += "; and " + strings.Join(e.Denied, "; ")
+	}
+	return msg
 }
 
 // Identify is the one answer to "is co a OneTrainer checkout?", by the
@@ -46,19 +61,25 @@ func Identify(co layout.Checkout, f *upstream.Facts, ui bool) error {
 	if ui {
 		need = append([]string{f.UIScript.Value}, need...)
 	}
-	var missing []string
+	var missing, denied []string
 	for _, f := range need {
 		if f == "" {
 			continue
 		}
-		if fi, err := os.Stat(co.Path(f)); err != nil || !fi.Mode().IsRegular() {
+		fi, err := os.Stat(co.Path(f))
+		switch {
+		case err != nil && errors.Is(err, fs.ErrPermission):
+			denied = append(denied, pathutil.Explain(co.Path(f), err).Error())
+		case err != nil || !fi.Mode().IsRegular():
 			missing = append(missing, f)
+		case unix.Access(co.Path(f), unix.R_OK) != nil:
+			denied = append(denied, pathutil.Explain(co.Path(f), syscall.EACCES).Error())
 		}
 	}
-	if len(missing) == 0 {
+	if len(missing) == 0 && len(denied) == 0 {
 		return nil
 	}
-	return &NotOneTrainer{Dir: co.Root, Missing: missing, Source: co.IsLauncherSource()}
+	return &NotOneTrainer{Dir: co.Root, Missing: missing, Denied: denied, Source: len(missing) > 0 && co.IsLauncherSource()}
 }
 
 // JoinAnd joins "a", "b" and "c" as "a, b and c".

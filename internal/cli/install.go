@@ -19,6 +19,7 @@ func install(ctx context.Context, inv Invocation, args []string) error {
 		return err
 	}
 	l.ready(res)
+	l.checkUI(ctx, res)
 	return nil
 }
 
@@ -37,4 +38,23 @@ func (l *Launch) ready(res pyenv.Result) {
 		what = "has OneTrainer's requirements installed now (" + res.Platform + ")"
 	}
 	l.Out.Status("Ready: the %s %s. Start OneTrainer with ./start-ui.sh, or run a script with ./run-cmd.sh NAME.", res.Target.Place.Label, what)
+}
+
+// checkUI says, after an install, what would keep the UI from opening,
+// and remembers what it asked the env's Python.
+func (l *Launch) checkUI(ctx context.Context, res pyenv.Result) {
+	checks := pyenv.CheckUI(ctx, l.request(), res.Target, l.Facts.UIScript.Value, false)
+	if res.Installed {
+		checks = pyenv.RememberUI(ctx, l.request(), res.Target, l.Facts.UIScript.Value)
+	}
+	l.warnUI(checks)
+}
+
+// warnUI warns of each UI check that failed, with its fix.
+func (l *Launch) warnUI(checks []pyenv.UICheck) {
+	for _, c := range checks {
+		if !c.OK {
+			l.Out.Warn("The UI (%s) may not open: %s is missing: %s. To fix it: %s", l.Facts.UIScript.Value, c.Name, c.Problem, c.Fix)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
 )
 
 // startUI prepares the runtime and becomes OneTrainer's UI — the script the
@@ -17,6 +18,11 @@ func startUI(ctx context.Context, inv Invocation, args []string) error {
 	res, err := l.prepare(ctx, true)
 	if err != nil {
 		return err
+	}
+	if res.Installed {
+		l.checkUI(ctx, res)
+	} else {
+		l.warnUI(pyenv.CheckUI(ctx, l.request(), res.Target, l.Facts.UIScript.Value, false))
 	}
 	return l.execRun(res.Target, "", l.passedOn(args)...)
 }

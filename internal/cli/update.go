@@ -71,6 +71,7 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 		return err
 	}
 	l.ready(res)
+	l.checkUI(ctx, res)
 	if len(changed) > 0 {
 		follows := fmt.Sprintf("the %s, Python >= %s and < %s, and the UI script %s", res.Target.Place.Label,
 			l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh, l.Facts.UIScript.Value)

@@ -18,7 +18,6 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
@@ -51,7 +50,10 @@ func Gather(ctx context.Context, in Input) Report {
 	facts := checkout.Facts(ctx, co, in.Host.Uname(), &g)
 	rep.Checkout = checkoutReport(ctx, co, g, in.Self, facts)
 	if !rep.Checkout.LooksLikeOneTrainer {
-		rep.Problems = append(rep.Problems, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "))
+		if len(rep.Checkout.Missing) > 0 {
+			rep.Problems = append(rep.Problems, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "))
+		}
+		rep.Problems = append(rep.Problems, rep.Checkout.Denied...)
 	}
 	if checkout.Pending(co) {
 		rep.Problems = append(rep.Problems, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+co.Journal()+")")
@@ -112,8 +114,19 @@ func Gather(ctx context.Context, in Input) Report {
 	env := settings.Export(in.Env, co.Root, in.Host, cfg, facts, layout.StartUIScript)
 	r := pyenv.Request{Checkout: co, Settings: cfg, Constants: consts, Facts: facts, Env: env, Host: in.Host,
 		Run: in.Ask.With(co.Root, env), Out: quiet}
+	uiReport := func(insp pyenv.Inspection) {
+		u := &UI{Script: facts.UIScript.Value, Kind: pyenv.UIKindOf(co, facts.UIScript.Value), Checks: []UICheck{}}
+		for _, c := range insp.CheckUI(ctx, r, facts.UIScript.Value) {
+			u.Checks = append(u.Checks, UICheck(c))
+			if !c.OK {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("the UI may not open: %s is missing (%s): %s", c.Name, c.Problem, c.Fix))
+			}
+		}
+		rep.UI = u
+	}
 	if facts.Family.Value == upstream.FamilyPixi {
 		insp, info := pyenv.InspectPixi(ctx, r, m)
+		uiReport(insp)
 		envRep := environmentReport(insp)
 		envRep.Pixi = &PixiEnv{Found: info.Found, Path: info.Path, Version: info.Version, BinDir: info.BinDir,
 			Environment: info.Env, Reason: info.Reason, Warnings: orEmpty(info.Warnings), Notes: orEmpty(info.Notes),
@@ -124,7 +137,9 @@ func Gather(ctx context.Context, in Input) Report {
 		}
 		return rep
 	}
-	envRep := environmentReport(pyenv.Inspect(ctx, r))
+	insp := pyenv.Inspect(ctx, r)
+	uiReport(insp)
+	envRep := environmentReport(insp)
 	rep.Environment = &envRep
 	if envRep.Problem != "" {
 		rep.Problems = append(rep.Problems, envRep.Problem)
@@ -152,12 +167,12 @@ func unjoin(err error) []error {
 }
 
 func checkoutReport(ctx context.Context, co layout.Checkout, g gitx.Git, self string, facts *upstream.Facts) Checkout {
-	r := Checkout{Path: co.Root, Missing: []string{}, Scripts: []Script{}}
+	r := Checkout{Path: co.Root, Missing: []string{}, Denied: []string{}, Scripts: []Script{}}
 	var nt *checkout.NotOneTrainer
 	if err := checkout.Identify(co, facts, true); errors.As(err, &nt) {
-		r.Missing = nt.Missing
+		r.Missing, r.Denied = orEmpty(nt.Missing), orEmpty(nt.Denied)
 	}
-	r.LooksLikeOneTrainer = len(r.Missing) == 0
+	r.LooksLikeOneTrainer = len(r.Missing) == 0 && len(r.Denied) == 0
 	for _, name := range layout.Scripts() {
 		path := co.Path(name)
 		sr := Script{Name: name}
@@ -331,18 +346,7 @@ func osRelease(ctx context.Context, in Input) string {
 		ver, _ := in.Ask.Ask(ctx, proc.Cmd{Argv: []string{"sw_vers", "-productVersion"}})
 		return strings.TrimSpace(strings.TrimSpace(name) + " " + strings.TrimSpace(ver))
 	}
-	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
-		data, err := pathutil.ReadFile(pathutil.Under(in.Env.Get("GHW_CHROOT"), p), pathutil.TinyFile)
-		if err != nil {
-			continue
-		}
-		for _, line := range pathutil.Lines(data) {
-			if v, ok := strings.CutPrefix(line, "PRETTY_NAME="); ok {
-				return strings.Trim(v, `"'`)
-			}
-		}
-	}
-	return ""
+	return host.ReadOSRelease(in.Env.Get("GHW_CHROOT")).PrettyName
 }
 
 func orEmpty(s []string) []string {

@@ -19,7 +19,8 @@ type Report struct {
 	Upstream     Upstream      `json:"upstream"`    // what the checkout's launch files decide
 	Environment  *Environment  `json:"environment"` // null when a setting is bad
 	GPU          GPU           `json:"gpu"`
-	Requirements *Requirements `json:"requirements"` // null when a setting is bad
+	Requirements *Requirements `json:"requirements"` // null when a setting is bad, and in the pixi family
+	UI           *UI           `json:"ui"`           // null when a setting is bad
 	Torch        *Torch        `json:"torch"`        // with --torch only
 	Problems     []string      `json:"problems"`
 }
@@ -37,6 +38,7 @@ type Checkout struct {
 	Path                string   `json:"path"`
 	LooksLikeOneTrainer bool     `json:"looks_like_onetrainer"`
 	Missing             []string `json:"missing"`
+	Denied              []string `json:"denied"` // files there that this user may not read, and why
 	Git                 *Git     `json:"git"` // null outside git
 	Scripts             []Script `json:"scripts"`
 }
@@ -237,6 +239,23 @@ type PCIDevice struct {
 	Class    string `json:"class"`     // "0302"
 	Kind     string `json:"kind"`      // "3D controller"
 	Driver   string `json:"driver"`    // the bound kernel driver; "" when none
+}
+
+// UI is what the UI script needs to open, checked: Qt's xcb library on an
+// X11 session, Tk in the env's Python.
+type UI struct {
+	Script string    `json:"script"`
+	Kind   string    `json:"kind"` // "Qt", "Tk", "" when it does not show
+	Checks []UICheck `json:"checks"`
+}
+
+// UICheck is one thing the UI needs.
+type UICheck struct {
+	Name    string `json:"name"`
+	OK      bool   `json:"ok"`
+	Problem string `json:"problem"`
+	Fix     string `json:"fix"`
+	When    string `json:"when"` // "now", or "at install time"
 }
 
 // Requirements is the platform requirements file that would be installed.

@@ -160,6 +160,16 @@ func WriteText(w io.Writer, r Report) {
 			fmt.Fprintf(w, "  also here:  %s in %s/ (not in use%s; %s uses it)\n", o.What, o.Dir, usable, o.Setting)
 		}
 	}
+	if u := r.UI; u != nil {
+		fmt.Fprintf(w, "UI:           %s (%s)\n", u.Script, orDash(u.Kind))
+		for _, c := range u.Checks {
+			if c.OK {
+				fmt.Fprintf(w, "  %-18s there (%s)\n", c.Name+":", c.When)
+			} else {
+				fmt.Fprintf(w, "  %-18s MISSING (%s): %s; to fix: %s\n", c.Name+":", c.When, c.Problem, c.Fix)
+			}
+		}
+	}
 	g := r.GPU
 	fmt.Fprintf(w, "GPUs (read under %s):\n", g.Root)
 	for _, d := range g.PCIDevices {

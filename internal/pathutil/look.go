@@ -5,9 +5,14 @@
 package pathutil
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Look finds cmd as a shell run from dir finds it: a name with a slash is
@@ -95,4 +100,61 @@ func Resolve(dir, p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(dir, p)
+}
+
+// ErrNotFound is Why's answer for a command that is nowhere to be found.
+var ErrNotFound = errors.New("not found")
+
+// Why says why Look found no cmd: it does not exist (ErrNotFound, or a
+// Cause saying which part of its path is missing), or it exists but this
+// user may not use it (a Cause naming the folder they cannot enter or the
+// file they cannot run, with owner and mode), or it is no executable file.
+// Permission is never reported as "does not exist".
+func Why(cmd, dir, path, root string) error {
+	try := func(p string) error {
+		fi, err := os.Stat(p)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return Explain(p, syscall.ENOENT)
+			}
+			return Explain(p, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return &Cause{Path: p, Err: errNotExecutable{fi.Mode()}}
+		}
+		if unix.Access(p, unix.X_OK) != nil {
+			return Explain(p, syscall.EACCES)
+		}
+		return nil
+	}
+	if strings.Contains(cmd, "/") {
+		if err := try(under(root, Resolve(dir, cmd))); err != nil {
+			return err
+		}
+		return nil
+	}
+	var first error
+	for _, d := range filepath.SplitList(path) {
+		if d == "" {
+			d = "."
+		}
+		p := under(root, filepath.Join(Resolve(dir, d), cmd))
+		err := try(p)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return first
+	}
+	return ErrNotFound
+}
+
+type errNotExecutable struct{ mode fs.FileMode }
+
+func (e errNotExecutable) Error() string {
+	return "is not an executable file (" + e.mode.String() + ")"
 }

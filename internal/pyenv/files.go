@@ -18,6 +18,8 @@ import (
 //     lists the requirements files used, one "HASH  NAME" line each.
 //   - versionOKFile remembers the last version check that passed.
 //   - pipLogFile is pip's log of the last install, for bug reports.
+//   - uiFile remembers, from the last install, whether the env's Python
+//     has what the Tk UI needs (_tkinter).
 //
 // An env with none of the records was made by something else (the
 // original scripts, or by hand) and is trusted as installed, as they
@@ -29,6 +31,7 @@ const (
 	installedFile  = filePrefix + "installed"
 	versionOKFile  = filePrefix + "version-ok"
 	pipLogFile     = filePrefix + "pip.log"
+	uiFile         = filePrefix + "ui"
 )
 
 // In gives the path of one of the launcher's files in the env at dir.

@@ -3,6 +3,8 @@ package pyenv
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -18,58 +20,314 @@ type hostPy struct {
 	name, exe string
 }
 
-// hostPython finds the Python that makes the venv. An OT_PYTHON_CMD the
-// user set is taken as it is, as the original scripts did. Left unset, the
-// default `python` is only a first guess: many systems have only python3,
-// or a python outside the bounds, so python3 and then python3.X, newest
-// allowed first, are tried, and the first inside the bounds is used.
-func hostPython(ctx context.Context, r Request) (hostPy, error) {
-	path := r.Env.Get("PATH")
-	if r.Settings.Given("OT_PYTHON_CMD") {
-		if exe := pathutil.Look(r.Settings.PythonCmd, r.Checkout.Root, path, ""); exe != "" {
-			return hostPy{r.Settings.PythonCmd, exe}, nil
-		}
-		return hostPy{}, out.Errorf("Python command %q does not exist on your system.", r.Settings.PythonCmd).WithHints(venvSolutions("")...)
+// candidate is a Python the machine has, where it was found, and what
+// asking it told.
+type candidate struct {
+	name    string // as argv shows it: the bare name for PATH's, else the path
+	exe     string
+	where   string // "on PATH", "pyenv", "uv", ...
+	version pyversion.Version
+	why     string // why it does not fit; "" when it does
+	// missing is what it lacks to make a venv with pip ("ensurepip",
+	// "venv"); "" when it has both.
+	missing string
+}
+
+func (c candidate) describe() string {
+	if c.exe == "" {
+		return c.name
 	}
+	loc := c.exe
+	if c.name != c.exe {
+		loc = c.exe + ", " + c.where
+	} else {
+		loc = c.where
+	}
+	return fmt.Sprintf("%s (%s)", c.name, loc)
+}
+
+// pythonQuestion asks a Python its version, whether it is a virtualenv's,
+// and whether it can make a venv with pip, in three lines. It runs on
+// every Python 3 from 3.6 on.
+const pythonQuestion = `import sys
+print("%d.%d.%d" % tuple(sys.version_info[:3]))
+print("venv" if sys.prefix != getattr(sys, "base_prefix", sys.prefix) else "base")
+missing = []
+for m in ("venv", "ensurepip"):
+    try:
+        __import__(m)
+    except Exception:
+        missing.append(m)
+if not missing:
+    try:
+        import ensurepip
+        ensurepip.version()
+    except Exception:
+        missing.append("ensurepip")
+print(" ".join(missing))
+`
+
+// ask asks c what it is, quietly: a question, not a step.
+func (c *candidate) ask(ctx context.Context, r Request, lo, hi pyversion.Version, bounds string) {
+	text, err := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: c.exe, Argv: []string{c.exe, "-c", pythonQuestion}})
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if err != nil || len(lines) < 2 {
+		if err == nil {
+			err = fmt.Errorf("it answered %q", strings.TrimSpace(text))
+		}
+		c.why = fmt.Sprintf("does not run (%v)", err)
+		return
+	}
+	v, perr := pyversion.Parse(strings.TrimSpace(lines[0]))
+	if perr != nil {
+		c.why = fmt.Sprintf("does not say its version (%q)", lines[0])
+		return
+	}
+	c.version = v
+	if len(lines) > 2 {
+		c.missing = strings.TrimSpace(lines[2])
+	}
+	switch {
+	case !v.In(lo, hi):
+		c.why = fmt.Sprintf("Python %s, outside %s", v, bounds)
+	case strings.TrimSpace(lines[1]) == "venv":
+		c.why = fmt.Sprintf("Python %s of a virtualenv, which is no base for a new venv", v)
+	case c.missing != "":
+		c.why = fmt.Sprintf("Python %s without %s, so it cannot make a venv with pip", v, strings.Join(strings.Fields(c.missing), " and "))
+	}
+}
+
+// hostPython finds the Python that makes the venv. An OT_PYTHON_CMD the
+// user set is taken as it is, as the original scripts did — but it must be
+// one this user can run, and one that can make a venv with pip, which is
+// found out before anything is made. Left unset, the checkout's default
+// (`python`) is taken when it fits, as the scripts would run it; else the
+// newest fitting Python the machine has, from PATH, pyenv, uv, mise, asdf
+// and, on macOS, Homebrew and python.org, each asked its version without a
+// "+" line. The line that says which was chosen says where it was found
+// and why the ones before it were passed over; when none fits, the error
+// lists every one found and the fix for this machine.
+func hostPython(ctx context.Context, r Request) (hostPy, error) {
 	lo, lerr := pyversion.Parse(r.Constants.PythonVersionMinimum)
 	hi, herr := pyversion.Parse(r.Constants.PythonVersionTooHigh)
 	if lerr != nil || herr != nil {
 		return hostPy{}, out.Errorf("the Python bounds %q and %q are not versions", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
 	}
 	bounds := fmt.Sprintf(">= %s and < %s", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
-	var seen []string
-	for _, cand := range candidates(lo, hi) {
-		exe := pathutil.Look(cand, r.Checkout.Root, path, "")
+	path := r.Env.Get("PATH")
+	if r.Settings.Given("OT_PYTHON_CMD") {
+		cmd := r.Settings.PythonCmd
+		exe := pathutil.Look(cmd, r.Checkout.Root, path, "")
 		if exe == "" {
-			if cand == "python" || cand == "python3" {
-				seen = append(seen, cand+": not found")
-			}
-			continue
+			return hostPy{}, givenPythonUnusable(r, cmd, path)
 		}
-		v, err := askVersion(ctx, r, exe)
-		if err != nil {
-			seen = append(seen, fmt.Sprintf("%s (%s): does not run (%v)", cand, exe, err))
-			continue
+		c := candidate{name: cmd, exe: exe, where: "OT_PYTHON_CMD"}
+		c.ask(ctx, r, lo, hi, bounds)
+		if c.missing != "" && c.version != nil {
+			return hostPy{}, out.Errorf("OT_PYTHON_CMD=%q (%s, Python %s) cannot make a venv with pip: it has no %s", cmd, exe, c.version, strings.Join(strings.Fields(c.missing), " and ")).
+				WithHints(append(missingHints(r, c), "Nothing was created.")...)
 		}
-		if !v.In(lo, hi) {
-			seen = append(seen, fmt.Sprintf("%s (%s): Python %s, outside %s", cand, exe, v, bounds))
-			continue
-		}
-		if cand != r.Settings.PythonCmd {
-			r.Out.Status("Using %s (%s, Python %s) to create the venv: %s. Set OT_PYTHON_CMD to choose another.", cand, exe, v, strings.Join(seen, "; "))
-		}
-		return hostPy{cand, exe}, nil
+		// Its version is the checkout's version check's to judge, after the
+		// venv is made, as in the original scripts.
+		return hostPy{cmd, exe}, nil
 	}
-	return hostPy{}, out.Errorf("No Python %s was found to create the venv. Looked for: %s.", bounds, strings.Join(seen, "; ")).WithHints(venvSolutions("")...)
+	cands := discover(r)
+	var seen []candidate
+	for i := range cands {
+		c := &cands[i]
+		if c.exe == "" {
+			continue // not found: its why says so
+		}
+		c.ask(ctx, r, lo, hi, bounds)
+		if c.why == "" && c.name == r.Settings.PythonCmd {
+			return hostPy{c.name, c.exe}, nil // the checkout's default fits: as the scripts
+		}
+	}
+	// The newest that fits; the default (first) among equals.
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		va, vb := cands[order[a]].version, cands[order[b]].version
+		return va.Compare(vb) > 0
+	})
+	for _, i := range order {
+		c := cands[i]
+		if c.why != "" {
+			continue
+		}
+		for _, p := range cands {
+			if p.why != "" {
+				seen = append(seen, p)
+			}
+		}
+		var s []string
+		for _, p := range seen {
+			s = append(s, p.describe()+": "+p.why)
+		}
+		passed := strings.Join(s, "; ")
+		r.Out.Status("Using %s (%s, Python %s) to create the venv, passing over %s. Set OT_PYTHON_CMD to choose another.", c.name, c.whereText(), c.version, passed)
+		return hostPy{c.name, c.exe}, nil
+	}
+	return hostPy{}, noPython(r, cands, bounds, lo, hi)
+}
+
+func (c candidate) whereText() string {
+	if c.name == c.exe {
+		return c.where
+	}
+	return c.exe + ", " + c.where
+}
+
+// givenPythonUnusable says why an OT_PYTHON_CMD cannot be run: not there,
+// or there but not for this user (permission, named as such), or no
+// executable.
+func givenPythonUnusable(r Request, cmd, path string) error {
+	err := pathutil.Why(cmd, r.Checkout.Root, path, "")
+	if err == pathutil.ErrNotFound || pathutil.IsNotExist(err) {
+		e := out.Errorf("Python command %q does not exist on your system.", cmd)
+		if err != pathutil.ErrNotFound {
+			e = out.Errorf("Python command %q does not exist on your system: %w", cmd, err)
+		}
+		return e.WithHints(venvSolutions(r, "")...)
+	}
+	return out.Errorf("Python command %q cannot be used: %w", cmd, err).
+		WithHints("It is there, but not for you: run as the user it belongs to, give yourself access, or set OT_PYTHON_CMD to a Python of your own.")
+}
+
+// discover lists the Pythons the machine has: PATH's python, python3 and
+// python3.X; pyenv's, uv's, mise's and asdf's installs; on macOS
+// Homebrew's and python.org's. Each executable is listed once, under the
+// first name it was found by.
+func discover(r Request) []candidate {
+	var cands []candidate
+	seen := map[string]bool{}
+	add := func(name, exe, where string) {
+		real, err := filepath.EvalSymlinks(exe)
+		if err != nil {
+			real = exe
+		}
+		if seen[real] {
+			return
+		}
+		seen[real] = true
+		cands = append(cands, candidate{name: name, exe: exe, where: where})
+	}
+	path := r.Env.Get("PATH")
+	names := []string{r.Settings.PythonCmd, "python3"}
+	for _, d := range filepath.SplitList(path) {
+		m, _ := filepath.Glob(filepath.Join(pathutil.Resolve(r.Checkout.Root, d), "python3.*"))
+		for _, p := range m {
+			if isVersionedPython(filepath.Base(p)) {
+				names = append(names, filepath.Base(p))
+			}
+		}
+	}
+	for _, n := range sortedNames(names) {
+		if exe := pathutil.Look(n, r.Checkout.Root, path, ""); exe != "" {
+			add(n, exe, "on PATH")
+		} else if n == r.Settings.PythonCmd || n == "python3" {
+			cands = append(cands, candidate{name: n, why: "not on PATH"})
+		}
+	}
+	home := r.Env.Get("HOME")
+	dataHome := r.Env.Get("XDG_DATA_HOME")
+	if dataHome == "" && home != "" {
+		dataHome = filepath.Join(home, ".local", "share")
+	}
+	or := func(v, def string) string {
+		if v != "" {
+			return v
+		}
+		return def
+	}
+	type tool struct{ where, dir string }
+	var tools []tool
+	if d := or(r.Env.Get("PYENV_ROOT"), joinIf(home, ".pyenv")); d != "" {
+		tools = append(tools, tool{"pyenv", filepath.Join(d, "versions")})
+	}
+	if d := or(r.Env.Get("UV_PYTHON_INSTALL_DIR"), joinIf(dataHome, "uv", "python")); d != "" {
+		tools = append(tools, tool{"uv", d})
+	}
+	if d := or(r.Env.Get("MISE_DATA_DIR"), joinIf(dataHome, "mise")); d != "" {
+		tools = append(tools, tool{"mise", filepath.Join(d, "installs", "python")})
+	}
+	if d := or(r.Env.Get("ASDF_DATA_DIR"), joinIf(home, ".asdf")); d != "" {
+		tools = append(tools, tool{"asdf", filepath.Join(d, "installs", "python")})
+	}
+	if r.Host.MacOS() {
+		root := r.Env.Get("GHW_CHROOT")
+		for _, t := range []tool{{"Homebrew", "/opt/homebrew/opt"}, {"Homebrew", "/usr/local/opt"}} {
+			tools = append(tools, tool{t.where, pathutil.Under(root, t.dir)})
+		}
+		tools = append(tools, tool{"python.org", pathutil.Under(root, "/Library/Frameworks/Python.framework/Versions")})
+	}
+	for _, t := range tools {
+		found, _ := filepath.Glob(filepath.Join(t.dir, "*", "bin", "python3.*"))
+		sort.Slice(found, func(i, j int) bool { return pythonMinor(found[i]) > pythonMinor(found[j]) })
+		for _, p := range found {
+			if isVersionedPython(filepath.Base(p)) && pathutil.Look(p, "/", "", "") != "" {
+				add(p, p, t.where)
+			}
+		}
+	}
+	return cands
+}
+
+func joinIf(base string, parts ...string) string {
+	if base == "" {
+		return ""
+	}
+	return filepath.Join(append([]string{base}, parts...)...)
+}
+
+// isVersionedPython reports "python3.12", not "python3.12-config".
+func isVersionedPython(name string) bool {
+	minor, ok := strings.CutPrefix(name, "python3.")
+	if !ok {
+		return false
+	}
+	_, err := strconv.Atoi(minor)
+	return err == nil
+}
+
+func pythonMinor(p string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(filepath.Base(p), "python3."))
+	return n
+}
+
+// sortedNames keeps the first two (the default and python3) in front and
+// the python3.X after them, newest first, each once.
+func sortedNames(names []string) []string {
+	head, rest := names[:2], append([]string(nil), names[2:]...)
+	sort.SliceStable(rest, func(i, j int) bool { return pythonMinor(rest[i]) > pythonMinor(rest[j]) })
+	var outNames []string
+	seen := map[string]bool{}
+	for _, n := range append(append([]string(nil), head...), rest...) {
+		if !seen[n] && n != "" {
+			seen[n] = true
+			outNames = append(outNames, n)
+		}
+	}
+	return outNames
 }
 
 // candidates are python, python3, then python3.X from the newest allowed
-// minor version down to the oldest.
+// minor version down to the oldest: the versions the bounds allow.
 func candidates(lo, hi pyversion.Version) []string {
 	c := []string{"python", "python3"}
 	if len(lo) < 2 || len(hi) < 1 || lo[0] != 3 {
 		return c
 	}
+	for minor := topMinor(hi); minor >= lo[1]; minor-- {
+		c = append(c, "python3."+strconv.Itoa(minor))
+	}
+	return c
+}
+
+// topMinor is the newest 3.X the too-high bound allows.
+func topMinor(hi pyversion.Version) int {
 	top := 30 // a too-high bound of 4.x allows every 3.x
 	if hi[0] == 3 && len(hi) >= 2 {
 		top = hi[1]
@@ -77,21 +335,9 @@ func candidates(lo, hi pyversion.Version) []string {
 			top-- // < 3.14 rules out 3.14 itself
 		}
 	}
-	for minor := top; minor >= lo[1]; minor-- {
-		c = append(c, "python3."+strconv.Itoa(minor))
-	}
-	return c
+	return top
 }
 
 // versionQuestion asks a Python its version, as three numbers.
 const versionQuestion = "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"
 
-// askVersion runs exe to learn its version, quietly: it is a question, not
-// a step of the install.
-func askVersion(ctx context.Context, r Request, exe string) (pyversion.Version, error) {
-	text, err := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: exe, Argv: []string{exe, "-c", versionQuestion}})
-	if err != nil {
-		return nil, err
-	}
-	return pyversion.Parse(strings.TrimSpace(text))
-}

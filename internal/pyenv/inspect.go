@@ -24,6 +24,16 @@ type Inspection struct {
 	Resume        string   // why the next launch installs the requirements, when it will
 	PipLog        string   // the last install's pip log, when there is one
 	Others        []OtherEnv
+
+	target Target
+}
+
+// CheckUI is CheckUI for the inspected env, the env's Python asked.
+func (in Inspection) CheckUI(ctx context.Context, r Request, ui string) []UICheck {
+	if in.State == StateMissing || in.State == StateUnusable {
+		in.target.Place.Dir = ""
+	}
+	return CheckUI(ctx, r, in.target, ui, true)
 }
 
 // CondaInfo is what was found of conda, used or not.
@@ -66,7 +76,7 @@ func Inspect(ctx context.Context, r Request) Inspection {
 		rep.State, rep.Problem = StateUnusable, err.Error()
 		return rep
 	}
-	rep.Path, rep.Warnings = t.Place.Dir, t.Warnings
+	rep.Path, rep.Warnings, rep.target = t.Place.Dir, t.Warnings, t
 	rep.Others = append(rep.Others, otherEnvsIn(r.Checkout.Root, t.Place.Dir)...)
 	rec, err := ReadRecord(t.Place.Dir)
 	if err != nil {

@@ -340,7 +340,7 @@ func InspectPixi(ctx context.Context, r Request, m *gpu.Machine) (Inspection, Pi
 	t := Target{Kind: KindPixi, pixi: pixiEnv{exe: info.Path, name: d.File, form: px}}
 	t.Place = t.pixi.place(r.Checkout)
 	info.EnvDir = t.Place.Dir
-	rep := Inspection{Kind: KindPixi, Path: t.Place.Dir, Others: []OtherEnv{}}
+	rep := Inspection{Kind: KindPixi, Path: t.Place.Dir, Others: []OtherEnv{}, target: t}
 	st, err := lookPixi(t)
 	if err != nil {
 		rep.State, rep.Problem = StateUnusable, err.Error()

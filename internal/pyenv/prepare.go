@@ -126,7 +126,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 		if err := t.checkTarget(st.rec.Created); err != nil {
 			return res, err
 		}
-		if t, err = t.create(ctx, r, hp); err != nil {
+		if t, err = t.create(ctx, r, hp, st.rec.Created); err != nil {
 			return res, err
 		}
 		res.Target, res.Created = t, true
