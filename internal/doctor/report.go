@@ -39,7 +39,7 @@ type Checkout struct {
 	LooksLikeOneTrainer bool     `json:"looks_like_onetrainer"`
 	Missing             []string `json:"missing"`
 	Denied              []string `json:"denied"` // files there that this user may not read, and why
-	Git                 *Git     `json:"git"` // null outside git
+	Git                 *Git     `json:"git"`    // null outside git
 	Scripts             []Script `json:"scripts"`
 }
 

@@ -340,4 +340,3 @@ func topMinor(hi pyversion.Version) int {
 
 // versionQuestion asks a Python its version, as three numbers.
 const versionQuestion = "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"
-
