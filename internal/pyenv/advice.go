@@ -142,7 +142,8 @@ func noPython(r Request, cands []candidate, bounds string, lo, hi pyversion.Vers
 	}
 	msg := fmt.Sprintf("No Python %s that can make a venv was found. Found: %s.", bounds, strings.Join(found, "; "))
 	hints = append(hints, pythonFixes(r)...)
-	return out.Errorf("%s", msg).WithHints(append([]string{"Solution:"}, hints...)...)
+	lead := fmt.Sprintf("Solution: install a Python %s (or give one venv support), in one of these ways:", bounds)
+	return out.Errorf("%s", msg).WithHints(append([]string{lead}, hints...)...)
 }
 
 // solutions says what to do about a wrong Python in the target's env.

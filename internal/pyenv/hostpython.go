@@ -2,6 +2,7 @@ package pyenv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -186,11 +187,13 @@ func (c candidate) whereText() string {
 func givenPythonUnusable(r Request, cmd, path string) error {
 	err := pathutil.Why(cmd, r.Checkout.Root, path, "")
 	if err == pathutil.ErrNotFound || pathutil.IsNotExist(err) {
-		e := out.Errorf("Python command %q does not exist on your system.", cmd)
-		if err != pathutil.ErrNotFound {
-			e = out.Errorf("Python command %q does not exist on your system: %w", cmd, err)
+		// The original scripts' sentence, then which part is missing.
+		hints := venvSolutions(r, "")
+		var c *pathutil.Cause
+		if errors.As(err, &c) {
+			hints = append([]string{c.Error() + "."}, hints...)
 		}
-		return e.WithHints(venvSolutions(r, "")...)
+		return out.Errorf("Python command %q does not exist on your system.", cmd).WithHints(hints...)
 	}
 	return out.Errorf("Python command %q cannot be used: %w", cmd, err).
 		WithHints("It is there, but not for you: run as the user it belongs to, give yourself access, or set OT_PYTHON_CMD to a Python of your own.")
@@ -311,19 +314,6 @@ func sortedNames(names []string) []string {
 		}
 	}
 	return outNames
-}
-
-// candidates are python, python3, then python3.X from the newest allowed
-// minor version down to the oldest: the versions the bounds allow.
-func candidates(lo, hi pyversion.Version) []string {
-	c := []string{"python", "python3"}
-	if len(lo) < 2 || len(hi) < 1 || lo[0] != 3 {
-		return c
-	}
-	for minor := topMinor(hi); minor >= lo[1]; minor-- {
-		c = append(c, "python3."+strconv.Itoa(minor))
-	}
-	return c
 }
 
 // topMinor is the newest 3.X the too-high bound allows.

@@ -1,22 +1,25 @@
 package pyenv
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
 )
 
-func TestCandidates(t *testing.T) {
-	for _, tc := range []struct{ lo, hi, want string }{
-		{"3.10", "3.14", "python python3 python3.13 python3.12 python3.11 python3.10"},
-		{"3.11", "3.13.2", "python python3 python3.13 python3.12 python3.11"},
-		{"3.12", "3.13.0", "python python3 python3.12"},
+// The newest 3.X a too-high bound allows is the version the advice names.
+func TestTopMinor(t *testing.T) {
+	for _, tc := range []struct {
+		hi   string
+		want int
+	}{
+		{"3.14", 13},
+		{"3.13.2", 13},
+		{"3.13.0", 12},
+		{"3.13", 12},
 	} {
-		lo, _ := pyversion.Parse(tc.lo)
 		hi, _ := pyversion.Parse(tc.hi)
-		if got := strings.Join(candidates(lo, hi), " "); got != tc.want {
-			t.Errorf("%s..%s: %s, want %s", tc.lo, tc.hi, got, tc.want)
+		if got := topMinor(hi); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.hi, got, tc.want)
 		}
 	}
 }
