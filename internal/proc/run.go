@@ -15,7 +15,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 )
 
 // Stdio is where a command's standard streams go.
@@ -149,6 +151,16 @@ func (r Runner) run(ctx context.Context, c Cmd) error {
 	path := c.Path
 	if path == "" {
 		path = c.Argv[0]
+	}
+	// A bare name is looked up in the PATH the command is given, as a
+	// shell running it with that environment would: exec.Command alone
+	// would search the launcher's own.
+	if r.Env != nil && !strings.Contains(path, "/") {
+		found := pathutil.Look(path, r.Dir, environ.List(r.Env).Get("PATH"), "")
+		if found == "" {
+			return &ExitError{Argv: c.Argv, Code: 127, Err: &exec.Error{Name: path, Err: exec.ErrNotFound}}
+		}
+		path = found
 	}
 	cmd := exec.CommandContext(ctx, path, c.Argv[1:]...)
 	cmd.Args = c.Argv

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -65,5 +67,28 @@ func TestRunForwardsSignals(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatalf("%v: the child did not stop within 20s", sig)
 		}
+	}
+}
+
+// A command named without a path is looked up in the PATH it is given,
+// not in the launcher's own: the PATH of the environment it runs with.
+func TestRunLooksUpTheGivenPATH(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "only-here"), []byte("#!"+sh+"\necho found in the given PATH\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := Runner{Env: []string{"PATH=" + bin}}
+	got, err := r.Ask(context.Background(), Cmd{Argv: []string{"only-here"}})
+	if err != nil || got != "found in the given PATH\n" {
+		t.Errorf("only-here: %q, %v", got, err)
+	}
+	// sh is on the launcher's PATH, but not on the one given.
+	_, err = r.Ask(context.Background(), Cmd{Argv: []string{"sh", "-c", "true"}})
+	if Code(err) != 127 || !errors.Is(err, exec.ErrNotFound) {
+		t.Errorf("sh outside the given PATH: %v (code %d), want not found, 127", err, Code(err))
 	}
 }
