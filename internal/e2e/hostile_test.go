@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
 )
 
 // launchWithin is launch under a time limit that fails the test rather
@@ -90,7 +92,7 @@ func TestHostileSettingsFiles(t *testing.T) {
 // a 100 KiB line still applies.
 func TestLongLineInLibInclude(t *testing.T) {
 	dir := linkedCheckout(t)
-	if err := writeFramework(dir, "OT_PYTHON_VERSION_TOO_HIGH=3.10"); err != nil {
+	if err := testkit.WriteFramework(dir, "OT_PYTHON_VERSION_TOO_HIGH=3.10"); err != nil {
 		t.Fatal(err)
 	}
 	lib, err := os.ReadFile(filepath.Join(dir, "lib.include.sh"))

@@ -85,9 +85,8 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(cmd.Process.Signal(sig))
 	case "child":
 		pid := cmd.Process.Pid
-		kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		f, err := childrenOf(pid)
 		ts.Check(err)
-		f := strings.Fields(string(kids))
 		if len(f) != 1 {
 			ts.Fatalf("%s has children %q; want one", args[3], f)
 		}
@@ -117,4 +116,23 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 	fmt.Fprintf(ts.Stdout(), "status %d\n", code)
 	fmt.Fprint(ts.Stderr(), stderr.String())
+}
+
+// childrenOf lists a process's children: from /proc on Linux, else from
+// ps, which macOS has (its ps takes -o ppid= and -o pid= as Linux's does).
+func childrenOf(pid int) ([]string, error) {
+	if kids, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid)); err == nil {
+		return strings.Fields(string(kids)), nil
+	}
+	out, err := exec.Command("ps", "-A", "-o", "pid=", "-o", "ppid=").Output()
+	if err != nil {
+		return nil, err
+	}
+	var kids []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[1] == strconv.Itoa(pid) {
+			kids = append(kids, f[0])
+		}
+	}
+	return kids, nil
 }

@@ -360,11 +360,11 @@ func TestUIChecks(t *testing.T) {
 	}
 	qt := func(t *testing.T) string {
 		co := linkedCheckout(t)
-		if err := writeFramework(co); err != nil {
+		if err := testkit.WriteFramework(co); err != nil {
 			t.Fatal(err)
 		}
 		kept := filepath.Join(co, ".onetrainer-launcher", "upstream", "start-ui.sh")
-		os.WriteFile(kept, []byte(strings.Replace(frameworkScripts["start-ui.sh"], "scripts/train_ui.py", "scripts/train_ui_qt.py", 1)), 0o755)
+		os.WriteFile(kept, []byte(strings.Replace(testkit.FrameworkScript("start-ui.sh"), "scripts/train_ui.py", "scripts/train_ui_qt.py", 1)), 0o755)
 		os.WriteFile(filepath.Join(co, "scripts", "train_ui_qt.py"), []byte(recorder), 0o644)
 		return co
 	}
@@ -412,11 +412,11 @@ func TestUIChecks(t *testing.T) {
 		}
 		noTk := copyPython(t, pys[12], strings.TrimPrefix(mods[0], install+"/"))
 		co := linkedCheckout(t)
-		if err := writeFramework(co); err != nil {
+		if err := testkit.WriteFramework(co); err != nil {
 			t.Fatal(err)
 		}
 		kept := filepath.Join(co, ".onetrainer-launcher", "upstream", "start-ui.sh")
-		os.WriteFile(kept, []byte(strings.Replace(frameworkScripts["start-ui.sh"], "scripts/train_ui.py", "scripts/train_ui_ctk.py", 1)), 0o755)
+		os.WriteFile(kept, []byte(strings.Replace(testkit.FrameworkScript("start-ui.sh"), "scripts/train_ui.py", "scripts/train_ui_ctk.py", 1)), 0o755)
 		os.WriteFile(filepath.Join(co, "scripts", "train_ui_ctk.py"), []byte(recorder), 0o644)
 		code, stdout, stderr := launch(t, co, "install.sh", []string{"OT_PYTHON_CMD=" + noTk})
 		if code != 0 || !strings.Contains(stderr, "may not open: _tkinter is missing: the Tk UI cannot start without Python's Tk support") {

@@ -38,7 +38,7 @@ func git(t *testing.T, dir string, args ...string) string {
 }
 
 // origScript is the test framework's start-ui.sh, which these tests change.
-var origScript = frameworkScripts["start-ui.sh"]
+var origScript = testkit.FrameworkScript("start-ui.sh")
 
 // linkedClone makes an upstream repository of OneTrainer's shape whose
 // launch scripts git tracks, a bare remote, and a user's clone with the
@@ -51,7 +51,7 @@ func linkedClone(t *testing.T) (up, co string) {
 	if err := writeCheckout(up, false, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFramework(up); err != nil {
+	if err := testkit.WriteFramework(up); err != nil {
 		t.Fatal(err)
 	}
 	git(t, up, "init", "-q", "-b", "main")

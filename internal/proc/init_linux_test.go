@@ -10,6 +10,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Linux only (the _linux file name): the test becomes a child subreaper
+// with prctl(PR_SET_CHILD_SUBREAPER), which macOS lacks. The init mode
+// itself is for a container's PID 1, that is, for Linux.
+//
 // The init mode, tested without being PID 1: the test process becomes a
 // child subreaper, so that orphans come to it as they would to PID 1.
 // Signals reach the child, orphans are reaped, and the child's status is
