@@ -148,7 +148,15 @@ func list(ctx context.Context, inv Invocation, args []string) error {
 
 func printVersion(ctx context.Context, inv Invocation, args []string) error {
 	b := buildinfo.Read()
-	fmt.Fprintf(inv.Stdio.Out, "%s %s (commit %s, %s, %s/%s)\n", ownName, b.Version, b.Revision, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	var about []string
+	if b.Revision != "" {
+		about = append(about, "commit "+b.Revision)
+	}
+	if b.Date != "" {
+		about = append(about, b.Date)
+	}
+	about = append(about, runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
+	fmt.Fprintf(inv.Stdio.Out, "%s %s (%s)\n", ownName, b.Version, strings.Join(about, ", "))
 	if b.Missing != "" {
 		fmt.Fprintf(inv.Stdio.Out, "no commit recorded: %s\n", b.Missing)
 	}

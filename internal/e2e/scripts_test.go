@@ -49,7 +49,9 @@ func TestMain(m *testing.M) {
 
 func (s *suite) build(dir string) error {
 	s.launcher = filepath.Join(dir, "bin", "onetrainer-launcher")
-	build := exec.Command("go", "build", "-o", s.launcher, testkit.Root())
+	// Without VCS stamping, whatever GOFLAGS says: the tests see one
+	// --version form (release_test.go builds each of the others).
+	build := exec.Command("go", "build", "-buildvcs=false", "-o", s.launcher, testkit.Root())
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the launcher: %v\n%s", err, out)
 	}
