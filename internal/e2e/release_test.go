@@ -91,24 +91,24 @@ func TestVersionOfEachBuild(t *testing.T) {
 		}
 	}
 
-	bin := filepath.Join(work, "release")
+	bin := filepath.Join(work, "release", "onetrainer-launcher") // its name decides what it does
 	goBuild(t, src, bin, nil, "-buildvcs=true", "-ldflags=-X "+pkg+".version=v9.8.7 -X "+pkg+".commit="+head+" -X "+pkg+".date="+date)
 	check("a release", versionOf(t, bin), `^onetrainer-launcher v9\.8\.7 \(commit `+head+`, `+regexp.QuoteMeta(date)+`, `+goVersion+`, `+platform+`\)\n$`)
 
 	// Go 1.24 and later give a build in a checkout a pseudo-version too.
-	bin = filepath.Join(work, "vcs")
+	bin = filepath.Join(work, "vcs", "onetrainer-launcher")
 	goBuild(t, src, bin, nil, "-buildvcs=true")
 	check("a build in a clean clone", versionOf(t, bin), `^onetrainer-launcher v\S+-\d{14}-`+head[:12]+` \(commit `+head+`, \S+, `+goVersion+`, `+platform+`\)\n$`)
 
 	if err := os.WriteFile(filepath.Join(src, "README.md"), []byte("changed\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	bin = filepath.Join(work, "dirty")
+	bin = filepath.Join(work, "dirty", "onetrainer-launcher")
 	goBuild(t, src, bin, nil, "-buildvcs=true")
 	check("a build with changes", versionOf(t, bin), `^onetrainer-launcher v\S+\+dirty \(commit `+head+`-dirty, `)
 	git(t, src, "checkout", "--quiet", "--", "README.md")
 
-	bin = filepath.Join(work, "novcs")
+	bin = filepath.Join(work, "novcs", "onetrainer-launcher")
 	goBuild(t, src, bin, nil, "-buildvcs=false")
 	check("a build without VCS stamping", versionOf(t, bin),
 		`^onetrainer-launcher devel \(commit unknown, `+goVersion+`, `+platform+`\)\nno commit recorded: .*-buildvcs=false.*go build -buildvcs=true in a clone, or use a release\n$`)
