@@ -352,4 +352,3 @@ func waitLog(t *testing.T, name, want string) {
 	out, _ := docker("logs", name)
 	t.Fatalf("container %s did not print %q within 60 s:\n%s", name, want, out)
 }
-
