@@ -1,3 +1,8 @@
+// The tools the project builds with, pinned: GoReleaser (v2.15.1) for
+// .ci/run and releases. A module of its own, so that the launcher's go.mod
+// does not carry its dependencies. From the repository root:
+//   go tool -modfile=tools/go.mod goreleaser check
+
 module github.com/onetrainer-launcher/onetrainer-launcher/tools
 
 go 1.26.8

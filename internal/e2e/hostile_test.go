@@ -197,9 +197,10 @@ func openUp(t *testing.T, dir string) {
 	}
 }
 
-// Permission problems are named as such — who owns what, which user is
-// running — and deleting the env is never advised for them.
-func TestPermissionCauses(t *testing.T) {
+// needAnotherUser skips unless the test can run the launcher as another
+// user (setpriv, as root).
+func needAnotherUser(t *testing.T) {
+	t.Helper()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -209,6 +210,12 @@ func TestPermissionCauses(t *testing.T) {
 	if _, err := exec.LookPath("setpriv"); err != nil {
 		t.Skip("setpriv is not here:", err)
 	}
+}
+
+// Permission problems are named as such — who owns what, which user is
+// running — and deleting the env is never advised for them.
+func TestPermissionCauses(t *testing.T) {
+	needAnotherUser(t)
 	base := t.TempDir()
 	openUp(t, base)
 

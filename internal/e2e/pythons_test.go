@@ -323,15 +323,7 @@ func TestHalfMadeVenv(t *testing.T) {
 // OT_PYTHON_CMD into a Python this user may not reach is named as a
 // permission problem, never as one that does not exist.
 func TestPythonCmdPermission(t *testing.T) {
-	if s.err != nil {
-		t.Fatal(s.err)
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("running as another user needs root")
-	}
-	if _, err := exec.LookPath("setpriv"); err != nil {
-		t.Skip("setpriv is not here:", err)
-	}
+	needAnotherUser(t)
 	base := t.TempDir()
 	openUp(t, base)
 	private := filepath.Join(base, "rootpyenv")

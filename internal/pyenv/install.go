@@ -133,21 +133,9 @@ func choosePlatform(ctx context.Context, r Request) (string, error) {
 // settings: the file the user gave, or detection by the checkout's rules,
 // nvidia-smi asked as a question. m is an inspection made already, or nil.
 func DecidePlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision {
-	if given := r.Settings.PlatformRequirements; given != settings.PlatformDetect && given != "" {
-		return gpu.Decision{File: given, Reason: "given by OT_PLATFORM_REQUIREMENTS", Build: gpu.BuildOf(given)}
-	}
-	return gpu.Decide(gpu.Input{
-		Probe:  gpu.ProbeFromEnv(r.Host, r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"), r.Checkout.Root),
-		Rules:  r.Facts.Platform,
-		Legacy: r.Facts.Legacy,
-		HasFile: func(name string) bool {
-			return requireFile(r.Checkout, name, "") == nil
-		},
-		SMI: func(smi string) string {
-			text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
-			return text
-		},
-		Override: func(b gpu.Build) string {
+	return decidePlatform(ctx, r, m, "OT_PLATFORM_REQUIREMENTS", r.Settings.PlatformRequirements,
+		func(name string) bool { return requireFile(r.Checkout, name, "") == nil },
+		func(b gpu.Build) string {
 			file := layout.RequirementsDefault
 			switch b {
 			case gpu.CUDA:
@@ -156,7 +144,28 @@ func DecidePlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision
 				file = layout.RequirementsROCm
 			}
 			return "OT_PLATFORM_REQUIREMENTS=" + file
+		})
+}
+
+// decidePlatform is the one platform decision of both families: the value
+// the setting gives, or detection by the checkout's rules, nvidia-smi asked
+// as a question. hasFile says whether a rule's choice is there; override
+// names the setting that would choose a build by hand.
+func decidePlatform(ctx context.Context, r Request, m *gpu.Machine, setting, given string,
+	hasFile func(string) bool, override func(gpu.Build) string) gpu.Decision {
+	if given != settings.PlatformDetect && given != "" {
+		return gpu.Decision{File: given, Reason: "given by " + setting, Build: gpu.BuildOf(given)}
+	}
+	return gpu.Decide(gpu.Input{
+		Probe:   gpu.ProbeFromEnv(r.Host, r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"), r.Checkout.Root),
+		Rules:   r.Facts.Platform,
+		Legacy:  r.Facts.Legacy,
+		HasFile: hasFile,
+		SMI: func(smi string) string {
+			text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
+			return text
 		},
+		Override: override,
 	}, m)
 }
 

@@ -264,27 +264,16 @@ func pixiPlatform(ctx context.Context, r Request) (string, error) {
 // DecidePixiPlatform is the pixi platform choice: OT_PLATFORM as given,
 // or detection by the checkout's rules.
 func DecidePixiPlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision {
-	if given := r.Settings.Platform; given != settings.PlatformDetect && given != "" {
-		return gpu.Decision{File: given, Reason: "given by OT_PLATFORM", Build: gpu.BuildOf(given)}
-	}
-	return gpu.Decide(gpu.Input{
-		Probe:   gpu.ProbeFromEnv(r.Host, r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"), r.Checkout.Root),
-		Rules:   r.Facts.Platform,
-		Legacy:  r.Facts.Legacy,
-		HasFile: func(string) bool { return true },
-		SMI: func(smi string) string {
-			text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
-			return text
-		},
-		Override: func(b gpu.Build) string {
+	return decidePlatform(ctx, r, m, "OT_PLATFORM", r.Settings.Platform,
+		func(string) bool { return true },
+		func(b gpu.Build) string {
 			for _, e := range r.Facts.Pixi.Envs {
 				if gpu.BuildOf(e) == b {
 					return "OT_PLATFORM=" + e
 				}
 			}
 			return "OT_PLATFORM"
-		},
-	}, m)
+		})
 }
 
 func contains(list []string, s string) bool {
