@@ -28,7 +28,7 @@ type Report struct {
 // Launcher is the launcher binary itself.
 type Launcher struct {
 	Version  string `json:"version"`
-	Revision string `json:"revision"` // the VCS revision it was built from
+	Revision string `json:"revision"` // the VCS revision it was built from; "unknown", or "" when the module version names it
 	Path     string `json:"path"`
 }
 

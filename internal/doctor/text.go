@@ -12,7 +12,11 @@ import (
 
 // WriteText writes the report for a person to read.
 func WriteText(w io.Writer, r Report) {
-	fmt.Fprintf(w, "Launcher:     %s %s (commit %s) at %s\n", layout.OwnName, r.Launcher.Version, r.Launcher.Revision, orDash(r.Launcher.Path))
+	commit := ""
+	if r.Launcher.Revision != "" { // "": the module version names the source
+		commit = " (commit " + r.Launcher.Revision + ")"
+	}
+	fmt.Fprintf(w, "Launcher:     %s %s%s at %s\n", layout.OwnName, r.Launcher.Version, commit, orDash(r.Launcher.Path))
 	fmt.Fprintf(w, "System:       %s/%s, %s; launcher built with %s\n", r.OS, r.Arch, orDash(r.OSRelease), r.Go)
 	looks := "looks like OneTrainer"
 	if !r.Checkout.LooksLikeOneTrainer {
