@@ -12,9 +12,10 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
-// Any value of any variable either parses into the table's form (booleans
-// spelled true/false, whitespace never taken) or is refused with an error
-// naming the variable; nothing panics.
+// Any value of any variable the checkout defines either parses into the
+// table's form (booleans spelled true/false, whitespace never taken) or is
+// refused with an error naming the variable; one it does not define passes
+// on as given; nothing panics.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"true", "FALSE", "1", "maybe", " ", "\t", "requirements-cuda.txt", "détect", "yes\n"} {
 		f.Add(uint8(0), s)
@@ -29,6 +30,14 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		got := c.Value(v.Name)
+		if c.Unknown(v.Name) {
+			// A variable the checkout does not define (the pixi family's,
+			// here): its feature stays off, its value passes on as given.
+			if value != "" && got != value {
+				t.Fatalf("%s=%q, unknown to the checkout, exported as %q", v.Name, value, got)
+			}
+			return
+		}
 		if value != "" && strings.TrimSpace(value) == "" {
 			t.Fatalf("%s=%q (whitespace) was taken as %q", v.Name, value, got)
 		}
