@@ -69,6 +69,7 @@ func launch(t *testing.T, dir, applet string, env []string, args ...string) (int
 // Every bad input is its own case: exit 1, an error on stderr naming the
 // input and what would be accepted, and the checkout exactly as it was.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -158,6 +159,7 @@ func errorLine(stderr, want string) bool {
 // An OT_CONDA_CMD that is no executable means a venv, as the
 // original scripts have it, but not silently.
 func TestCondaCmdMissingWarns(t *testing.T) {
+	t.Parallel()
 	dir := linkedCheckout(t)
 	code, stdout, stderr := launch(t, dir, "install.sh", []string{"OT_CONDA_CMD=/nonexistent/conda", "OT_PLATFORM_REQUIREMENTS=requirements-none.txt"})
 	if code != 1 || !strings.Contains(stderr, `[OneTrainer] Warning: OT_CONDA_CMD="/nonexistent/conda" is not an executable conda, so a Python venv is used.`) ||
@@ -170,6 +172,7 @@ func TestCondaCmdMissingWarns(t *testing.T) {
 // and SCRIPT_DIR reaches Python intact; a ready env then runs with HOME
 // unset.
 func TestAwkwardCheckoutPath(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

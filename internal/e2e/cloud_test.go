@@ -334,6 +334,7 @@ func (h *heldWheels) hold() (reached, release chan struct{}) {
 // client sees are compared. Then a connection dropped in the middle of
 // ./install.sh, and the next one.
 func TestCloudTrainerOverSSH(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

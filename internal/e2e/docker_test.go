@@ -164,6 +164,7 @@ func readProbe(t *testing.T, dir string) string {
 
 // examples/Dockerfile, built with local sources and run as users run it.
 func TestDockerImage(t *testing.T) {
+	t.Parallel()
 	base := dockerBase(t)
 	work := t.TempDir()
 	repos := filepath.Join(work, "repos")

@@ -22,6 +22,7 @@ func cmdFramework(ts *testscript.TestScript, neg bool, args []string) {
 
 // The test framework is one the launcher follows.
 func TestFrameworkIsFollowed(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

@@ -47,6 +47,7 @@ func settingsHome(t *testing.T, mk func(path string)) string {
 }
 
 func TestHostileSettingsFiles(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -91,6 +92,7 @@ func TestHostileSettingsFiles(t *testing.T) {
 // A line of any length in lib.include.sh is read whole: a bound set after
 // a 100 KiB line still applies.
 func TestLongLineInLibInclude(t *testing.T) {
+	t.Parallel()
 	dir := linkedCheckout(t)
 	if err := testkit.WriteFramework(dir, "OT_PYTHON_VERSION_TOO_HIGH=3.10"); err != nil {
 		t.Fatal(err)
@@ -111,6 +113,7 @@ func TestLongLineInLibInclude(t *testing.T) {
 
 // A venv path that looks like an option is passed to venv as a path.
 func TestVenvPathLikeAnOption(t *testing.T) {
+	t.Parallel()
 	dir := linkedCheckout(t)
 	code, stdout, stderr := launch(t, dir, "install.sh", []string{"OT_PYTHON_VENV=-h"})
 	if code != 0 || !strings.Contains(stdout, "-m venv ./-h") {
@@ -125,6 +128,7 @@ func TestVenvPathLikeAnOption(t *testing.T) {
 // be run or an argument list too long, 127 for one that is gone, with the
 // system's reason.
 func TestFinalExecStatuses(t *testing.T) {
+	t.Parallel()
 	dir := linkedCheckout(t)
 	out := t.TempDir()
 	if code, o, e := launch(t, dir, "install.sh", nil); code != 0 {
@@ -158,6 +162,7 @@ func TestFinalExecStatuses(t *testing.T) {
 
 // A lock path that is a directory is named as the cause.
 func TestLockPathIsADirectory(t *testing.T) {
+	t.Parallel()
 	dir := linkedCheckout(t)
 	os.MkdirAll(filepath.Join(dir, ".venv.lock"), 0o755)
 	before := snapshot(t, dir)
@@ -215,6 +220,7 @@ func needAnotherUser(t *testing.T) {
 // Permission problems are named as such — who owns what, which user is
 // running — and deleting the env is never advised for them.
 func TestPermissionCauses(t *testing.T) {
+	t.Parallel()
 	needAnotherUser(t)
 	base := t.TempDir()
 	openUp(t, base)
@@ -264,6 +270,7 @@ func TestPermissionCauses(t *testing.T) {
 // build), where it is installed, in a venv that sees the system's
 // packages.
 func TestDoctorRealTorch(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

@@ -189,6 +189,7 @@ func normalPixi(obs []string) []string {
 }
 
 func TestFollowsThePixiCheckout(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -302,6 +303,7 @@ func TestFollowsThePixiCheckout(t *testing.T) {
 // is refused, naming the line, and nothing is created or changed; link
 // refuses it the same way.
 func TestRefusesWhatItCannotFollow(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -356,6 +358,7 @@ func TestRefusesWhatItCannotFollow(t *testing.T) {
 // The pixi family's own settings get the same checks as every other: a
 // bad value is an error naming it, before pixi or anything else runs.
 func TestPixiBadInput(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

@@ -104,6 +104,7 @@ func pythonCase(t *testing.T, bin, home, root string, env ...string) (int, strin
 }
 
 func TestDiscoversPythons(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -262,6 +263,7 @@ func TestDiscoversPythons(t *testing.T) {
 // or failing there — is made again by the next run, which says so; it
 // then gets its requirements.
 func TestHalfMadeVenv(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -323,6 +325,7 @@ func TestHalfMadeVenv(t *testing.T) {
 // OT_PYTHON_CMD into a Python this user may not reach is named as a
 // permission problem, never as one that does not exist.
 func TestPythonCmdPermission(t *testing.T) {
+	t.Parallel()
 	needAnotherUser(t)
 	base := t.TempDir()
 	openUp(t, base)
@@ -347,6 +350,7 @@ func TestPythonCmdPermission(t *testing.T) {
 // session (a library folder with and without it), Tk in the env's Python
 // (a copy of a Python with _tkinter removed).
 func TestUIChecks(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

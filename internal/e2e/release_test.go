@@ -73,6 +73,7 @@ func versionOf(t *testing.T, bin string) string {
 // commit (with -dirty for changes); a build without VCS stamping that it
 // has none, and why.
 func TestVersionOfEachBuild(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the launcher five times")
 	}
@@ -223,6 +224,7 @@ var archiveNames = []string{
 // commit; checksums.txt holds their SHA-256 sums; the binary says the
 // snapshot's version and the commit.
 func TestReleaseSnapshot(t *testing.T) {
+	t.Parallel()
 	gr := goreleaser(t)
 	work := t.TempDir()
 	var dists []string

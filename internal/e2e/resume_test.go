@@ -13,6 +13,7 @@ import (
 )
 
 func TestResumeWithoutPip(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		record func(venv string) error // the records the kill leaves

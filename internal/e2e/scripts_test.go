@@ -112,6 +112,7 @@ func copyFile(from, to string) error {
 }
 
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

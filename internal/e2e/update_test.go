@@ -150,6 +150,7 @@ func groupRuns(pgid int, word string) bool {
 // kill -9 of the whole update while git fetches: the links never left, and
 // the next update completes.
 func TestUpdateKilledDuringFetch(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -181,6 +182,7 @@ func TestUpdateKilledDuringFetch(t *testing.T) {
 // run of the launcher (a script still linked) puts the link back and says
 // so.
 func TestUpdateKilledDuringMerge(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -223,6 +225,7 @@ func TestUpdateKilledDuringMerge(t *testing.T) {
 // sees a changed file): the next launch sets the bit again, and git status
 // is clean.
 func TestRepairAfterLinkBeforeSkipWorktree(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -255,6 +258,7 @@ func TestRepairAfterLinkBeforeSkipWorktree(t *testing.T) {
 // scripts are links in every sample, and a launch started during the pull
 // runs the launcher.
 func TestLinksStayDuringPull(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -300,6 +304,7 @@ func TestLinksStayDuringPull(t *testing.T) {
 // update.sh started while a first launch installs waits for the lock, then
 // finds the env made and only updates it; repeated, since it is a race.
 func TestUpdateWaitsForFirstInstall(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -337,6 +342,7 @@ func TestUpdateWaitsForFirstInstall(t *testing.T) {
 
 // Six first launches at once on a fresh checkout, three rounds: all run.
 func TestManyFirstLaunches(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -368,6 +374,7 @@ func TestManyFirstLaunches(t *testing.T) {
 // git's own words for git steps that fail: a stale index.lock, and lazy
 // updates outside git.
 func TestGitFailuresSayWhy(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -400,6 +407,7 @@ func TestGitFailuresSayWhy(t *testing.T) {
 // A merge conflict in a linked script: git's conflicted file stays where
 // git left it, the link is not forced over it, and the update says so.
 func TestUpdateConflictInLinkedScript(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
@@ -443,6 +451,7 @@ func TestUpdateConflictInLinkedScript(t *testing.T) {
 // The launcher's own source tree holds committed links named like the
 // scripts: run there, they say what they are.
 func TestSourceTreeLinks(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}

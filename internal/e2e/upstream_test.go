@@ -347,6 +347,7 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 }
 
 func TestFollowsTheCheckout(t *testing.T) {
+	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
