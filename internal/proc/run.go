@@ -132,6 +132,33 @@ var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP}
 // it can report the child's fate instead of dying first.
 var caught = append([]os.Signal{os.Interrupt}, forwarded...)
 
+// catchable is caught less the signals this process was started with
+// ignored (nohup's SIGHUP, a background job's SIGINT): the child inherits
+// them ignored, and a shell may not trap them either, so the launcher lets
+// them pass as the original scripts did instead of reporting 128+N for a
+// child that went on.
+func catchable() []os.Signal {
+	var c []os.Signal
+	for i, s := range caught {
+		if !ignoredAtStart[i] && !signal.Ignored(s) {
+			c = append(c, s)
+		}
+	}
+	return c
+}
+
+// ignoredAtStart says which of caught this process was started with
+// ignored. It is read once, before anything is caught: signal.Ignored
+// forgets a start-time ignore after the first Notify of that signal,
+// though the signal goes back to ignored at its Stop. Never written after.
+var ignoredAtStart = func() []bool {
+	ig := make([]bool, len(caught))
+	for i, s := range caught {
+		ig[i] = signal.Ignored(s)
+	}
+	return ig
+}()
+
 // Run announces c and runs it with the runner's stdio.
 func (r Runner) Run(ctx context.Context, c Cmd) error { return r.run(ctx, c) }
 
@@ -172,8 +199,10 @@ func (r Runner) run(ctx context.Context, c Cmd) error {
 	}
 
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, caught...)
-	defer signal.Stop(sigs)
+	if catch := catchable(); len(catch) > 0 {
+		signal.Notify(sigs, catch...)
+		defer signal.Stop(sigs)
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	var got syscall.Signal

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -54,6 +55,12 @@ func TestRunForwardsSignals(t *testing.T) {
 		t.Skip("no sleep")
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		if startIgnored(sig) {
+			// Whoever started the tests ignores it (nohup): the child
+			// inherits that, as from a shell (TestRunLeavesIgnoredSignals).
+			t.Logf("%v: not sent, the tests were started with it ignored", sig)
+			continue
+		}
 		r, _ := runner()
 		done := make(chan error, 1)
 		go func() { done <- r.Run(context.Background(), Cmd{Path: sleep, Argv: []string{"sleep", "30"}}) }()
@@ -67,6 +74,43 @@ func TestRunForwardsSignals(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatalf("%v: the child did not stop within 20s", sig)
 		}
+	}
+}
+
+func startIgnored(sig os.Signal) bool {
+	for i, s := range caught {
+		if s == sig {
+			return ignoredAtStart[i]
+		}
+	}
+	return false
+}
+
+// A signal the launcher was started with ignored (nohup's SIGHUP) is not
+// caught: the child, which inherits it ignored, goes on, and its own status
+// is the launcher's, as with the original scripts (a shell cannot trap a
+// signal ignored at its entry).
+func TestRunLeavesIgnoredSignals(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	signal.Ignore(syscall.SIGHUP)
+	defer signal.Reset(syscall.SIGHUP)
+	r, _ := runner()
+	done := make(chan error, 1)
+	go func() {
+		done <- r.Run(context.Background(), Cmd{Path: sh, Argv: []string{"sh", "-c", "sleep 1; exit 3"}})
+	}()
+	time.Sleep(300 * time.Millisecond)
+	syscall.Kill(syscall.Getpid(), syscall.SIGHUP)
+	select {
+	case err := <-done:
+		if Code(err) != 3 {
+			t.Errorf("got %v (code %d), want the child's own 3", err, Code(err))
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the child did not end within 20s")
 	}
 }
 
