@@ -425,3 +425,42 @@ func TestUIChecks(t *testing.T) {
 		}
 	})
 }
+
+// A set OT_PYTHON_CMD is asked what it is only when a venv is made: a warm
+// launch checks that it exists, as the original scripts did, and runs no
+// Python but the env's. The Python is a logging wrapper around the real one.
+func TestWarmLaunchAsksNoHostPython(t *testing.T) {
+	t.Parallel()
+	dir := linkedCheckout(t)
+	calls := filepath.Join(t.TempDir(), "calls")
+	wrapper := filepath.Join(t.TempDir(), "python3")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\necho \"$@\" >>"+calls+"\nexec "+s.python.Path+" \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"OT_PYTHON_CMD=" + wrapper, "TEST_OUT=" + t.TempDir()}
+	if code, o, e := launch(t, dir, "install.sh", env); code != 0 {
+		t.Fatalf("install: exit %d\n%s\n%s", code, o, e)
+	}
+	made, err := os.ReadFile(calls)
+	if err != nil || !strings.Contains(string(made), "-m venv") {
+		t.Fatalf("the install did not make the venv with OT_PYTHON_CMD (%v): %q", err, made)
+	}
+	for _, script := range []string{"start-ui.sh", "run-cmd.sh"} {
+		args := []string{}
+		if script == "run-cmd.sh" {
+			args = []string{"train"}
+		}
+		if code, o, e := launch(t, dir, script, env, args...); code != 0 {
+			t.Fatalf("%s: exit %d\n%s\n%s", script, code, o, e)
+		}
+	}
+	after, _ := os.ReadFile(calls)
+	if string(after) != string(made) {
+		t.Errorf("warm launches ran OT_PYTHON_CMD:\n%s", strings.TrimPrefix(string(after), string(made)))
+	}
+	// It must still exist, as in the original scripts.
+	gone := []string{"OT_PYTHON_CMD=" + wrapper + "-gone"}
+	if code, _, e := launch(t, dir, "start-ui.sh", gone); code != 1 || !strings.Contains(e, "does not exist on your system") {
+		t.Errorf("a missing OT_PYTHON_CMD with a ready venv: exit %d\n%s", code, e)
+	}
+}

@@ -184,6 +184,16 @@ func (c candidate) whereText() string {
 // givenPythonUnusable says why an OT_PYTHON_CMD cannot be run: not there,
 // or there but not for this user (permission, named as such), or no
 // executable.
+// givenPythonExists is the original scripts' check of a set OT_PYTHON_CMD
+// for a venv that is there: that it is a command this user can run.
+func givenPythonExists(r Request) error {
+	cmd, path := r.Settings.PythonCmd, r.Env.Get("PATH")
+	if pathutil.Look(cmd, r.Checkout.Root, path, "") == "" {
+		return givenPythonUnusable(r, cmd, path)
+	}
+	return nil
+}
+
 func givenPythonUnusable(r Request, cmd, path string) error {
 	err := pathutil.Why(cmd, r.Checkout.Root, path, "")
 	if err == pathutil.ErrNotFound || pathutil.IsNotExist(err) {

@@ -76,10 +76,18 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 		r.Out.Warn("%s", w)
 	}
 	// A set OT_PYTHON_CMD must exist even for a ready venv, as in the
-	// original scripts; the default is looked for only to create one.
+	// original scripts, but only a venv to be made needs it asked what it
+	// is (a Python run on every warm launch would cost it as much again);
+	// the default is looked for only to make one.
 	var hp hostPy
-	if t.Kind == KindVenv && (r.Settings.Given("OT_PYTHON_CMD") || !t.Exists) {
-		if hp, err = hostPython(ctx, r); err != nil {
+	if t.Kind == KindVenv {
+		switch {
+		case !t.Exists:
+			hp, err = hostPython(ctx, r)
+		case r.Settings.Given("OT_PYTHON_CMD"):
+			err = givenPythonExists(r)
+		}
+		if err != nil {
 			return Result{}, err
 		}
 	}
@@ -125,6 +133,11 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 	case !t.Exists:
 		if err := t.checkTarget(st.rec.Created); err != nil {
 			return res, err
+		}
+		if hp.exe == "" { // it was there before the lock was had
+			if hp, err = hostPython(ctx, r); err != nil {
+				return res, err
+			}
 		}
 		if t, err = t.create(ctx, r, hp, st.rec.Created); err != nil {
 			return res, err
