@@ -115,12 +115,11 @@ func hostPython(ctx context.Context, r Request) (hostPy, error) {
 		return hostPy{}, out.Errorf("the Python bounds %q and %q are not versions", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
 	}
 	bounds := fmt.Sprintf(">= %s and < %s", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
-	path := r.Env.Get("PATH")
 	if r.Settings.Given("OT_PYTHON_CMD") {
 		cmd := r.Settings.PythonCmd
-		exe := pathutil.Look(cmd, r.Checkout.Root, path, "")
-		if exe == "" {
-			return hostPy{}, givenPythonUnusable(r, cmd, path)
+		exe, err := lookGivenPython(r)
+		if err != nil {
+			return hostPy{}, err
 		}
 		c := candidate{name: cmd, exe: exe, where: "OT_PYTHON_CMD"}
 		c.ask(ctx, r, lo, hi, bounds)
@@ -181,19 +180,19 @@ func (c candidate) whereText() string {
 	return c.exe + ", " + c.where
 }
 
+// lookGivenPython finds the set OT_PYTHON_CMD, as the original scripts'
+// check of it: a command this user can run. All a ready venv needs of it.
+func lookGivenPython(r Request) (string, error) {
+	cmd, path := r.Settings.PythonCmd, r.Env.Get("PATH")
+	if exe := pathutil.Look(cmd, r.Checkout.Root, path, ""); exe != "" {
+		return exe, nil
+	}
+	return "", givenPythonUnusable(r, cmd, path)
+}
+
 // givenPythonUnusable says why an OT_PYTHON_CMD cannot be run: not there,
 // or there but not for this user (permission, named as such), or no
 // executable.
-// givenPythonExists is the original scripts' check of a set OT_PYTHON_CMD
-// for a venv that is there: that it is a command this user can run.
-func givenPythonExists(r Request) error {
-	cmd, path := r.Settings.PythonCmd, r.Env.Get("PATH")
-	if pathutil.Look(cmd, r.Checkout.Root, path, "") == "" {
-		return givenPythonUnusable(r, cmd, path)
-	}
-	return nil
-}
-
 func givenPythonUnusable(r Request, cmd, path string) error {
 	err := pathutil.Why(cmd, r.Checkout.Root, path, "")
 	if err == pathutil.ErrNotFound || pathutil.IsNotExist(err) {

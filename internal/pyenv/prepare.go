@@ -85,7 +85,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 		case !t.Exists:
 			hp, err = hostPython(ctx, r)
 		case r.Settings.Given("OT_PYTHON_CMD"):
-			err = givenPythonExists(r)
+			_, err = lookGivenPython(r)
 		}
 		if err != nil {
 			return Result{}, err
