@@ -10,11 +10,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -44,28 +42,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	s.err = s.build(dir)
-	defaultSignalsForChildren()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// defaultSignalsForChildren makes the tests' children start with the
-// default disposition of every signal the tests send them, as from a
-// terminal, also where the tests were started with some ignored (nohup's
-// SIGHUP, SIGINT in a background job): a launcher started with a signal
-// ignored lets it pass, as a shell does. A caught signal is default again in
-// a child after exec; this process, which ignored them, drops them.
-func defaultSignalsForChildren() {
-	var ignored []os.Signal
-	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
-		if signal.Ignored(sig) {
-			ignored = append(ignored, sig)
-		}
-	}
-	if len(ignored) > 0 {
-		signal.Notify(make(chan os.Signal, 1), ignored...)
-	}
 }
 
 func (s *suite) build(dir string) error {
