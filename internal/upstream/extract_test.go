@@ -1,7 +1,9 @@
 package upstream
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -301,71 +303,103 @@ func TestExtractBounded(t *testing.T) {
 }
 
 // The memo gives back exactly what was learnt, under its key only: every
-// field of every fact, compared as values, so that a field the memo does
-// not carry fails here rather than vanishing from warm launches.
+// field of every fact, compared as values. Facts filled by reflection —
+// every field, however deep, set to a value of its own — and facts
+// extracted from small inputs and from the fixture commits' launch files
+// where they are here make the round trip, so that a field the memo did
+// not carry would fail here rather than vanish from warm launches.
 func TestMemoRoundTrip(t *testing.T) {
-	samples := memoSamples(t)
+	samples := []*Facts{extract(framework, startUI), extract("", ""), extract("export A=\"tab\there\"\n", "")}
+	for _, n := range []int{0, 2} {
+		f := new(Facts)
+		count := 0
+		fill(reflect.ValueOf(f).Elem(), n, &count)
+		if n == 0 {
+			f.Platform = []Rule{{File: "requirements-default.txt"}} // a memo needs one
+		}
+		samples = append(samples, f)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(testkit.UpstreamFixtures(), "*"))
+	for _, dir := range dirs {
+		for _, sub := range []string{"", "scripts/pip-install/"} {
+			if srcs := fixtureSources(dir, sub); srcs != nil {
+				samples = append(samples, Extract("/co", "Linux", srcs), Extract("/co", "Darwin", srcs))
+			}
+		}
+	}
 	for i, f := range samples {
 		text := encode(f, "key\x00one")
 		g, key, err := decode(text)
+		if f.UIScript.Value == "" || len(f.Platform) == 0 {
+			continue // no memo of a checkout without these is taken (extract always gives them)
+		}
 		if err != nil || key != "key\x00one" {
-			t.Fatalf("sample %d: decode: %v, key %q", i, err, key)
+			t.Fatalf("sample %d: decode: %v, key %q\n%s", i, err, key, text)
 		}
 		if !reflect.DeepEqual(g, f) {
 			t.Errorf("sample %d: the memo does not give back what was learnt:\nlearnt %+v\nback   %+v", i, f, g)
 		}
 	}
-	// The samples between them set every field of the facts, so that a
-	// new field no sample sets is noticed (add a sample that sets it).
-	for _, name := range unsetFields(samples) {
-		t.Errorf("no memo sample sets Facts field %s: add one, so that the round trip covers it", name)
-	}
-	if _, _, err := decode("onetrainer-launcher-facts 1\nkey\tk\nbogus\tline\n"); err == nil {
-		t.Error("a memo with an unknown line was taken")
-	}
-	if _, _, err := decode("something else\n"); err == nil {
-		t.Error("a file of another kind was taken")
+	good := encode(samples[0], "k")
+	for _, bad := range []string{
+		"onetrainer-launcher-facts 2\nkey\tk\nbogus\tline\n", // the format before
+		"something else\n",
+		good[:len(good)-3], // cut short
+		good + "more\n",    // more than the schema holds
+		strings.Replace(good, "\n1\n", "\nyes\n", 1),
+		strings.Replace(good, memoSchema, "0000000000000000", 1), // another schema
+	} {
+		if _, _, err := decode(bad); err == nil {
+			t.Errorf("a memo that is not one was taken:\n%q", bad)
+		}
 	}
 }
 
-// memoSamples are facts to carry through the memo: extracted from small
-// inputs, from every fixture commit's launch files where they are beside
-// the project, and a hand-made one that sets every field.
-func memoSamples(t *testing.T) []*Facts {
-	samples := []*Facts{extract(framework, startUI), extract("", ""), extract("export A=\"tab\there\"\n", "")}
-	samples[0].Warnings = append(samples[0].Warnings, "a warning\twith a tab\nand a newline \\ and a backslash")
-	dirs, _ := filepath.Glob(filepath.Join(testkit.UpstreamFixtures(), "*"))
-	if len(dirs) == 0 {
-		t.Log("the upstream fixtures are not beside the project: the memo is tested on small inputs only")
-	}
-	for _, dir := range dirs {
-		for _, sub := range []string{"", "scripts/pip-install/"} {
-			srcs := fixtureSources(dir, sub)
-			if srcs != nil {
-				samples = append(samples, Extract("/co", "Linux", srcs), Extract("/co", "Darwin", srcs))
-			}
+// fill sets every field of v to a value of its own, however deep: strings
+// to distinct text (some holding a tab, a newline and a backslash),
+// numbers, true, slices of n filled elements (n 0: empty, not nil), and
+// pointers to filled values.
+func fill(v reflect.Value, n int, count *int) {
+	*count++
+	switch v.Kind() {
+	case reflect.String:
+		s := fmt.Sprintf("v%d", *count)
+		if *count%3 == 0 {
+			s += "\twith a tab\nand a newline \\ and a backslash\\n"
 		}
+		v.SetString(s)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int:
+		v.SetInt(int64(*count))
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			fill(v.Field(i), n, count)
+		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), n, count)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), n, n))
+		for i := 0; i < n; i++ {
+			fill(v.Index(i), n, count)
+		}
+	default:
+		panic("fill: a field of kind " + v.Kind().String() + " the test does not know; the memo generator refuses it too")
 	}
-	return samples
 }
 
-// unsetFields names the fields of Facts that are the zero value in every
-// sample.
-func unsetFields(samples []*Facts) []string {
-	var unset []string
-	typ := reflect.TypeOf(Facts{})
-	for i := 0; i < typ.NumField(); i++ {
-		set := false
-		for _, f := range samples {
-			if !reflect.ValueOf(*f).Field(i).IsZero() {
-				set = true
-			}
-		}
-		if !set {
-			unset = append(unset, typ.Field(i).Name)
-		}
+// The codec is what internal/cmd/memogen makes of facts.go.
+func TestMemoCodecIsGenerated(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH:", err)
 	}
-	return unset
+	cmd := exec.Command(goTool, "run", "./internal/cmd/memogen", "-check")
+	cmd.Dir = testkit.Root()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%v\n%s", err, out)
+	}
 }
 
 // fixtureSources are the launch files of a fixture commit's folder (sub:
