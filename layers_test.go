@@ -15,6 +15,7 @@ var layers = [][]string{
 	{"internal/cli"},
 	{"internal/doctor"},
 	{"internal/pyenv"},
+	{"internal/launch"},
 	{"internal/checkout", "internal/gpu"},
 	{"internal/settings"},
 	{"internal/upstream", "internal/gitx"},

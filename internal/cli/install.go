@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
 )
 
@@ -25,12 +26,13 @@ func install(ctx context.Context, inv Invocation, args []string) error {
 
 // ready is the closing line of install.sh and update.sh: what is ready and
 // what to run next.
-func (l *Launch) ready(res pyenv.Result) {
+func (l *applet) ready(res pyenv.Result) {
 	what := "has OneTrainer's requirements installed"
+	_, pixi := l.Runtime.(*launch.Pixi)
 	switch {
-	case res.Target.Kind == pyenv.KindPixi && res.Installed:
+	case pixi && res.Installed:
 		what = "is installed (" + res.Platform + ")"
-	case res.Target.Kind == pyenv.KindPixi:
+	case pixi:
 		what = "is ready (" + res.Platform + ")"
 	case res.Created:
 		what = "was created, with OneTrainer's requirements (" + res.Platform + ")"
@@ -42,7 +44,7 @@ func (l *Launch) ready(res pyenv.Result) {
 
 // checkUI says, after an install, what would keep the UI from opening,
 // and remembers what it asked the env's Python.
-func (l *Launch) checkUI(ctx context.Context, res pyenv.Result) {
+func (l *applet) checkUI(ctx context.Context, res pyenv.Result) {
 	checks := pyenv.CheckUI(ctx, l.request(), res.Target, l.Facts.UIScript.Value, false)
 	if res.Installed {
 		checks = pyenv.RememberUI(ctx, l.request(), res.Target, l.Facts.UIScript.Value)
@@ -51,7 +53,7 @@ func (l *Launch) checkUI(ctx context.Context, res pyenv.Result) {
 }
 
 // warnUI warns of each UI check that failed, with its fix.
-func (l *Launch) warnUI(checks []pyenv.UICheck) {
+func (l *applet) warnUI(checks []pyenv.UICheck) {
 	for _, c := range checks {
 		if !c.OK {
 			l.Out.Warn("The UI (%s) may not open: %s is missing: %s. To fix it: %s", l.Facts.UIScript.Value, c.Name, c.Problem, c.Fix)

@@ -2,14 +2,13 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"path"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
@@ -56,100 +55,36 @@ func (s site) linker() *checkout.Linker {
 	return &checkout.Linker{Checkout: s.co, Self: self, Run: s.runner(s.inv.Env, s.out)}
 }
 
-// Launch is one applet run, settled once: the checkout and what its launch
-// files say, the plan of the script it stands in for, the settings and
-// constants, the environment children get, and the printer. It is built by
-// launch and never changed; update.sh builds a second one after its pull.
-type Launch struct {
+// applet is one applet run: the site, the launch as launch.Decide settled
+// it (what every step reads; nothing here decides it again), and the
+// printer, with debug lines when OT_SCRIPT_DEBUG is on. update.sh makes a
+// second one after its pull.
+type applet struct {
 	site
-	Script string // the launch script this applet stands in for, "start-ui.sh"
-	Facts  *upstream.Facts
-	Plan   upstream.Plan // what that script does
-	// Via is the hand-over followed to Plan's script, when one was.
-	Via       *upstream.Handover
-	Settings  *settings.Config
-	Constants settings.Constants
-	Env       environ.List // the environment children get: the checkout's exports made
-	Out       *out.Printer // with debug lines when OT_SCRIPT_DEBUG is on
+	*launch.Launch
+	Out *out.Printer
 }
 
-// launch reads what the checkout's own launch files say and asks the
-// questions every applet asks first — can the launcher follow them, and is
-// this a OneTrainer checkout? — then settles the configuration: the OT_*
-// settings (environment, settings file, the checkout's defaults), the
-// constants, and the environment children get. Any bad value is reported,
-// naming the variable, before anything is changed. A script that hands
-// over (the pixi family's to scripts/pip-install/ with OT_PIP_INSTALL)
-// is followed there: the launch is that script's.
-func (s site) launch(ctx context.Context, script string) (*Launch, error) {
+// launch settles the launch of script and says what deciding noticed:
+// the settings file's, the launch files' and the settings' warnings, and
+// a hand-over's status line. Any bad value is reported, naming the
+// variable, before anything is changed.
+func (s site) launch(ctx context.Context, script string) (*applet, error) {
 	git := s.git()
-	uname := s.inv.Host.Uname()
-	file := settings.ReadEnvFile(settings.EnvFilePath(s.inv.Host, s.inv.Env), s.inv.Env)
-	if file != nil {
-		for _, w := range file.Warnings {
-			s.out.Warn("%s", w)
+	l, err := launch.Decide(ctx, launch.Input{Checkout: s.co, Env: s.inv.Env, Host: s.inv.Host, Git: &git}, script)
+	p := &out.Printer{Stdout: s.out.Stdout, Stderr: s.out.Stderr, Debug: err == nil && l.Settings.ScriptDebug}
+	for _, m := range l.Messages {
+		if m.Warning {
+			p.Warn("%s", m.Text)
+		} else {
+			p.Status("%s", m.Text)
 		}
 	}
-	l, err := s.settle(script, checkout.Facts(ctx, s.co, uname, &git), file)
 	if err != nil {
 		return nil, err
 	}
-	if h := l.Plan.Handover; h != nil && l.Settings.Value(h.Var) == h.Value {
-		if h.Message != "" {
-			l.Out.Status("%s", h.Message)
-		}
-		hl, err := s.settle(script, checkout.HandoverFacts(ctx, s.co, uname, path.Dir(h.Script)), file)
-		if err == nil {
-			hl.Via = h
-		}
-		return hl, err
-	}
-	return l, nil
-}
-
-// followed is nil when the launcher can follow the facts, else the error
-// that says what it cannot, and how to run the checkout's own scripts.
-func (s site) followed(f *upstream.Facts, only string) error {
-	if err := checkout.Follow(s.co, f, only); err != nil {
-		return out.Errorf("%w", err).WithHints(fmt.Sprintf("Nothing was created or changed. To run this checkout's own launch scripts instead, put them back with: %s unlink %s", ownName, out.Quote(s.co.Root)))
-	}
-	return nil
-}
-
-// settle is launch's work for one set of facts.
-func (s site) settle(script string, facts *upstream.Facts, file *settings.EnvFile) (*Launch, error) {
-	if err := s.followed(facts, ""); err != nil {
-		return nil, err
-	}
-	if err := checkout.Identify(s.co, facts, true); err != nil {
-		return nil, out.Errorf("%w", err)
-	}
-	plan, ok := facts.PlanOf(script)
-	if !ok {
-		return nil, out.Errorf("this checkout has no %s, so the launcher cannot tell what it does", script).
-			WithHints(fmt.Sprintf("git checkout -- %s brings git's back, if it is tracked.", script))
-	}
-	cfg, err := settings.Parse(s.inv.Env, file, facts)
-	if err != nil {
-		return nil, err
-	}
-	p := &out.Printer{Stdout: s.out.Stdout, Stderr: s.out.Stderr, Debug: cfg.ScriptDebug}
-	for _, w := range facts.Warnings {
-		p.Warn("%s", w)
-	}
-	for _, v := range settings.Vars {
-		if cfg.Unknown(v.Name) && cfg.Given(v.Name) {
-			p.Warn("%s is set, but this checkout's launch files do not know it: it has no effect here, as with the checkout's own scripts.", v.Name)
-		}
-	}
-	consts, err := settings.ConstantsOf(facts)
-	if err != nil {
-		return nil, out.Errorf("%w", err)
-	}
-	l := &Launch{site: s, Script: script, Facts: facts, Plan: plan, Settings: cfg, Constants: consts, Out: p,
-		Env: settings.Export(s.inv.Env, s.co.Root, s.inv.Host, cfg, facts, script)}
 	if p.Debug {
-		for _, set := range cfg.Settings {
+		for _, set := range l.Settings.Settings {
 			from := set.Source
 			if from == settings.SourceDefault {
 				from = "the default in " + set.DefaultFrom
@@ -159,17 +94,17 @@ func (s site) settle(script string, facts *upstream.Facts, file *settings.EnvFil
 			}
 			p.Debugf("%s=%q (from %s)", set.Name, set.Value, from)
 		}
-		if file != nil {
-			for _, fv := range file.Ignored {
-				p.Debugf("%s:%d: %s is not an OT_* setting, so the launcher ignores it", file.Path, fv.Line, fv.Key)
+		if l.File != nil {
+			for _, fv := range l.File.Ignored {
+				p.Debugf("%s:%d: %s is not an OT_* setting, so the launcher ignores it", l.File.Path, fv.Line, fv.Key)
 			}
 		}
 	}
-	return l, nil
+	return &applet{site: s, Launch: l, Out: p}, nil
 }
 
 // begin opens the checkout and settles the launch of script.
-func begin(ctx context.Context, inv Invocation, script string) (*Launch, error) {
+func begin(ctx context.Context, inv Invocation, script string) (*applet, error) {
 	s, err := openSite(ctx, inv)
 	if err != nil {
 		return nil, err
@@ -177,36 +112,29 @@ func begin(ctx context.Context, inv Invocation, script string) (*Launch, error) 
 	return s.launch(ctx, script)
 }
 
-// run is the launch's runner: in the checkout, with the children's
+// run is the applet's runner: in the checkout, with the children's
 // environment.
-func (l *Launch) run() proc.Runner { return l.runner(l.Env, l.Out) }
+func (a *applet) run() proc.Runner { return a.runner(a.Env, a.Out) }
 
-// request is what pyenv needs of the launch.
-func (l *Launch) request() pyenv.Request {
-	return pyenv.Request{
-		Checkout: l.co, Applet: l.Script, Settings: l.Settings, Constants: l.Constants, Facts: l.Facts,
-		Env: l.Env, Host: l.inv.Host, Run: l.run(), Out: l.Out, Installed: l.recordUpdate,
-	}
+// request is what pyenv acts on: the launch, and how to run and print.
+func (a *applet) request() pyenv.Request {
+	return pyenv.Request{Launch: a.Launch, Run: a.run(), Out: a.Out, Installed: a.recordUpdate}
 }
 
-// prepare readies the env as the script's call of prepare_runtime_environment
-// asks, by the checkout's family: for the pip family, its "upgrade"
-// installs into a ready env (unless lazy updates find nothing new); for
-// the pixi family, pixi is found, updated and installs as its own
-// prepare_runtime_environment says.
-func (l *Launch) prepare(ctx context.Context, lazyNeeded bool) (pyenv.Result, error) {
-	r := l.request()
-	if l.Facts.Family.Value == upstream.FamilyPixi {
-		return pyenv.PreparePixi(ctx, r, pyenv.PixiModeOf(l.Facts, l.Plan.Prepare))
-	}
-	r.Upgrade = l.Plan.Prepare == "upgrade" && lazyNeeded
+// prepare readies the runtime as the script's call of
+// prepare_runtime_environment asks: in the pip family its "upgrade"
+// installs into a ready env (unless lazy updates find nothing new); the
+// pixi family's runtime carries what its script asks of pixi.
+func (a *applet) prepare(ctx context.Context, lazyNeeded bool) (pyenv.Result, error) {
+	r := a.request()
+	r.Upgrade = a.Plan.Prepare == "upgrade" && lazyNeeded
 	return pyenv.Prepare(ctx, r)
 }
 
 // passedOn is what of the applet's arguments reaches the script: all of
 // them, except through a hand-over that passes none on, which the
 // checkout's own script does too, said in a warning.
-func (l *Launch) passedOn(args []string) []string {
+func (l *applet) passedOn(args []string) []string {
 	if l.Via == nil || l.Via.PassesArgs || len(args) == 0 {
 		return args
 	}
@@ -217,7 +145,7 @@ func (l *Launch) passedOn(args []string) []string {
 
 // execRun replaces the launcher with what the script's runner runs, the
 // slot (run-cmd.sh's script) filled with slot, and args after it.
-func (l *Launch) execRun(t pyenv.Target, slot string, args ...string) error {
+func (l *applet) execRun(t pyenv.Target, slot string, args ...string) error {
 	words := l.Plan.Run.With(slot)[1:] // after the runner function's name
 	for i, w := range words {
 		if strings.HasSuffix(w, ".py") {

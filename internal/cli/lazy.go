@@ -17,7 +17,7 @@ import (
 // setting has neither.
 
 // updateNeeded tells update.sh whether to install into a ready env.
-func (l *Launch) updateNeeded(ctx context.Context) (bool, error) {
+func (l *applet) updateNeeded(ctx context.Context) (bool, error) {
 	if !l.Settings.LazyUpdates || l.Settings.Unknown("OT_LAZY_UPDATES") {
 		return true, nil
 	}
@@ -35,7 +35,7 @@ func (l *Launch) updateNeeded(ctx context.Context) (bool, error) {
 
 // recordUpdate runs after every completed install: with OT_LAZY_UPDATES
 // it records HEAD in update.var, otherwise it removes a leftover one.
-func (l *Launch) recordUpdate(ctx context.Context) error {
+func (l *applet) recordUpdate(ctx context.Context) error {
 	if l.Settings.Unknown("OT_LAZY_UPDATES") {
 		return nil
 	}
@@ -57,7 +57,7 @@ func (l *Launch) recordUpdate(ctx context.Context) error {
 
 // head is the checkout's git HEAD; outside git, an error that says lazy
 // updates need it, with git's words and status.
-func (l *Launch) head(ctx context.Context) (string, error) {
+func (l *applet) head(ctx context.Context) (string, error) {
 	h, err := l.git().Head(ctx)
 	if err == nil {
 		return h, nil

@@ -3,16 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // update pulls the checkout with git and then brings the env up to date,
@@ -31,7 +28,8 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := s.updatePlan(ctx)
+	git := s.git()
+	plan, err := launch.UpdatePlan(ctx, launch.Input{Checkout: s.co, Env: s.inv.Env, Host: s.inv.Host, Git: &git})
 	if err != nil {
 		return err
 	}
@@ -75,49 +73,13 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	if len(changed) > 0 {
 		follows := fmt.Sprintf("the %s, Python >= %s and < %s, and the UI script %s", res.Target.Place.Label,
 			l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh, l.Facts.UIScript.Value)
-		if res.Target.Kind == pyenv.KindPixi {
+		if _, pixi := l.Runtime.(*launch.Pixi); pixi {
 			follows = fmt.Sprintf("the %s and the UI script %s", res.Target.Place.Label, l.Facts.UIScript.Value)
 		}
 		l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses %s. `%s doctor` shows every value and where it comes from.",
 			strings.Join(changed, ", "), follows, ownName)
 	}
 	return nil
-}
-
-// updatePlan is what the checkout's update.sh does before its pull: read
-// before the pull, which may bring launch files of another shape, and so
-// judged by update.sh's own steps alone (its hand-over followed).
-func (s site) updatePlan(ctx context.Context) (upstream.Plan, error) {
-	git := s.git()
-	uname := s.inv.Host.Uname()
-	facts := checkout.Facts(ctx, s.co, uname, &git)
-	if err := s.followed(facts, layout.UpdateScript); err != nil {
-		return upstream.Plan{}, err
-	}
-	plan, ok := facts.PlanOf(layout.UpdateScript)
-	if !ok {
-		return plan, out.Errorf("this checkout has no %s, so the launcher cannot tell how it is updated", layout.UpdateScript)
-	}
-	if err := checkout.Identify(s.co, facts, false); err != nil {
-		return plan, out.Errorf("%w", err)
-	}
-	if h := plan.Handover; h != nil {
-		file := settings.ReadEnvFile(settings.EnvFilePath(s.inv.Host, s.inv.Env), s.inv.Env)
-		cfg, err := settings.Parse(s.inv.Env, file, facts)
-		if err != nil {
-			return plan, err
-		}
-		if cfg.Value(h.Var) == h.Value {
-			hf := checkout.HandoverFacts(ctx, s.co, uname, path.Dir(h.Script))
-			if err := s.followed(hf, path.Dir(h.Script)+"/"+layout.UpdateScript); err != nil {
-				return plan, err
-			}
-			if plan, ok = hf.PlanOf(layout.UpdateScript); !ok {
-				return plan, out.Errorf("this checkout has no %s, which its %s hands over to", h.Script, layout.UpdateScript)
-			}
-		}
-	}
-	return plan, nil
 }
 
 // gitInit makes a tree that is not a git checkout one, as the checkout's

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"runtime"
 	"strings"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
@@ -38,17 +38,32 @@ type Input struct {
 }
 
 // Gather makes the report. It changes nothing on disk; its questions
-// (nvidia-smi, git, the env's Python) print nothing.
+// (nvidia-smi, git, the env's Python) print nothing. What it reports of
+// the launch is the launch as launch.Decide settles it for start-ui.sh —
+// the very value an applet acts on — found out, never acted on.
 func Gather(ctx context.Context, in Input) Report {
 	rep := Report{OS: in.Host.GOOS, Arch: in.Host.GOARCH, Go: runtime.Version(), Problems: []string{}}
 	rep.Launcher = Launcher{Version: in.Build.Version, Revision: in.Build.Revision, Path: in.Self}
-	rep.OSRelease = osRelease(ctx, in)
 	quiet := &out.Printer{Stdout: io.Discard, Stderr: io.Discard}
 
 	co := in.Checkout
 	g := gitx.Git{Dir: co.Root, Run: in.Ask}
-	facts := checkout.Facts(ctx, co, in.Host.Uname(), &g)
-	rep.Checkout = checkoutReport(ctx, co, g, in.Self, facts)
+	l, _ := launch.Decide(ctx, launch.Input{Checkout: co, Env: in.Env, Host: in.Host, Git: &g}, layout.StartUIScript)
+	rep.OSRelease = osRelease(ctx, in, l.Root)
+	var notOT *checkout.NotOneTrainer
+	var problems []string
+	for _, err := range l.Errors {
+		var nf *checkout.NotFollowed
+		switch {
+		case errors.As(err, &notOT), errors.As(err, &nf):
+			// The checkout's report and the refusals below say these.
+		default:
+			for _, e := range unjoin(err) {
+				problems = append(problems, e.Error())
+			}
+		}
+	}
+	rep.Checkout = checkoutReport(ctx, co, g, in.Self, notOT)
 	if !rep.Checkout.LooksLikeOneTrainer {
 		if len(rep.Checkout.Missing) > 0 {
 			rep.Problems = append(rep.Problems, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "))
@@ -58,62 +73,39 @@ func Gather(ctx context.Context, in Input) Report {
 	if checkout.Pending(co) {
 		rep.Problems = append(rep.Problems, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+co.Journal()+")")
 	}
-	file := settings.ReadEnvFile(settings.EnvFilePath(in.Host, in.Env), in.Env)
-	if file != nil {
-		rep.SettingsFile = file.Path
-		rep.Problems = append(rep.Problems, file.Warnings...)
+	if l.File != nil {
+		rep.SettingsFile = l.File.Path
+		rep.Problems = append(rep.Problems, l.File.Warnings...)
 	}
-	cfg, cfgErr := settings.Parse(in.Env, file, facts)
-	// A hand-over the settings make (OT_PIP_INSTALL=true) is followed, as
-	// the applets follow it: the rest of the report is that folder's.
-	var via *upstream.Handover
-	if p, ok := facts.PlanOf(layout.StartUIScript); ok && p.Handover != nil && cfgErr == nil && cfg.Value(p.Handover.Var) == p.Handover.Value {
-		via = p.Handover
-		facts = checkout.HandoverFacts(ctx, co, in.Host.Uname(), path.Dir(via.Script))
-		cfg, cfgErr = settings.Parse(in.Env, file, facts)
-	}
+	facts := l.Facts
 	rep.Upstream = upstreamReport(facts)
-	if via != nil {
-		h := handoverReport(*via)
+	if l.Via != nil {
+		h := handoverReport(*l.Via)
 		rep.Upstream.Via = &h
 	}
 	rep.Problems = append(rep.Problems, facts.Refusals...)
 	rep.Problems = append(rep.Problems, facts.Warnings...)
-	for _, set := range cfg.Settings {
+	for _, set := range l.Settings.Settings {
 		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Source: set.Source,
 			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
 	}
-	if cfgErr != nil {
-		for _, e := range unjoin(cfgErr) {
-			rep.Problems = append(rep.Problems, e.Error())
-		}
-	}
-	consts, err := settings.ConstantsOf(facts)
-	if err != nil {
-		rep.Problems = append(rep.Problems, err.Error())
-	}
+	rep.Problems = append(rep.Problems, problems...)
 	for _, name := range settings.ConstantNames {
-		rep.Constants = append(rep.Constants, Setting{Name: name, Value: consts.Value(name), Source: consts.Source[name]})
+		rep.Constants = append(rep.Constants, Setting{Name: name, Value: l.Constants.Value(name), Source: l.Constants.Source[name]})
 	}
 
-	root := in.Env.Get("GHW_CHROOT")
-	if root == "" {
-		root = "/"
-	}
-	probe := gpu.ProbeFromEnv(in.Host, in.Env.Get("GHW_CHROOT"), in.Env.Get("PATH"), co.Root)
+	probe := l.Probe()
 	m := probe.Examine(func(smi string) string {
 		text, _ := in.Ask.Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
 		return text
 	})
 	probe.NameDevices(m.PCI)
-	rep.GPU = gpuReport(root, m)
+	rep.GPU = gpuReport(probe.Root, m)
 
-	if cfgErr != nil || err != nil {
+	if l.Runtime == nil {
 		return rep
 	}
-	env := settings.Export(in.Env, co.Root, in.Host, cfg, facts, layout.StartUIScript)
-	r := pyenv.Request{Checkout: co, Settings: cfg, Constants: consts, Facts: facts, Env: env, Host: in.Host,
-		Run: in.Ask.With(co.Root, env), Out: quiet}
+	r := pyenv.Request{Launch: l, Run: in.Ask.With(co.Root, l.Env), Out: quiet}
 	uiReport := func(insp pyenv.Inspection) {
 		u := &UI{Script: facts.UIScript.Value, Kind: pyenv.UIKindOf(co, facts.UIScript.Value), Checks: []UICheck{}}
 		for _, c := range insp.CheckUI(ctx, r, facts.UIScript.Value) {
@@ -124,8 +116,8 @@ func Gather(ctx context.Context, in Input) Report {
 		}
 		rep.UI = u
 	}
-	if facts.Family.Value == upstream.FamilyPixi {
-		insp, info := pyenv.InspectPixi(ctx, r, m)
+	if px, ok := l.Runtime.(*launch.Pixi); ok {
+		insp, info := pyenv.InspectPixi(ctx, r, px, m)
 		uiReport(insp)
 		envRep := environmentReport(insp)
 		envRep.Pixi = &PixiEnv{Found: info.Found, Path: info.Path, Version: info.Version, BinDir: info.BinDir,
@@ -144,7 +136,7 @@ func Gather(ctx context.Context, in Input) Report {
 	if envRep.Problem != "" {
 		rep.Problems = append(rep.Problems, envRep.Problem)
 	}
-	d := pyenv.DecidePlatform(ctx, r, m)
+	d := l.Platform(ctx, in.Ask, m)
 	_, statErr := os.Stat(co.Path(d.File)) // an absolute OT_PLATFORM_REQUIREMENTS too
 	rep.Requirements = &Requirements{File: d.File, Reason: d.Reason, Exists: statErr == nil,
 		Warnings: orEmpty(d.Warnings), Notes: orEmpty(d.Notes)}
@@ -166,10 +158,11 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-func checkoutReport(ctx context.Context, co layout.Checkout, g gitx.Git, self string, facts *upstream.Facts) Checkout {
+// checkoutReport reports the checkout; nt is what the launch found
+// missing of it, nil when nothing.
+func checkoutReport(ctx context.Context, co layout.Checkout, g gitx.Git, self string, nt *checkout.NotOneTrainer) Checkout {
 	r := Checkout{Path: co.Root, Missing: []string{}, Denied: []string{}, Scripts: []Script{}}
-	var nt *checkout.NotOneTrainer
-	if err := checkout.Identify(co, facts, true); errors.As(err, &nt) {
+	if nt != nil {
 		r.Missing, r.Denied = orEmpty(nt.Missing), orEmpty(nt.Denied)
 	}
 	r.LooksLikeOneTrainer = len(r.Missing) == 0 && len(r.Denied) == 0
@@ -340,13 +333,13 @@ func gpuReport(root string, m *gpu.Machine) GPU {
 
 // osRelease names the operating system: /etc/os-release's PRETTY_NAME on
 // Linux, sw_vers on macOS.
-func osRelease(ctx context.Context, in Input) string {
+func osRelease(ctx context.Context, in Input, root string) string {
 	if in.Host.MacOS() {
 		name, _ := in.Ask.Ask(ctx, proc.Cmd{Argv: []string{"sw_vers", "-productName"}})
 		ver, _ := in.Ask.Ask(ctx, proc.Cmd{Argv: []string{"sw_vers", "-productVersion"}})
 		return strings.TrimSpace(strings.TrimSpace(name) + " " + strings.TrimSpace(ver))
 	}
-	return host.ReadOSRelease(in.Env.Get("GHW_CHROOT")).PrettyName
+	return host.ReadOSRelease(root).PrettyName
 }
 
 func orEmpty(s []string) []string {

@@ -245,15 +245,24 @@ func TestDiscoversPythons(t *testing.T) {
 			}
 		})
 	}
-	// With conda there (its stand-in) and a venv preferred: conda's own
-	// Python is one more way.
+	// With conda there (its stand-in) and a venv preferred, conda's own
+	// Python is the way around, named with where conda is; without conda,
+	// how to get it. Either way, the exact command.
 	t.Run("conda", func(t *testing.T) {
 		bin, home := t.TempDir(), t.TempDir()
 		os.Symlink(pys[9].Path, filepath.Join(bin, "python3"))
 		conda, _ := os.ReadFile(s.conda)
 		writeExec(t, filepath.Join(bin, "conda"), string(conda))
 		code, _, stderr, _ := pythonCase(t, bin, home, root, "OT_PREFER_VENV=true")
-		if code != 1 || !strings.Contains(stderr, "conda is installed ("+filepath.Join(bin, "conda")+"): with OT_PREFER_VENV=false it makes a conda environment with its own Python 3.13") {
+		if code != 1 || !strings.Contains(stderr, "[OneTrainer] Or use conda, which is installed ("+filepath.Join(bin, "conda")+") and brings its own Python 3.13: run OT_PREFER_VENV=false ./install.sh, and keep OT_PREFER_VENV=false for every launch after it") {
+			t.Errorf("%d\n%s", code, stderr)
+		}
+	})
+	t.Run("no conda", func(t *testing.T) {
+		bin, home := t.TempDir(), t.TempDir()
+		os.Symlink(pys[9].Path, filepath.Join(bin, "python3"))
+		code, _, stderr, _ := pythonCase(t, bin, home, root, "OT_PREFER_VENV=true")
+		if code != 1 || !strings.Contains(stderr, `[OneTrainer] Or use conda, which brings its own Python 3.13: conda is not installed ("conda" is not on PATH); install Miniconda (https://docs.anaconda.com/miniconda/), then run OT_PREFER_VENV=false ./install.sh`) {
 			t.Errorf("%d\n%s", code, stderr)
 		}
 	})

@@ -42,6 +42,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	s.err = s.build(dir)
+	// The conda stand-in's package cache, shared by every test: each
+	// Python's venv is made once, then copied, as conda links from its own.
+	os.Setenv("CONDA_STANDIN_PKGS", filepath.Join(dir, "conda-pkgs"))
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -135,6 +138,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
 			e.Setenv("PIP_NO_CACHE_DIR", "1")
 			e.Setenv("CONDA_STANDIN_PYTHON", s.python.Path)
+			e.Setenv("CONDA_STANDIN_PKGS", os.Getenv("CONDA_STANDIN_PKGS"))
 			e.Setenv("CONDA_STANDIN_LOG", filepath.Join(e.WorkDir, "conda.log"))
 			if s.old != nil {
 				e.Setenv("OLDPYTHON", s.old.Path)

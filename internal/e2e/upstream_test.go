@@ -198,6 +198,13 @@ type scenario struct {
 	after func(t *testing.T, dir string, step int) []string
 	// seed marks the scenario the seed's fixture also runs.
 	seed bool
+	// python, when set, puts the host's Python in bin in place of the one
+	// inside every fixture's bounds (matrix_test.go); path, when set, is
+	// what follows bin on PATH instead of the system's folders.
+	python func(t *testing.T, bin string)
+	path   string
+	// check, when set, is shown each step's output.
+	check func(step int, output string)
 }
 
 var nvidiaBanner = `Mon Nov 23 10:00:00 2026
@@ -220,7 +227,6 @@ func upstreamScenarios() []scenario {
 			// A stand-in for CUDA's compiler: only its presence counts.
 			writeExec(t, filepath.Join(bin, "nvcc"), "#!/bin/sh\necho 'nvcc: NVIDIA (R) Cuda compiler driver'\n")
 		}},
-		{name: "conda", conda: true, env: []string{"OT_PREFER_VENV=false"}, steps: runAll[:3]},
 	}
 }
 
@@ -239,8 +245,11 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// `python` is the Python inside every fixture's bounds.
-	if err := os.Symlink(py.Path, filepath.Join(bin, "python")); err != nil {
+	// `python` is the Python inside every fixture's bounds, unless the
+	// scenario gives the host another.
+	if sc.python != nil {
+		sc.python(t, bin)
+	} else if err := os.Symlink(py.Path, filepath.Join(bin, "python")); err != nil {
 		t.Fatal(err)
 	}
 	condaRoot := filepath.Join(t.TempDir(), "miniconda3")
@@ -270,10 +279,15 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 	}
 	out := filepath.Join(dir, "out")
 	home := t.TempDir()
+	condaLog := filepath.Join(t.TempDir(), "conda.log")
+	system := "/usr/local/bin:/usr/bin:/bin"
+	if sc.path != "" {
+		system = sc.path
+	}
 	env := []string{
-		"PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin", "HOME=" + home, "TEST_OUT=" + out,
+		"PATH=" + bin + ":" + system, "HOME=" + home, "TEST_OUT=" + out, "CONDA_STANDIN_LOG=" + condaLog,
 		"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_CACHE_DIR=1",
-		"CONDA_STANDIN_PYTHON=" + py.Path, "LANG=C.UTF-8",
+		"CONDA_STANDIN_PYTHON=" + py.Path, "CONDA_STANDIN_PKGS=" + os.Getenv("CONDA_STANDIN_PKGS"), "LANG=C.UTF-8",
 		"PIXI_STANDIN_PYTHON=" + py.Path, "PIXI_STANDIN_LOG=" + pixiLog, "PIXI_STANDIN_BINARY=" + s.pixi,
 	}
 	env = append(env, sc.env...)
@@ -297,11 +311,23 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 			t.Fatal(err)
 		}
 		t.Logf("%s in %s: status %d\n%s", strings.Join(step, " "), dir, code, output)
+		if sc.check != nil {
+			sc.check(i, string(output))
+		}
 		obs = append(obs, fmt.Sprintf("step %d %s: status %d", i, strings.Join(step, " "), code))
 		if data, err := os.ReadFile(filepath.Join(out, "probe.txt")); err == nil {
 			for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 				obs = append(obs, fmt.Sprintf("step %d %s", i, strings.ReplaceAll(strings.ReplaceAll(line, dir, "$CO"), condaRoot, "$CONDA_ROOT")))
 			}
+		}
+		// The conda envs the step made, and how: the create commands.
+		if data, err := os.ReadFile(condaLog); err == nil {
+			for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+				if strings.Contains(line, ` "create" `) {
+					obs = append(obs, fmt.Sprintf("step %d conda %s", i, strings.ReplaceAll(strings.ReplaceAll(line, dir, "$CO"), condaRoot, "$CONDA_ROOT")))
+				}
+			}
+			os.Remove(condaLog)
 		}
 		// The pixi calls of the step, in order.
 		if data, err := os.ReadFile(pixiLog); err == nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
@@ -14,9 +15,10 @@ import (
 
 // The advice for a Python the venv cannot be made from names the exact
 // command for this machine: its distribution's package (from os-release,
-// read under GHW_CHROOT when that is set) or macOS's, uv's and pyenv's
-// installs with the real version number, and conda's own Python where
-// conda is there. Nothing is a placeholder.
+// read under the launch's machine root) or macOS's, uv's and pyenv's
+// installs with the real version number, and conda, which brings its own
+// Python — the way out OneTrainer's own advice names — with where conda is
+// or that it is not there. Nothing is a placeholder.
 
 // distroPythons are the Pythons a distribution release ships as packages,
 // newest first: the ones apt or dnf installs with venv support.
@@ -36,11 +38,11 @@ func distroPythons(osr host.OSRelease) []int {
 // distroFix is the package command that brings a Python in the bounds on
 // this distribution, or a sentence saying it has none; "" when the
 // launcher knows nothing of it.
-func distroFix(osr host.OSRelease, lo, hi pyversion.Version) string {
+func distroFix(osr host.OSRelease, b pyversion.Range) string {
+	lo, hi := b.Lo, b.Hi
 	ships := distroPythons(osr)
 	for _, minor := range ships {
-		v := pyversion.Version{3, minor}
-		if !v.In(lo, hi) && !(pyversion.Version{3, minor, 0}).In(lo, hi) {
+		if !b.Holds(pyversion.Version{3, minor}) && !b.Holds(pyversion.Version{3, minor, 0}) {
 			continue
 		}
 		switch {
@@ -70,24 +72,23 @@ func osrName(osr host.OSRelease) string {
 }
 
 // pythonFixes are the ways to get a Python in the bounds here, each a
-// command to run.
-func pythonFixes(r Request) []string {
-	lo, err1 := pyversion.Parse(r.Constants.PythonVersionMinimum)
-	hi, err2 := pyversion.Parse(r.Constants.PythonVersionTooHigh)
-	if err1 != nil || err2 != nil || len(hi) == 0 {
-		return nil
+// command to run, and the lines that follow them: that the launcher finds
+// such a Python by itself, and the way around needing one, conda.
+func pythonFixes(r Request) (fixes, after []string) {
+	b := r.Constants.Python
+	if len(b.Hi) == 0 {
+		return nil, nil
 	}
-	want := "3." + strconv.Itoa(topMinor(hi))
+	want := "3." + strconv.Itoa(topMinor(b.Hi))
 	path := r.Env.Get("PATH")
 	have := func(cmd string) bool { return pathutil.Look(cmd, r.Checkout.Root, path, "") != "" }
-	var fixes []string
 	if r.Host.MacOS() {
 		if have("brew") {
 			fixes = append(fixes, "With Homebrew: brew install python@"+want)
 		} else {
 			fixes = append(fixes, "Install Python "+want+" from python.org (https://www.python.org/downloads/macos/), or with Homebrew (https://brew.sh): brew install python@"+want)
 		}
-	} else if fix := distroFix(host.ReadOSRelease(r.Env.Get("GHW_CHROOT")), lo, hi); fix != "" {
+	} else if fix := distroFix(host.ReadOSRelease(r.Root), b); fix != "" {
 		fixes = append(fixes, fix)
 	}
 	if have("uv") {
@@ -102,18 +103,55 @@ func pythonFixes(r Request) []string {
 	if have("pyenv") || pyenvRoot != "" && statOK(pyenvRoot) {
 		fixes = append(fixes, "With pyenv, which is installed: pyenv install "+want)
 	}
-	if c, _ := condaOf(r); c != nil && r.Settings.PreferVenv && !r.Settings.Unknown("OT_PREFER_VENV") {
-		fixes = append(fixes, fmt.Sprintf("conda is installed (%s): with OT_PREFER_VENV=false it makes a conda environment with its own Python %s (OT_CONDA_USE_PYTHON_VERSION).", c.Exe, r.Constants.CondaUsePythonVersion))
+	found := "The launcher finds a Python installed " + either(len(fixes), "this way", "any of these ways") + " on the next run; OT_PYTHON_CMD names one by hand."
+	if r.Settings.Given("OT_PYTHON_CMD") {
+		found = "Then set OT_PYTHON_CMD to it, or unset OT_PYTHON_CMD and the launcher finds it on the next run."
 	}
-	return append(fixes, "The launcher finds a Python installed any of these ways on the next run; OT_PYTHON_CMD names one by hand.")
+	after = []string{found}
+	if way := condaWay(r); way != "" {
+		after = append(after, way)
+	}
+	return fixes, after
+}
+
+// either is one or many, as a list of n reads.
+func either(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// condaWay is the way around a host Python that OneTrainer's own advice
+// names: a conda environment, which conda makes with its own Python. It
+// says where conda is, or that it is not there and how to get it, and the
+// exact command; "" where the checkout's scripts know no conda.
+func condaWay(r Request) string {
+	if r.Settings.Unknown("OT_PREFER_VENV") || r.Settings.Unknown("OT_CONDA_CMD") {
+		return ""
+	}
+	py := r.Constants.CondaUsePythonVersion
+	keep := "and keep OT_PREFER_VENV=false for every launch after it (export it, or put it in ~/.config/environment.d/onetrainer.conf)"
+	if r.Host.MacOS() {
+		keep = "and keep OT_PREFER_VENV=false for every launch after it (export it in your shell's profile)"
+	}
+	if c := r.Conda(); c != nil {
+		return fmt.Sprintf("Or use conda, which is installed (%s) and brings its own Python %s: run OT_PREFER_VENV=false ./install.sh, %s.", c.Exe, py, keep)
+	}
+	missing := fmt.Sprintf("conda is not installed (%s is not on PATH)", quote(r.Settings.CondaCmd))
+	if r.Settings.Given("OT_CONDA_CMD") {
+		missing = fmt.Sprintf("OT_CONDA_CMD=%s is no conda that can be run", quote(r.Settings.CondaCmd))
+	}
+	return fmt.Sprintf("Or use conda, which brings its own Python %s: %s; install Miniconda (https://docs.anaconda.com/miniconda/), then run OT_PREFER_VENV=false ./install.sh, %s.", py, missing, keep)
 }
 
 // venvSolutions tells a user whose Python is missing or of the wrong
 // version how to get a suitable one on this machine. venvDir is the venv
 // that a wrong version lives in, or "" when there is none yet.
 func venvSolutions(r Request, venvDir string) []string {
-	s := []string{fmt.Sprintf("Solution: OneTrainer needs a Python >= %s and < %s to make its venv.", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)}
-	s = append(s, pythonFixes(r)...)
+	fixes, after := pythonFixes(r)
+	s := []string{fmt.Sprintf("Solution: OneTrainer needs a Python %s to make its venv; get one %s:", r.Constants.Python, either(len(fixes), "this way", "in one of these ways"))}
+	s = append(append(s, fixes...), after...)
 	if venvDir != "" {
 		s = append(s, fmt.Sprintf("The venv %s was made with another Python: delete it first: rm -rf %s (the launcher never deletes it).", venvDir, out.Quote(venvDir)))
 	}
@@ -122,7 +160,7 @@ func venvSolutions(r Request, venvDir string) []string {
 
 // missingHints says how to give a Python the venv support it lacks.
 func missingHints(r Request, c candidate) []string {
-	osr := host.ReadOSRelease(r.Env.Get("GHW_CHROOT"))
+	osr := host.ReadOSRelease(r.Root)
 	if !r.Host.MacOS() && debianLike(osr) && len(c.version) >= 2 && strings.Contains(c.missing, "ensurepip") {
 		return []string{fmt.Sprintf("%s ships ensurepip apart from Python: sudo apt install python%d.%d-venv", osrName(osr), c.version[0], c.version[1])}
 	}
@@ -131,24 +169,25 @@ func missingHints(r Request, c candidate) []string {
 
 // noPython is the error when no Python the machine has fits: every one
 // found with its version and why not, then the fixes for this machine.
-func noPython(r Request, cands []candidate, bounds string, lo, hi pyversion.Version) error {
+func noPython(r Request, cands []candidate, bounds pyversion.Range) error {
 	var found []string
 	var hints []string
 	for _, c := range cands {
 		found = append(found, c.describe()+": "+c.why)
-		if c.missing != "" && c.version.In(lo, hi) {
+		if c.missing != "" && bounds.Holds(c.version) {
 			hints = append(hints, missingHints(r, c)...)
 		}
 	}
 	msg := fmt.Sprintf("No Python %s that can make a venv was found. Found: %s.", bounds, strings.Join(found, "; "))
-	hints = append(hints, pythonFixes(r)...)
-	lead := fmt.Sprintf("Solution: install a Python %s (or give one venv support), in one of these ways:", bounds)
+	fixes, after := pythonFixes(r)
+	hints = append(append(hints, fixes...), after...)
+	lead := fmt.Sprintf("Solution: install a Python %s (or give one venv support), %s:", bounds, either(len(hints)-len(after), "this way", "in one of these ways"))
 	return out.Errorf("%s", msg).WithHints(append([]string{lead}, hints...)...)
 }
 
 // solutions says what to do about a wrong Python in the target's env.
 func (t Target) solutions(r Request) []string {
-	if t.Kind == KindConda {
+	if t.Kind == launch.KindConda {
 		return []string{fmt.Sprintf("Solution: the conda environment %q has a Python outside the accepted range. Delete it, and the next run creates a new one with Python %s. To delete it, run: %s (the launcher never deletes it).",
 			t.conda.Given, r.Constants.CondaUsePythonVersion, t.conda.removeCommand(t.loc))}
 	}

@@ -9,28 +9,19 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
-// Conda is a conda env as the settings and the checkout describe it, named
-// (-n) or at a prefix path (-p). It never changes: where the env was found
-// is a condaLoc of its own.
+// Conda is the launch's conda env (its command, its name or prefix path,
+// the checkout's form of conda's commands) and the environment conda runs
+// with. Where the env was found is a condaLoc of its own.
 type Conda struct {
-	Cmd  string // the conda command as configured (OT_CONDA_CMD), for argv
-	Exe  string // its resolved executable
-	Root string // conda's root prefix, derived from Exe's location
-	// Name is the env's name; empty for a prefix env, whose absolute path
-	// is Path.
-	Name string
-	Path string
-	// Given is OT_CONDA_ENV as configured.
-	Given string
-	base  environ.List
-	// form is how the checkout's scripts name, make and run the env.
-	form upstream.Conda
+	*launch.Conda
+	base environ.List
 }
 
 // condaLoc is where a conda env was found: its prefix, and how it was found
@@ -42,43 +33,6 @@ type condaLoc struct {
 }
 
 func (l condaLoc) found() bool { return l.Via != "" }
-
-// newConda describes the env OT_CONDA_ENV names, for the conda at exe, in
-// the form the checkout's scripts give it: a path (conda's --prefix,
-// relative to the checkout) where they use one, else a name, a value with
-// a "/" being a path all the same.
-func newConda(cmd, exe, given, checkout string, base environ.List, form upstream.Conda) *Conda {
-	c := &Conda{Cmd: cmd, Exe: exe, Given: given, Root: condaRoot(exe), base: base, form: form}
-	if form.Prefix || strings.Contains(given, "/") {
-		c.Path = pathutil.Resolve(checkout, given)
-	} else {
-		c.Name = given
-	}
-	return c
-}
-
-// checkName refuses an OT_CONDA_ENV that conda cannot take as a name. A
-// path is not checked here: conda itself refuses a prefix it cannot use.
-func (c *Conda) checkName() error {
-	if c.Name == "" {
-		return nil
-	}
-	name := c.Name
-	if name == "." || name == ".." || strings.HasPrefix(name, "-") || strings.ContainsAny(name, " \t\n\r:#\\") {
-		return out.Errorf("OT_CONDA_ENV=%q is not a conda environment name", name).
-			WithHints("Use letters, digits, '.', '-' and '_' (not first a '-'), or a path containing '/' such as ./conda_env.")
-	}
-	return nil
-}
-
-// condaRoot is the root prefix of the conda at exe: the parent of the
-// folder holding it (<root>/bin/conda, <root>/condabin/conda).
-func condaRoot(exe string) string {
-	if real, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = real
-	}
-	return filepath.Dir(filepath.Dir(exe))
-}
 
 // place is where the env lives, as far as loc tells.
 func (c *Conda) place(checkout string, loc condaLoc) Place {
@@ -151,7 +105,7 @@ func (c *Conda) inEnvsDir(prefix string) bool {
 
 // python runs python in the env through `conda run`, which activates it.
 func (c *Conda) python(loc condaLoc, args ...string) proc.Cmd {
-	argv := append(c.command(c.form.Run, loc), "python")
+	argv := append(c.command(c.Form.Run, loc), "python")
 	return proc.Cmd{Path: c.Exe, Argv: append(argv, args...)}
 }
 
@@ -255,13 +209,13 @@ func (c *Conda) askConda(ctx context.Context, q query) condaLoc {
 // createArgs is the conda command that makes the env, as the checkout's
 // create_conda_env runs it: its channels, its Python, and the packages it
 // adds (tk[build=xft_*] on Linux in OneTrainer's).
-func (c *Conda) createArgs() []string { return c.command(c.form.Create, condaLoc{}) }
+func (c *Conda) createArgs() []string { return c.command(c.Form.Create, condaLoc{}) }
 
 // removeCommand is the command that deletes the env, for the user to run;
 // a prefix is given absolute, so that it deletes nothing else wherever it
 // is run.
 func (c *Conda) removeCommand(loc condaLoc) string {
-	t := c.target(c.form.Run, loc)
+	t := c.target(c.Form.Run, loc)
 	if t[0] == "-p" || t[0] == "--prefix" {
 		prefix := c.Path
 		if c.Name != "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
@@ -36,6 +37,12 @@ function prepare_runtime_environment {
     activate_chosen_env
 }
 `
+
+// newConda is the launch's conda env as launch.NewConda makes it, with
+// the environment conda runs with.
+func newConda(cmd, exe, given, checkout string, base environ.List, form upstream.Conda) *Conda {
+	return &Conda{Conda: launch.NewConda(cmd, exe, given, layout.Open(checkout), form), base: base}
+}
 
 func mkEnv(t *testing.T, prefix string) string {
 	t.Helper()
@@ -80,7 +87,7 @@ func TestCondaFindFast(t *testing.T) {
 		if loc.found() != (tc.wantPrefix != "") || loc.Prefix != tc.wantPrefix || loc.Via != tc.wantHow {
 			t.Errorf("%s: found=%v at %q via %q; want %q via %q", tc.given, loc.found(), loc.Prefix, loc.Via, tc.wantPrefix, tc.wantHow)
 		}
-		if got := strings.Join(c.target(c.form.Run, loc), " "); got != tc.wantTarget {
+		if got := strings.Join(c.target(c.Form.Run, loc), " "); got != tc.wantTarget {
 			t.Errorf("%s: target %q, want %q", tc.given, got, tc.wantTarget)
 		}
 	}
@@ -91,7 +98,7 @@ func TestCondaFindFast(t *testing.T) {
 	}
 	mkEnv(t, filepath.Join(tmp, "conda_env"))
 	loc := c.findFast()
-	if !loc.found() || loc.Prefix != filepath.Join(tmp, "conda_env") || strings.Join(c.target(c.form.Run, loc), " ") != "-p ./conda_env" {
+	if !loc.found() || loc.Prefix != filepath.Join(tmp, "conda_env") || strings.Join(c.target(c.Form.Run, loc), " ") != "-p ./conda_env" {
 		t.Errorf("prefix env: %+v at %+v", c, loc)
 	}
 	if got := c.removeCommand(loc); got != "conda remove -y -p "+filepath.Join(tmp, "conda_env")+" --all" {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
@@ -15,7 +16,7 @@ import (
 // create makes the target's env and returns it as it is then; ours
 // tells that the launcher began to make it before.
 func (t Target) create(ctx context.Context, r Request, hp hostPy, ours bool) (Target, error) {
-	if t.Kind == KindConda {
+	if t.Kind == launch.KindConda {
 		return t.createConda(ctx, r)
 	}
 	return t, t.createVenv(ctx, r, hp, ours)

@@ -4,16 +4,8 @@ import (
 	"context"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
-)
-
-// Kind is the tool an env is made with.
-type Kind string
-
-const (
-	KindVenv  Kind = "venv"
-	KindConda Kind = "conda"
 )
 
 // Place is where an env lives, in one value: what Prepare, the records,
@@ -27,15 +19,13 @@ type Place struct {
 	Remove  string // the command that deletes it, for advice
 }
 
-// Target is the env a launch uses, as Decide found it: its kind, where it
-// lives and whether it is there. It is a value: finding it again (locate)
-// or making it (create) gives a new one.
+// Target is the launch's runtime (launch.Runtime, decided once) as it is
+// found on disk: where it lives and whether it is there. It is a value:
+// finding it again (locate) or making it (create) gives a new one.
 type Target struct {
-	Kind   Kind
+	Kind   launch.Kind
 	Place  Place
 	Exists bool
-	// Warnings are what the decision noticed that the user should hear.
-	Warnings []string
 
 	venv  Venv
 	conda *Conda
@@ -43,52 +33,27 @@ type Target struct {
 	pixi  pixiEnv
 }
 
-// Decide is the one decision of which env a launch uses: conda when it is
-// there and not refused (OT_PREFER_VENV), else a venv; then where that env
-// is and whether it exists. start-ui acts on what it returns and doctor
-// reports it, so the two cannot disagree. q asks conda where its envs are
-// when the files do not tell: a step for a launch, a question for doctor.
-func Decide(ctx context.Context, r Request, q query) (Target, error) {
-	var warnings []string
-	if !r.Settings.PreferVenv {
-		c, warning := condaOf(r)
-		if warning != "" {
-			warnings = append(warnings, warning)
-		}
-		if c != nil {
-			t := Target{Kind: KindConda, conda: c, Warnings: warnings}
-			if err := c.checkName(); err != nil {
-				return t, err
-			}
-			return t.locate(ctx, r, q)
-		}
+// target is the launch's venv or conda env, found now. q asks conda where
+// its envs are when the files do not tell: a step for a launch, a question
+// for doctor.
+func target(ctx context.Context, r Request, q query) (Target, error) {
+	var t Target
+	switch rt := r.Runtime.(type) {
+	case *launch.Conda:
+		t = Target{Kind: launch.KindConda, conda: &Conda{Conda: rt, base: r.Env}}
+	case *launch.Venv:
+		t = Target{Kind: launch.KindVenv, venv: Venv{Venv: rt, base: r.Env}}
+	default:
+		panic("pyenv: no venv or conda env to find for a " + string(r.Runtime.Kind()) + " launch")
 	}
-	v := Venv{Dir: r.Checkout.Path(r.Settings.PythonVenv), Given: r.Settings.PythonVenv, base: r.Env}
-	t := Target{Kind: KindVenv, venv: v, Warnings: warnings}
 	return t.locate(ctx, r, q)
 }
 
-// condaOf is the conda env the settings describe, when conda can be run;
-// else nil, and a warning when the user named a conda that is none.
-func condaOf(r Request) (*Conda, string) {
-	exe := pathutil.Look(r.Settings.CondaCmd, r.Checkout.Root, r.Env.Get("PATH"), "")
-	if exe == "" {
-		if r.Settings.Given("OT_CONDA_CMD") {
-			// Without an executable conda, a venv, as the original scripts
-			// chose; they did so silently, which hid a typo in a conda
-			// command the user named behind a venv built by surprise.
-			return nil, "OT_CONDA_CMD=" + quote(r.Settings.CondaCmd) + " is not an executable conda, so a Python venv is used. Give conda's path or a command on PATH to use conda, or set OT_PREFER_VENV=true to choose the venv and silence this."
-		}
-		return nil, ""
-	}
-	return newConda(r.Settings.CondaCmd, exe, r.Settings.CondaEnv, r.Checkout.Root, r.Env, r.Facts.Conda), ""
-}
-
 // locate finds the target's env now: another launch may have made it
-// since the target was decided.
+// since the target was last found.
 func (t Target) locate(ctx context.Context, r Request, q query) (Target, error) {
 	switch t.Kind {
-	case KindConda:
+	case launch.KindConda:
 		t.loc = t.conda.find(ctx, q)
 		r.Out.Debugf("conda %s (root %s); env %q: %s", t.conda.Exe, t.conda.Root, t.conda.Given, t.loc.describe())
 		t.Exists = t.loc.found()
@@ -113,9 +78,9 @@ func (l condaLoc) describe() string {
 // Python returns the command that runs python with args in the env.
 func (t Target) Python(args ...string) proc.Cmd {
 	switch t.Kind {
-	case KindConda:
+	case launch.KindConda:
 		return t.conda.python(t.loc, args...)
-	case KindPixi:
+	case launch.KindPixi:
 		return t.pixi.run(append([]string{"python"}, args...)...)
 	}
 	return t.venv.Python(args...)
@@ -127,7 +92,7 @@ func (t Target) Python(args ...string) proc.Cmd {
 // command pixi runs.
 func (t Target) Run(words []string, args ...string) proc.Cmd {
 	all := append(append([]string(nil), words...), args...)
-	if t.Kind == KindPixi {
+	if t.Kind == launch.KindPixi {
 		return t.pixi.run(all...)
 	}
 	return t.Python(all...)
@@ -137,9 +102,9 @@ func (t Target) Run(words []string, args ...string) proc.Cmd {
 // activated one; conda run and pixi run activate their envs themselves.
 func (t Target) Environ() environ.List {
 	switch t.Kind {
-	case KindConda:
+	case launch.KindConda:
 		return t.conda.base
-	case KindPixi:
+	case launch.KindPixi:
 		return t.pixi.base
 	}
 	return t.venv.Environ()
@@ -148,9 +113,9 @@ func (t Target) Environ() environ.List {
 // what names the kind of env in messages.
 func (t Target) what() string {
 	switch t.Kind {
-	case KindConda:
+	case launch.KindConda:
 		return "conda environment"
-	case KindPixi:
+	case launch.KindPixi:
 		return "pixi environment"
 	}
 	return "venv"
@@ -160,7 +125,7 @@ func (t Target) what() string {
 // env: a conda env's own python directly, the same script and bounds as
 // through `conda run`, without a conda start.
 func (t Target) versionCheck(args ...string) proc.Cmd {
-	if t.Kind == KindConda {
+	if t.Kind == launch.KindConda {
 		return proc.Cmd{Path: t.Place.Python, Argv: append([]string{t.Place.Python}, args...)}
 	}
 	return t.venv.Python(args...)

@@ -9,6 +9,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
@@ -37,12 +38,12 @@ func TestDiscoverPlaces(t *testing.T) {
 	builtin := upstream.Builtin("/co")
 	cfg, _ := settings.Parse(nil, nil, &builtin)
 	req := func(h host.Host) Request {
-		return Request{Checkout: layout.Open(t.TempDir()), Settings: cfg, Host: h,
-			Env: environ.List{"PATH=" + bin, "HOME=" + home, "GHW_CHROOT=" + root}}
+		return Request{Launch: &launch.Launch{Checkout: layout.Open(t.TempDir()), Settings: cfg, Host: h, Root: root,
+			Env: environ.List{"PATH=" + bin, "HOME=" + home}}}
 	}
 	list := func(h host.Host) string {
 		var s []string
-		for _, c := range discover(req(h)) {
+		for _, c := range discover(req(h), cfg.PythonCmd) {
 			s = append(s, strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(c.name, home), root), bin+"/")+"@"+c.where)
 		}
 		return strings.Join(s, " ")
@@ -64,7 +65,7 @@ func TestDiscoverPlaces(t *testing.T) {
 
 // The advice names this machine's own command, with the real version.
 func TestAdviceByMachine(t *testing.T) {
-	lo, hi := pyversion.Version{3, 10}, pyversion.Version{3, 14}
+	b := pyversion.Range{Lo: pyversion.Version{3, 10}, Hi: pyversion.Version{3, 14}}
 	for _, tc := range []struct {
 		osr  host.OSRelease
 		want string
@@ -75,12 +76,12 @@ func TestAdviceByMachine(t *testing.T) {
 		{host.OSRelease{ID: "debian", VersionID: "13", PrettyName: "Debian GNU/Linux 13 (trixie)"}, "On Debian GNU/Linux 13 (trixie): sudo apt install python3.13 python3.13-venv"},
 		{host.OSRelease{ID: "gentoo"}, ""},
 	} {
-		if got := distroFix(tc.osr, lo, hi); got != tc.want {
+		if got := distroFix(tc.osr, b); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.osr, got, tc.want)
 		}
 	}
 	// A checkout whose bounds allow 3.14 takes Ubuntu 26.04's own Python.
-	if got := distroFix(host.OSRelease{ID: "ubuntu", VersionID: "26.04", PrettyName: "Ubuntu 26.04 LTS"}, lo, pyversion.Version{3, 15}); got != "On Ubuntu 26.04 LTS: sudo apt install python3.14 python3.14-venv" {
+	if got := distroFix(host.OSRelease{ID: "ubuntu", VersionID: "26.04", PrettyName: "Ubuntu 26.04 LTS"}, pyversion.Range{Lo: b.Lo, Hi: pyversion.Version{3, 15}}); got != "On Ubuntu 26.04 LTS: sudo apt install python3.14 python3.14-venv" {
 		t.Errorf("26.04 with 3.14 allowed: %q", got)
 	}
 	// On a Mac: Homebrew's formula, or python.org.
@@ -88,13 +89,14 @@ func TestAdviceByMachine(t *testing.T) {
 	cfg, _ := settings.Parse(nil, nil, &builtin)
 	consts, _ := settings.ConstantsOf(&builtin)
 	bin := t.TempDir()
-	r := Request{Checkout: layout.Open(t.TempDir()), Settings: cfg, Constants: consts, Host: host.Host{GOOS: "darwin", GOARCH: "arm64"},
-		Env: environ.List{"PATH=" + bin, "HOME=" + t.TempDir()}}
-	if got := strings.Join(pythonFixes(r), "\n"); !strings.Contains(got, "Install Python 3.13 from python.org (https://www.python.org/downloads/macos/), or with Homebrew (https://brew.sh): brew install python@3.13") {
+	r := Request{Launch: &launch.Launch{Checkout: layout.Open(t.TempDir()), Settings: cfg, Constants: consts, Facts: &builtin,
+		Host: host.Host{GOOS: "darwin", GOARCH: "arm64"}, Env: environ.List{"PATH=" + bin, "HOME=" + t.TempDir()}}}
+	fixes := func() string { f, after := pythonFixes(r); return strings.Join(append(f, after...), "\n") }
+	if got := fixes(); !strings.Contains(got, "Install Python 3.13 from python.org (https://www.python.org/downloads/macos/), or with Homebrew (https://brew.sh): brew install python@3.13") {
 		t.Errorf("macOS without brew:\n%s", got)
 	}
 	os.WriteFile(filepath.Join(bin, "brew"), []byte("#!/bin/sh\n"), 0o755)
-	if got := strings.Join(pythonFixes(r), "\n"); !strings.Contains(got, "With Homebrew: brew install python@3.13") {
+	if got := fixes(); !strings.Contains(got, "With Homebrew: brew install python@3.13") {
 		t.Errorf("macOS with brew:\n%s", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
@@ -68,8 +69,9 @@ if not missing:
 print(" ".join(missing))
 `
 
-// ask asks c what it is, quietly: a question, not a step.
-func (c *candidate) ask(ctx context.Context, r Request, lo, hi pyversion.Version, bounds string) {
+// ask asks c what it is, quietly: a question, not a step. bounds is the
+// range the launch accepts.
+func (c *candidate) ask(ctx context.Context, r Request, bounds pyversion.Range) {
 	text, err := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: c.exe, Argv: []string{c.exe, "-c", pythonQuestion}})
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	if err != nil || len(lines) < 2 {
@@ -89,7 +91,7 @@ func (c *candidate) ask(ctx context.Context, r Request, lo, hi pyversion.Version
 		c.missing = strings.TrimSpace(lines[2])
 	}
 	switch {
-	case !v.In(lo, hi):
+	case !bounds.Holds(v):
 		c.why = fmt.Sprintf("Python %s, outside %s", v, bounds)
 	case strings.TrimSpace(lines[1]) == "venv":
 		c.why = fmt.Sprintf("Python %s of a virtualenv, which is no base for a new venv", v)
@@ -98,31 +100,27 @@ func (c *candidate) ask(ctx context.Context, r Request, lo, hi pyversion.Version
 	}
 }
 
-// hostPython finds the Python that makes the venv. An OT_PYTHON_CMD the
-// user set is taken as it is, as the original scripts did — but it must be
-// one this user can run, and one that can make a venv with pip, which is
-// found out before anything is made. Left unset, the checkout's default
-// (`python`) is taken when it fits, as the scripts would run it; else the
-// newest fitting Python the machine has, from PATH, pyenv, uv, mise, asdf
-// and, on macOS, Homebrew and python.org, each asked its version without a
-// "+" line. The line that says which was chosen says where it was found
-// and why the ones before it were passed over; when none fits, the error
-// lists every one found and the fix for this machine.
-func hostPython(ctx context.Context, r Request) (hostPy, error) {
-	lo, lerr := pyversion.Parse(r.Constants.PythonVersionMinimum)
-	hi, herr := pyversion.Parse(r.Constants.PythonVersionTooHigh)
-	if lerr != nil || herr != nil {
-		return hostPy{}, out.Errorf("the Python bounds %q and %q are not versions", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
-	}
-	bounds := fmt.Sprintf(">= %s and < %s", r.Constants.PythonVersionMinimum, r.Constants.PythonVersionTooHigh)
-	if r.Settings.Given("OT_PYTHON_CMD") {
-		cmd := r.Settings.PythonCmd
-		exe, err := lookGivenPython(r)
+// hostPython finds the Python that makes the venv v — a venv's need, and
+// no other kind's. An OT_PYTHON_CMD the user set is taken as it is, as the
+// original scripts did — but it must be one this user can run, and one
+// that can make a venv with pip, which is found out before anything is
+// made. Left unset, the checkout's default (`python`) is taken when it
+// fits, as the scripts would run it; else the newest fitting Python the
+// machine has, from PATH, pyenv, uv, mise, asdf and, on macOS, Homebrew and
+// python.org, each asked its version without a "+" line. The line that
+// says which was chosen says where it was found and why the ones before it
+// were passed over; when none fits, the error lists every one found and
+// the fixes for this machine, conda's own Python among them.
+func hostPython(ctx context.Context, r Request, v *launch.Venv) (hostPy, error) {
+	bounds := r.Constants.Python
+	if v.Python.Given {
+		cmd := v.Python.Cmd
+		exe, err := lookGivenPython(r, v)
 		if err != nil {
 			return hostPy{}, err
 		}
 		c := candidate{name: cmd, exe: exe, where: "OT_PYTHON_CMD"}
-		c.ask(ctx, r, lo, hi, bounds)
+		c.ask(ctx, r, bounds)
 		if c.missing != "" && c.version != nil {
 			return hostPy{}, out.Errorf("OT_PYTHON_CMD=%q (%s, Python %s) cannot make a venv with pip: it has no %s", cmd, exe, c.version, strings.Join(strings.Fields(c.missing), " and ")).
 				WithHints(append(missingHints(r, c), "Nothing was created.")...)
@@ -131,15 +129,15 @@ func hostPython(ctx context.Context, r Request) (hostPy, error) {
 		// venv is made, as in the original scripts.
 		return hostPy{cmd, exe}, nil
 	}
-	cands := discover(r)
+	cands := discover(r, v.Python.Cmd)
 	var seen []candidate
 	for i := range cands {
 		c := &cands[i]
 		if c.exe == "" {
 			continue // not found: its why says so
 		}
-		c.ask(ctx, r, lo, hi, bounds)
-		if c.why == "" && c.name == r.Settings.PythonCmd {
+		c.ask(ctx, r, bounds)
+		if c.why == "" && c.name == v.Python.Cmd {
 			return hostPy{c.name, c.exe}, nil // the checkout's default fits: as the scripts
 		}
 	}
@@ -170,7 +168,7 @@ func hostPython(ctx context.Context, r Request) (hostPy, error) {
 		r.Out.Status("Using %s (%s, Python %s) to create the venv, passing over %s. Set OT_PYTHON_CMD to choose another.", c.name, c.whereText(), c.version, passed)
 		return hostPy{c.name, c.exe}, nil
 	}
-	return hostPy{}, noPython(r, cands, bounds, lo, hi)
+	return hostPy{}, noPython(r, cands, bounds)
 }
 
 func (c candidate) whereText() string {
@@ -180,10 +178,11 @@ func (c candidate) whereText() string {
 	return c.exe + ", " + c.where
 }
 
-// lookGivenPython finds the set OT_PYTHON_CMD, as the original scripts'
-// check of it: a command this user can run. All a ready venv needs of it.
-func lookGivenPython(r Request) (string, error) {
-	cmd, path := r.Settings.PythonCmd, r.Env.Get("PATH")
+// lookGivenPython finds the venv's set OT_PYTHON_CMD, as the original
+// scripts' check of it: a command this user can run. All a ready venv
+// needs of it.
+func lookGivenPython(r Request, v *launch.Venv) (string, error) {
+	cmd, path := v.Python.Cmd, r.Env.Get("PATH")
 	if exe := pathutil.Look(cmd, r.Checkout.Root, path, ""); exe != "" {
 		return exe, nil
 	}
@@ -208,11 +207,11 @@ func givenPythonUnusable(r Request, cmd, path string) error {
 		WithHints("It is there, but not for you: run as the user it belongs to, give yourself access, or set OT_PYTHON_CMD to a Python of your own.")
 }
 
-// discover lists the Pythons the machine has: PATH's python, python3 and
-// python3.X; pyenv's, uv's, mise's and asdf's installs; on macOS
+// discover lists the Pythons the machine has: PATH's def (the checkout's
+// default OT_PYTHON_CMD), python3 and python3.X; pyenv's, uv's, mise's and asdf's installs; on macOS
 // Homebrew's and python.org's. Each executable is listed once, under the
 // first name it was found by.
-func discover(r Request) []candidate {
+func discover(r Request, def string) []candidate {
 	var cands []candidate
 	seen := map[string]bool{}
 	add := func(name, exe, where string) {
@@ -227,7 +226,7 @@ func discover(r Request) []candidate {
 		cands = append(cands, candidate{name: name, exe: exe, where: where})
 	}
 	path := r.Env.Get("PATH")
-	names := []string{r.Settings.PythonCmd, "python3"}
+	names := []string{def, "python3"}
 	for _, d := range filepath.SplitList(path) {
 		m, _ := filepath.Glob(filepath.Join(pathutil.Resolve(r.Checkout.Root, d), "python3.*"))
 		for _, p := range m {
@@ -239,7 +238,7 @@ func discover(r Request) []candidate {
 	for _, n := range sortedNames(names) {
 		if exe := pathutil.Look(n, r.Checkout.Root, path, ""); exe != "" {
 			add(n, exe, "on PATH")
-		} else if n == r.Settings.PythonCmd || n == "python3" {
+		} else if n == def || n == "python3" {
 			cands = append(cands, candidate{name: n, why: "not on PATH"})
 		}
 	}
@@ -269,7 +268,7 @@ func discover(r Request) []candidate {
 		tools = append(tools, tool{"asdf", filepath.Join(d, "installs", "python")})
 	}
 	if r.Host.MacOS() {
-		root := r.Env.Get("GHW_CHROOT")
+		root := r.Root
 		for _, t := range []tool{{"Homebrew", "/opt/homebrew/opt"}, {"Homebrew", "/usr/local/opt"}} {
 			tools = append(tools, tool{t.where, pathutil.Under(root, t.dir)})
 		}

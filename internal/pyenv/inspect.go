@@ -5,15 +5,16 @@ import (
 	"os"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 )
 
-// Inspection is what doctor reports of the env: the target Decide chose —
-// the same decision start-ui acts on — found without changing anything (no
+// Inspection is what doctor reports of the env: the launch's runtime — the
+// same decision start-ui acts on — found without changing anything (no
 // lock, no record, nothing created), its state, and what else is there.
 type Inspection struct {
-	Kind          Kind
+	Kind          launch.Kind
 	Path          string // the venv or the conda prefix; "" when not known
 	State         string // one of the State* values
 	Python        string
@@ -59,24 +60,26 @@ const (
 	StateUnusable    = "cannot be used"
 )
 
-// Inspect reports on the env r decides for. Its questions (conda's envs,
-// the interpreter's version) run through r.Run.Ask, without "+" lines.
+// Inspect reports on the launch's venv or conda env. Its questions
+// (conda's envs, the interpreter's version) run through r.Run.Ask, without
+// "+" lines.
 func Inspect(ctx context.Context, r Request) Inspection {
-	rep := Inspection{Kind: KindVenv, Others: []OtherEnv{}}
-	t, err := Decide(ctx, r, r.Run.Ask)
-	if t.Kind == KindConda {
-		rep.Conda = condaInfo(r, t.conda, t.loc)
-	} else {
+	rep := Inspection{Kind: r.Runtime.Kind(), Others: []OtherEnv{}}
+	t, err := target(ctx, r, r.Run.Ask)
+	v, isVenv := r.Runtime.(*launch.Venv)
+	if isVenv {
 		rep.Conda = inspectConda(ctx, r)
-	}
-	if t.Kind != "" {
-		rep.Kind = t.Kind
+		if v.Warning != "" {
+			rep.Warnings = append(rep.Warnings, v.Warning)
+		}
+	} else {
+		rep.Conda = condaInfo(r, t.conda, t.loc)
 	}
 	if err != nil {
 		rep.State, rep.Problem = StateUnusable, err.Error()
 		return rep
 	}
-	rep.Path, rep.Warnings, rep.target = t.Place.Dir, t.Warnings, t
+	rep.Path, rep.target = t.Place.Dir, t
 	rep.Others = append(rep.Others, otherEnvsIn(r.Checkout.Root, t.Place.Dir)...)
 	rec, err := ReadRecord(t.Place.Dir)
 	if err != nil {
@@ -111,9 +114,9 @@ func Inspect(ctx context.Context, r Request) Inspection {
 			return rep
 		}
 		rep.Python = t.Place.Python
-	} else if t.Kind == KindVenv {
-		// The Python that would make it.
-		rep.Python = pathutil.Look(r.Settings.PythonCmd, r.Checkout.Root, r.Env.Get("PATH"), "")
+	} else if isVenv {
+		// The Python that would make it: the venv's need alone.
+		rep.Python = pathutil.Look(v.Python.Cmd, r.Checkout.Root, r.Env.Get("PATH"), "")
 	}
 	if rep.Python != "" {
 		text, err := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: rep.Python, Argv: []string{rep.Python, "-c", versionQuestion}})
@@ -124,11 +127,12 @@ func Inspect(ctx context.Context, r Request) Inspection {
 	return rep
 }
 
-// inspectConda reports on conda when the env is not conda's.
+// inspectConda reports on conda when the env is a venv.
 func inspectConda(ctx context.Context, r Request) CondaInfo {
-	c, _ := condaOf(r)
+	var c *Conda
 	var loc condaLoc
-	if c != nil {
+	if lc := r.Conda(); lc != nil {
+		c = &Conda{Conda: lc, base: r.Env}
 		loc = c.find(ctx, r.Run.Ask)
 	}
 	return condaInfo(r, c, loc)

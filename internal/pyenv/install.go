@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
@@ -24,7 +23,7 @@ import (
 // say which it resumes.
 func install(ctx context.Context, r Request, t Target, platform string) error {
 	dir := t.Place.Dir
-	if err := BeginInstall(dir, r.Applet); err != nil {
+	if err := BeginInstall(dir, r.Script); err != nil {
 		return out.Errorf("cannot record the install in %s: %w", dir, pathutil.Explain(dir, err))
 	}
 	// pip keeps its log of this install inside the env, for bug reports,
@@ -100,7 +99,7 @@ func installFailed(dir string, r Request, t Target, err error) error {
 		how = fmt.Sprintf("pip exited with status %d", ee.Code)
 		code = ee.Code
 	}
-	if ferr := FailInstall(dir, r.Applet, how); ferr != nil {
+	if ferr := FailInstall(dir, r.Script, how); ferr != nil {
 		r.Out.Debugf("recording the failed install: %v", ferr)
 	}
 	return &out.Error{Code: code, Err: err,
@@ -114,7 +113,7 @@ func choosePlatform(ctx context.Context, r Request) (string, error) {
 	if err := requireFile(r.Checkout, layout.RequirementsGlobal, "requirements file"); err != nil {
 		return "", err
 	}
-	d := DecidePlatform(ctx, r, nil)
+	d := r.Platform(ctx, r.Run, nil)
 	r.Out.Debugf("Platform requirements: %s (%s)", d.File, d.Reason)
 	for _, w := range d.Warnings {
 		r.Out.Warn("%s", w)
@@ -127,46 +126,6 @@ func choosePlatform(ctx context.Context, r Request) (string, error) {
 			settings.PlatformDetect, layout.RequirementsCUDA, layout.RequirementsROCm, layout.RequirementsDefault))
 	}
 	return d.File, nil
-}
-
-// DecidePlatform is the platform choice for this checkout and these
-// settings: the file the user gave, or detection by the checkout's rules,
-// nvidia-smi asked as a question. m is an inspection made already, or nil.
-func DecidePlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision {
-	return decidePlatform(ctx, r, m, "OT_PLATFORM_REQUIREMENTS", r.Settings.PlatformRequirements,
-		func(name string) bool { return requireFile(r.Checkout, name, "") == nil },
-		func(b gpu.Build) string {
-			file := layout.RequirementsDefault
-			switch b {
-			case gpu.CUDA:
-				file = layout.RequirementsCUDA
-			case gpu.ROCm:
-				file = layout.RequirementsROCm
-			}
-			return "OT_PLATFORM_REQUIREMENTS=" + file
-		})
-}
-
-// decidePlatform is the one platform decision of both families: the value
-// the setting gives, or detection by the checkout's rules, nvidia-smi asked
-// as a question. hasFile says whether a rule's choice is there; override
-// names the setting that would choose a build by hand.
-func decidePlatform(ctx context.Context, r Request, m *gpu.Machine, setting, given string,
-	hasFile func(string) bool, override func(gpu.Build) string) gpu.Decision {
-	if given != settings.PlatformDetect && given != "" {
-		return gpu.Decision{File: given, Reason: "given by " + setting, Build: gpu.BuildOf(given)}
-	}
-	return gpu.Decide(gpu.Input{
-		Probe:   gpu.ProbeFromEnv(r.Host, r.Env.Get("GHW_CHROOT"), r.Env.Get("PATH"), r.Checkout.Root),
-		Rules:   r.Facts.Platform,
-		Legacy:  r.Facts.Legacy,
-		HasFile: hasFile,
-		SMI: func(smi string) string {
-			text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: []string{smi}})
-			return text
-		},
-		Override: override,
-	}, m)
 }
 
 // requireFile fails unless name is a regular file in the checkout; what

@@ -11,16 +11,13 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
-
-// KindPixi is an environment pixi makes from the checkout's manifest and
-// pixi.lock, in .pixi/envs/NAME.
-const KindPixi Kind = "pixi"
 
 // pixiCmd is pixi's name, as the scripts call it and the "+" lines show it.
 const pixiCmd = "pixi"
@@ -34,22 +31,6 @@ type pixiEnv struct {
 	name string
 	form *upstream.Pixi
 	base environ.List
-}
-
-// PixiMode is what a launch script asks of pixi, from its argument to
-// prepare_runtime_environment: install the environment, update pixi.
-type PixiMode struct {
-	Install, SelfUpdate bool
-}
-
-// PixiModeOf is what a plan's prepare argument asks, by the checkout's
-// own prepare_runtime_environment.
-func PixiModeOf(f *upstream.Facts, prepare string) PixiMode {
-	px := f.Pixi
-	if px == nil {
-		return PixiMode{}
-	}
-	return PixiMode{Install: prepare != "" && contains(px.InstallOn, prepare), SelfUpdate: prepare != "" && contains(px.SelfUpdateOn, prepare)}
 }
 
 // place is where the environment lives. Its records are in its folder;
@@ -72,9 +53,9 @@ func (p pixiEnv) run(words ...string) proc.Cmd {
 // checkout's own installer) and, for update.sh, updated; the platform
 // chosen; the environment installed when the script asks for it (install.sh,
 // update.sh), under the lock, with the launcher's record around it.
-func PreparePixi(ctx context.Context, r Request, mode PixiMode) (Result, error) {
-	px := r.Facts.Pixi
-	exe, env, wasThere, err := findPixi(ctx, r)
+func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error) {
+	px, mode := p.Form, p.Mode
+	exe, env, wasThere, err := findPixi(ctx, r, p)
 	if err != nil {
 		return Result{}, err
 	}
@@ -89,7 +70,7 @@ func PreparePixi(ctx context.Context, r Request, mode PixiMode) (Result, error) 
 	}
 	env = env.Clone()
 	env.Set("OT_PLATFORM", name)
-	t := Target{Kind: KindPixi, pixi: pixiEnv{exe: exe, name: name, form: px, base: env}}
+	t := Target{Kind: launch.KindPixi, pixi: pixiEnv{exe: exe, name: name, form: px, base: env}}
 	t.Place = t.pixi.place(r.Checkout)
 	r.Out.Debugf("Using %s with %s", t.Place.Label, exe)
 	st, err := lookPixi(t)
@@ -164,7 +145,7 @@ func installPixi(ctx context.Context, r Request, t Target, env environ.List) err
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return out.Errorf("cannot make %s: %w", dir, pathutil.Explain(dir, err))
 	}
-	if err := BeginInstall(dir, r.Applet); err != nil {
+	if err := BeginInstall(dir, r.Script); err != nil {
 		return out.Errorf("cannot record the install in %s: %w", dir, pathutil.Explain(dir, err))
 	}
 	r.Out.Debugf("Installing OneTrainer environment, this may take a while...")
@@ -197,32 +178,26 @@ func installPixi(ctx context.Context, r Request, t Target, env environ.List) err
 	return nil
 }
 
-// findPixi finds pixi as the scripts' get_or_update_pixi does: on PATH,
-// else in the folder they put first on PATH (~/.pixi/bin); else the
-// checkout's own installer runs (an echoed step: it downloads pixi, as pip
-// downloads packages, the launcher itself reaching nothing), and pixi is
-// looked for again. It returns pixi, the environment children get (PATH
+// findPixi finds pixi where the launch found it — on PATH, else in the
+// folder the scripts put first on PATH (~/.pixi/bin) — else has the
+// checkout's own installer put it there (an echoed step: it downloads
+// pixi, as pip downloads packages, the launcher itself reaching nothing),
+// and looks again. It returns pixi, the environment children get (PATH
 // as the scripts leave it), and whether pixi was there before any
 // installer ran.
-func findPixi(ctx context.Context, r Request) (exe string, env environ.List, wasThere bool, err error) {
-	px := r.Facts.Pixi
+func findPixi(ctx context.Context, r Request, p *launch.Pixi) (exe string, env environ.List, wasThere bool, err error) {
+	px := p.Form
 	env = r.Env
 	path := env.Get("PATH")
-	if exe = pathutil.Look(pixiCmd, r.Checkout.Root, path, ""); exe != "" {
-		return exe, env, true, nil
+	if p.OnBinDir {
+		env = env.Clone()
+		env.Set("PATH", p.BinDir+":"+path)
+		r.Out.Debugf("pixi not found, looking in %s too", p.BinDir)
 	}
-	home := env.Get(px.BinDir.Var)
-	if home == "" {
-		home = px.BinDir.Default
+	if p.Exe != "" {
+		return p.Exe, env, true, nil
 	}
-	bin := home + px.BinDir.Suffix
-	env = env.Clone()
-	env.Set("PATH", bin+":"+path)
-	r.Out.Debugf("pixi not found, looking in %s too", bin)
-	if exe = pathutil.Look(pixiCmd, r.Checkout.Root, env.Get("PATH"), ""); exe != "" {
-		return exe, env, true, nil
-	}
-	r.Out.Status("pixi is not on PATH nor in %s: the checkout's %s installs it.", bin, px.Installer)
+	r.Out.Status("pixi is not on PATH nor in %s: the checkout's %s installs it.", p.BinDir, px.Installer)
 	installer := r.Checkout.Path(px.Installer)
 	runErr := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: installer, Argv: []string{px.Installer}})
 	if exe = pathutil.Look(pixiCmd, r.Checkout.Root, env.Get("PATH"), ""); exe != "" && runErr == nil {
@@ -233,15 +208,15 @@ func findPixi(ctx context.Context, r Request) (exe string, env environ.List, was
 		status = runErr.Error()
 	}
 	return "", env, false, &out.Error{Code: proc.Code(runErr), Err: runErr,
-		Msg:   fmt.Sprintf("pixi is not on PATH (%s) nor in %s, and the checkout's %s did not put it there (%s)", path, bin, px.Installer, status),
-		Hints: []string{"Install pixi (https://pixi.sh) so that it is on PATH or in " + bin + ", then run this again."}}
+		Msg:   fmt.Sprintf("pixi is not on PATH (%s) nor in %s, and the checkout's %s did not put it there (%s)", path, p.BinDir, px.Installer, status),
+		Hints: []string{"Install pixi (https://pixi.sh) so that it is on PATH or in " + p.BinDir + ", then run this again."}}
 }
 
 // pixiPlatform is the pixi environment to use: OT_PLATFORM as given, or
 // detected by the checkout's get_platform rules. It must be one the
 // checkout's manifest defines, before pixi runs.
 func pixiPlatform(ctx context.Context, r Request) (string, error) {
-	d := DecidePixiPlatform(ctx, r, nil)
+	d := r.Platform(ctx, r.Run, nil)
 	for _, w := range d.Warnings {
 		r.Out.Warn("%s", w)
 	}
@@ -250,7 +225,7 @@ func pixiPlatform(ctx context.Context, r Request) (string, error) {
 	}
 	r.Out.Debugf("Platform: %s (%s)", d.File, d.Reason)
 	px := r.Facts.Pixi
-	if len(px.Envs) > 0 && !contains(px.Envs, d.File) {
+	if !knownEnv(px, d.File) {
 		how := "OT_PLATFORM=" + quote(d.File)
 		if !r.Settings.Given("OT_PLATFORM") || r.Settings.Platform == settings.PlatformDetect {
 			how = "the detected platform " + quote(d.File) + " (" + d.Reason + ")"
@@ -261,24 +236,14 @@ func pixiPlatform(ctx context.Context, r Request) (string, error) {
 	return d.File, nil
 }
 
-// DecidePixiPlatform is the pixi platform choice: OT_PLATFORM as given,
-// or detection by the checkout's rules.
-func DecidePixiPlatform(ctx context.Context, r Request, m *gpu.Machine) gpu.Decision {
-	return decidePlatform(ctx, r, m, "OT_PLATFORM", r.Settings.Platform,
-		func(string) bool { return true },
-		func(b gpu.Build) string {
-			for _, e := range r.Facts.Pixi.Envs {
-				if gpu.BuildOf(e) == b {
-					return "OT_PLATFORM=" + e
-				}
-			}
-			return "OT_PLATFORM"
-		})
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
+// knownEnv reports whether the manifest defines the environment name
+// (a manifest whose environments could not be read takes any).
+func knownEnv(px *upstream.Pixi, name string) bool {
+	if len(px.Envs) == 0 {
+		return true
+	}
+	for _, e := range px.Envs {
+		if e == name {
 			return true
 		}
 	}
@@ -305,31 +270,21 @@ type PixiInfo struct {
 // InspectPixi reports on pixi and the environment the next launch uses,
 // found as a launch finds them, without installing or running anything
 // but `pixi --version`.
-func InspectPixi(ctx context.Context, r Request, m *gpu.Machine) (Inspection, PixiInfo) {
-	px := r.Facts.Pixi
-	info := PixiInfo{}
-	path := r.Env.Get("PATH")
-	home := r.Env.Get(px.BinDir.Var)
-	if home == "" {
-		home = px.BinDir.Default
-	}
-	info.BinDir = home + px.BinDir.Suffix
-	info.Path = pathutil.Look(pixiCmd, r.Checkout.Root, path, "")
-	if info.Path == "" {
-		info.Path = pathutil.Look(pixiCmd, r.Checkout.Root, info.BinDir+":"+path, "")
-	}
-	if info.Found = info.Path != ""; info.Found {
+func InspectPixi(ctx context.Context, r Request, p *launch.Pixi, m *gpu.Machine) (Inspection, PixiInfo) {
+	px := p.Form
+	info := PixiInfo{BinDir: p.BinDir, Path: p.Exe, Found: p.Exe != ""}
+	if info.Found {
 		if text, err := r.Run.Ask(ctx, proc.Cmd{Path: info.Path, Argv: []string{pixiCmd, "--version"}}); err == nil {
 			info.Version = strings.TrimSpace(text)
 		}
 	}
-	d := DecidePixiPlatform(ctx, r, m)
+	d := r.Platform(ctx, r.Run, m)
 	info.Env, info.Reason, info.Warnings, info.Notes = d.File, d.Reason, d.Warnings, d.Notes
-	info.Known = len(px.Envs) == 0 || contains(px.Envs, d.File)
-	t := Target{Kind: KindPixi, pixi: pixiEnv{exe: info.Path, name: d.File, form: px}}
+	info.Known = knownEnv(px, d.File)
+	t := Target{Kind: launch.KindPixi, pixi: pixiEnv{exe: info.Path, name: d.File, form: px}}
 	t.Place = t.pixi.place(r.Checkout)
 	info.EnvDir = t.Place.Dir
-	rep := Inspection{Kind: KindPixi, Path: t.Place.Dir, Others: []OtherEnv{}, target: t}
+	rep := Inspection{Kind: launch.KindPixi, Path: t.Place.Dir, Others: []OtherEnv{}, target: t}
 	st, err := lookPixi(t)
 	if err != nil {
 		rep.State, rep.Problem = StateUnusable, err.Error()

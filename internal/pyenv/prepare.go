@@ -10,29 +10,19 @@ import (
 	"syscall"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
-// Request is everything Prepare, Decide and Inspect need: the checkout,
-// what it says, the settings, the environment children get (the
-// checkout's exports applied), the system, how to run steps and where to
-// print.
+// Request is what Prepare and Inspect act on: the launch, decided once
+// (the checkout, its facts, the settings, the runtime, the environment
+// children get), how to run steps and where to print.
 type Request struct {
-	Checkout  layout.Checkout
-	Applet    string // the script being run, "install.sh", for records and messages
-	Settings  *settings.Config
-	Constants settings.Constants
-	Facts     *upstream.Facts
-	Env       environ.List
-	Host      host.Host
-	// Run runs steps in the checkout with Env, announcing them; its Ask
-	// asks questions.
+	*launch.Launch
+	// Run runs steps in the checkout with the launch's Env, announcing
+	// them; its Ask asks questions.
 	Run proc.Runner
 	Out *out.Printer
 	// Upgrade asks for the requirements to be installed even into a
@@ -59,33 +49,39 @@ type state struct {
 
 func (s state) ready() bool { return s.exists && !s.rec.Pending() }
 
-// Prepare makes the env ready: the steps of the original scripts'
-// prepare_runtime_environment, with a record of what was done so that an
-// interrupted install is finished by the next launch. It decides once
-// (Decide); when the env is ready and nothing is asked of it, it only runs
-// the (remembered) version check, taking no lock; otherwise it checks what
-// could refuse, takes the lock, finds the env again — another launch may
-// have changed it while this one waited — and decides from what it finds
-// then, and does it.
+// Prepare makes the launch's runtime ready: for the pixi family as its
+// prepare_runtime_environment does (PreparePixi); for a venv or a conda
+// env, the steps of the pip family's prepare_runtime_environment, with a
+// record of what was done so that an interrupted install is finished by
+// the next launch. When the env is ready and nothing is asked of it, it
+// only runs the (remembered) version check, taking no lock; otherwise it
+// checks what could refuse, takes the lock, finds the env again — another
+// launch may have changed it while this one waited — and acts on what it
+// finds then.
 func Prepare(ctx context.Context, r Request) (Result, error) {
-	t, err := Decide(ctx, r, r.Run.Output)
+	var v *launch.Venv
+	switch rt := r.Runtime.(type) {
+	case *launch.Pixi:
+		return PreparePixi(ctx, r, rt)
+	case *launch.Venv:
+		v = rt
+	}
+	t, err := target(ctx, r, r.Run.Output)
 	if err != nil {
 		return Result{}, err
 	}
-	for _, w := range t.Warnings {
-		r.Out.Warn("%s", w)
-	}
-	// A set OT_PYTHON_CMD must exist even for a ready venv, as in the
-	// original scripts, but only a venv to be made needs it asked what it
-	// is (a Python run on every warm launch would cost it as much again);
-	// the default is looked for only to make one.
+	// A venv's host Python: a set OT_PYTHON_CMD must exist even for a
+	// ready venv, as in the original scripts, but only a venv to be made
+	// needs it asked what it is (a Python run on every warm launch would
+	// cost it as much again); the default is looked for only to make one.
+	// A conda env brings its own Python, and needs none of this.
 	var hp hostPy
-	if t.Kind == KindVenv {
+	if v != nil {
 		switch {
 		case !t.Exists:
-			hp, err = hostPython(ctx, r)
-		case r.Settings.Given("OT_PYTHON_CMD"):
-			_, err = lookGivenPython(r)
+			hp, err = hostPython(ctx, r, v)
+		case v.Python.Given:
+			_, err = lookGivenPython(r, v)
 		}
 		if err != nil {
 			return Result{}, err
@@ -134,8 +130,8 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 		if err := t.checkTarget(st.rec.Created); err != nil {
 			return res, err
 		}
-		if hp.exe == "" { // it was there before the lock was had
-			if hp, err = hostPython(ctx, r); err != nil {
+		if v != nil && hp.exe == "" { // the venv was there before the lock was had
+			if hp, err = hostPython(ctx, r, v); err != nil {
 				return res, err
 			}
 		}
@@ -181,7 +177,7 @@ func look(t Target) (state, error) {
 // the launcher began to make the env there. conda refuses a prefix it
 // cannot use itself.
 func (t Target) checkTarget(ours bool) error {
-	if t.Kind == KindVenv {
+	if t.Kind == launch.KindVenv {
 		return t.venv.checkTarget(ours)
 	}
 	return nil

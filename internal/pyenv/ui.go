@@ -9,6 +9,7 @@ import (
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
@@ -64,17 +65,17 @@ func CheckUI(ctx context.Context, r Request, t Target, ui string, ask bool) []UI
 	var checks []UICheck
 	switch UIKindOf(r.Checkout, ui) {
 	case UIQt:
-		if t.Kind == KindPixi || r.Host.GOOS != "linux" || !x11Session(r) {
+		if t.Kind == launch.KindPixi || r.Host.GOOS != "linux" || !x11Session(r) {
 			return nil // pixi's Qt is conda-forge's, which brings its xcb libraries
 		}
 		c := UICheck{Name: "libxcb-cursor.so.0", OK: findLibrary(r, "libxcb-cursor.so.0"), When: "now",
 			Problem: "Qt's xcb platform plugin cannot load without it, so the UI would fail to open on this X11 session (\"could not load the Qt platform plugin xcb\")"}
 		if !c.OK {
-			c.Fix = xcbCursorFix(host.ReadOSRelease(r.Env.Get("GHW_CHROOT")))
+			c.Fix = xcbCursorFix(host.ReadOSRelease(r.Root))
 		}
 		checks = append(checks, c)
 	case UITk:
-		if t.Kind == KindPixi || t.Place.Dir == "" {
+		if t.Kind == launch.KindPixi || t.Place.Dir == "" {
 			return nil
 		}
 		c := UICheck{Name: "_tkinter", Problem: "the Tk UI cannot start without Python's Tk support"}
@@ -159,7 +160,7 @@ func x11Session(r Request) bool {
 // every library it knows), or in its default folders — all but
 // LD_LIBRARY_PATH read under GHW_CHROOT when that is set.
 func findLibrary(r Request, name string) bool {
-	root := r.Env.Get("GHW_CHROOT")
+	root := r.Root
 	// Stats first, the usual folders first: where it is there, a few stats
 	// find it, and a start pays no more.
 	for _, d := range []string{"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
@@ -195,14 +196,14 @@ func xcbCursorFix(osr host.OSRelease) string {
 // tkFix says how the env's Python gets Tk: a distribution's Python from
 // its package, one built from source (pyenv) by building it again with Tk.
 func tkFix(r Request, t Target) string {
-	osr := host.ReadOSRelease(r.Env.Get("GHW_CHROOT"))
+	osr := host.ReadOSRelease(r.Root)
 	base := baseOf(t)
 	minor := ""
 	if v := baseVersion(t); len(v) >= 2 {
 		minor = fmt.Sprintf("%d.%d", v[0], v[1])
 	}
 	switch {
-	case t.Kind == KindConda:
+	case t.Kind == launch.KindConda:
 		return "conda's python comes with tk: make the conda env again (the checkout's own create command installs tk)"
 	case strings.HasPrefix(base, "/usr/") && debianLike(osr) && minor != "":
 		return "sudo apt install python" + minor + "-tk"

@@ -15,18 +15,19 @@ import (
 	"syscall"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
 )
 
-// Venv is a Python venv: its folder (absolute), OT_PYTHON_VENV as the
-// user gave it, and the environment its processes start from.
+// Venv is the launch's venv (its folder, OT_PYTHON_VENV as the user gave
+// it, the host Python that makes it) and the environment its processes
+// start from.
 type Venv struct {
-	Dir   string
-	Given string
-	base  environ.List
+	*launch.Venv
+	base environ.List
 }
 
 // Python runs the venv's python by path, under the name "python": the name

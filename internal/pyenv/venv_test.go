@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 )
 
 func TestVenvEnviron(t *testing.T) {
@@ -26,7 +27,7 @@ func TestVenvEnviron(t *testing.T) {
 		if tc.disable != "" {
 			base = append(base, "VIRTUAL_ENV_DISABLE_PROMPT="+tc.disable)
 		}
-		e := (Venv{Dir: dir, base: base}).Environ()
+		e := (Venv{Venv: &launch.Venv{Dir: dir}, base: base}).Environ()
 		if e.Get("VIRTUAL_ENV") != dir || e.Get("PATH") != dir+"/bin:/usr/bin:/bin" || e.Get("OT_PYTHON_CMD") != "python" {
 			t.Errorf("%q: %v", tc.cfg, e)
 		}

@@ -90,3 +90,15 @@ func (v Version) String() string {
 	}
 	return strings.Join(s, ".")
 }
+
+// Range is the Python versions a checkout accepts: >= Lo and < Hi, the
+// two bounds version_check.py is given.
+type Range struct {
+	Lo, Hi Version
+}
+
+// Holds reports whether v is in the range.
+func (r Range) Holds(v Version) bool { return v.In(r.Lo, r.Hi) }
+
+// String is the range as messages say it: ">= 3.10 and < 3.14".
+func (r Range) String() string { return ">= " + r.Lo.String() + " and < " + r.Hi.String() }

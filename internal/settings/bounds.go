@@ -15,6 +15,9 @@ type Constants struct {
 	PythonVersionMinimum  string // accepted Python: >= this
 	PythonVersionTooHigh  string // and < this
 	CondaUsePythonVersion string // the Python a new conda env gets
+	// Python is the accepted range, the bounds parsed once: every
+	// comparison with them uses it.
+	Python pyversion.Range
 
 	// Source tells, per name, where the value came from:
 	// "lib.include.sh:LINE" or "built-in".
@@ -43,14 +46,15 @@ func ConstantsOf(f *upstream.Facts) (Constants, error) {
 	k := Constants{Source: map[string]string{}}
 	for _, name := range ConstantNames {
 		c, _ := f.Constant(name)
-		if _, err := pyversion.Parse(c.Value); err != nil {
+		v, err := pyversion.Parse(c.Value)
+		if err != nil {
 			return k, fmt.Errorf("%s: %s=%q is not a version such as 3.10", c.Where, name, c.Value)
 		}
 		switch name {
 		case "OT_PYTHON_VERSION_MINIMUM":
-			k.PythonVersionMinimum = c.Value
+			k.PythonVersionMinimum, k.Python.Lo = c.Value, v
 		case "OT_PYTHON_VERSION_TOO_HIGH":
-			k.PythonVersionTooHigh = c.Value
+			k.PythonVersionTooHigh, k.Python.Hi = c.Value, v
 		case "OT_CONDA_USE_PYTHON_VERSION":
 			k.CondaUsePythonVersion = c.Value
 		}

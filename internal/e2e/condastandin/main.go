@@ -8,7 +8,10 @@
 //     first folder), each with conda-meta/, and each is recorded in
 //     ~/.conda/environments.txt;
 //   - an env is a real venv made by a real Python (CONDA_STANDIN_PYTHON),
-//     whatever python== version is asked for;
+//     whatever python== version is asked for; as conda links an env from
+//     its package cache, the stand-in copies it from a venv it made once
+//     in its own cache (CONDA_STANDIN_PKGS, else <root>/pkgs), which
+//     spares every test but the first Python's ensurepip;
 //   - `run` puts <prefix>/bin first in PATH, sets CONDA_PREFIX and
 //     CONDA_DEFAULT_ENV, and execs the command.
 //
@@ -213,10 +216,10 @@ func create(args []string) {
 		fail("conda stand-in: CONDA_STANDIN_PYTHON names no Python to make envs with")
 	}
 	fmt.Printf("Channels and packages asked for: %s\n", strings.Join(rest, " "))
-	cmd := exec.Command(python, "-m", "venv", prefix)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fail("conda stand-in: making the env: %v", err)
+	cached := cachedEnv(python)
+	os.MkdirAll(filepath.Dir(prefix), 0o755)
+	if out, err := exec.Command("cp", "-a", cached+"/.", prefix).CombinedOutput(); err != nil {
+		fail("conda stand-in: making the env: %v\n%s", err, out)
 	}
 	os.MkdirAll(filepath.Join(prefix, "conda-meta"), 0o755)
 	os.WriteFile(filepath.Join(prefix, "conda-meta", "history"), []byte("==> created by the conda stand-in <==\n# cmd: "+strings.Join(os.Args, " ")+"\n"), 0o644)
@@ -227,6 +230,47 @@ func create(args []string) {
 		f.Close()
 	}
 	fmt.Printf("#\n# To activate this environment, use\n#\n#     $ conda activate %s\n", prefix)
+}
+
+// cachedEnv is the cache's venv of python, made now if it is not there:
+// in a folder of its own, renamed into place, so that two creates at once
+// both find a whole one.
+func cachedEnv(python string) string {
+	pkgs := os.Getenv("CONDA_STANDIN_PKGS")
+	if pkgs == "" {
+		pkgs = filepath.Join(root(), "pkgs")
+	}
+	real, err := filepath.EvalSymlinks(python)
+	if err != nil {
+		fail("conda stand-in: CONDA_STANDIN_PYTHON: %v", err)
+	}
+	dir := filepath.Join(pkgs, "venv-"+strings.NewReplacer("/", "_", ".", "_").Replace(real))
+	if _, err := os.Stat(filepath.Join(dir, "pyvenv.cfg")); err == nil {
+		return dir
+	}
+	if err := os.MkdirAll(pkgs, 0o755); err != nil {
+		fail("conda stand-in: %v", err)
+	}
+	tmp, err := os.MkdirTemp(pkgs, ".making-")
+	if err != nil {
+		fail("conda stand-in: %v", err)
+	}
+	cmd := exec.Command(python, "-m", "venv", filepath.Join(tmp, "env"))
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		os.RemoveAll(tmp)
+		fail("conda stand-in: making the env: %v", err)
+	}
+	if err := os.Rename(filepath.Join(tmp, "env"), dir); err != nil && !isDir(dir) {
+		fail("conda stand-in: %v", err)
+	}
+	os.RemoveAll(tmp)
+	return dir
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 func run(args []string) {
