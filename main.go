@@ -12,7 +12,6 @@ import (
 
 	"github.com/u-root/gobusybox/src/pkg/bb/bbmain"
 
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/cli"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 )
@@ -31,9 +30,9 @@ func main() {
 	if !errors.Is(err, bbmain.ErrNotRegistered) {
 		os.Exit(cli.Report(p, err))
 	}
-	if !strings.HasPrefix(name, layout.OwnName) {
-		os.Exit(cli.Report(p, &cli.UsageError{Msg: quote(name) + " is not an applet name"}))
-	}
+	// Under any name that is not an applet's (its own, a download's
+	// onetrainer-launcher_linux_amd64, a package's olt) it is the launcher
+	// itself.
 	os.Exit(runOwnName(p, os.Args[1:]))
 }
 

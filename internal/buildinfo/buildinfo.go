@@ -3,7 +3,6 @@
 package buildinfo
 
 import (
-	"regexp"
 	"runtime/debug"
 	"strings"
 )
@@ -46,9 +45,33 @@ func readBuildInfo() *debug.BuildInfo {
 	return bi
 }
 
-// pseudo matches the end of a pseudo-version (v0.0.0-20261201201821-d0e4c7959c02),
-// which holds the commit's first twelve hex digits.
-var pseudo = regexp.MustCompile(`[.-]\d{14}-([0-9a-f]{12})(\+dirty)?$`)
+// pseudoCommit is the commit a pseudo-version names
+// (v0.0.0-20261201201821-d0e4c7959c02, ...-0.20261201201821-d0e4c7959c02):
+// its last part, twelve hex digits after a dot or dash and fourteen
+// digits of time; dirty tells a +dirty suffix. ok is false for a version
+// that is no pseudo-version. (No regexp: one compiled at start costs every
+// launch.)
+func pseudoCommit(v string) (commit string, dirty, ok bool) {
+	v, dirty = strings.CutSuffix(v, "+dirty")
+	if len(v) < 28 {
+		return "", false, false
+	}
+	rev, stamp, sep := v[len(v)-12:], v[len(v)-27:len(v)-13], v[len(v)-28]
+	if v[len(v)-13] != '-' || sep != '.' && sep != '-' {
+		return "", false, false
+	}
+	for _, c := range stamp {
+		if c < '0' || c > '9' {
+			return "", false, false
+		}
+	}
+	for _, c := range rev {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return "", false, false
+		}
+	}
+	return rev, dirty, true
+}
 
 // describe combines the stamped values with Go's build info: a release's
 // stamps win; `go install …@vX` records the module version; a source
@@ -82,9 +105,9 @@ func describe(version, commit, date string, bi *debug.BuildInfo) Info {
 	if in.Revision == "" && moduleVersion != "" && in.Version == moduleVersion {
 		// A module version from the proxy: a pseudo-version names its commit;
 		// a tag names the source by itself.
-		if m := pseudo.FindStringSubmatch(moduleVersion); m != nil {
-			in.Revision = m[1]
-			dirty = dirty || m[2] != ""
+		if rev, d, ok := pseudoCommit(moduleVersion); ok {
+			in.Revision = rev
+			dirty = dirty || d
 		} else if !strings.HasSuffix(moduleVersion, "+dirty") {
 			return in
 		}

@@ -52,7 +52,7 @@ func Main(cmd Command, dir string, args []string) int {
 		Stdio: proc.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Exec:  proc.ExecOrInit,
 	}
-	if !cmd.NoCheckout {
+	if !cmd.NoCheckout && !wantsHelp(cmd, args) {
 		if err := os.Chdir(dir); err != nil {
 			return Report(inv.printer(), out.Errorf("cannot enter the checkout: %w", err))
 		}
@@ -60,8 +60,13 @@ func Main(cmd Command, dir string, args []string) int {
 	return Run(context.Background(), cmd, inv, args)
 }
 
-// Run runs cmd and returns its exit status, its error reported.
+// Run runs cmd and returns its exit status, its error reported. An own
+// command asked for its help (-h, --help) prints it instead.
 func Run(ctx context.Context, cmd Command, inv Invocation, args []string) int {
+	if wantsHelp(cmd, args) {
+		commandHelp(inv.Stdio.Out, cmd)
+		return 0
+	}
 	return Report(inv.printer(), cmd.Run(ctx, inv, args))
 }
 

@@ -72,3 +72,26 @@ func TestStartUIInProcess(t *testing.T) {
 		t.Errorf("run-cmd ../escape: %d\n%s", code, stderr.String())
 	}
 }
+
+// Every command of the table but the applets answers -h and --help with
+// its own usage and exit 0, doing nothing else; the applets pass them on.
+func TestEveryOwnCommandHasHelp(t *testing.T) {
+	for _, c := range Commands() {
+		for _, flag := range []string{"-h", "--help"} {
+			var stdout, stderr bytes.Buffer
+			inv := Invocation{Dir: filepath.Join(t.TempDir(), "nowhere"), Host: host.Current(), Stdio: proc.Stdio{Out: &stdout, Err: &stderr},
+				Exec: func(d, path string, argv, env []string) (int, error) { t.Fatalf("%s %s ran %v", c.Name, flag, argv); return 0, nil }}
+			if c.Applet() {
+				if wantsHelp(c, []string{flag}) {
+					t.Errorf("%s takes %s for itself; an applet passes it on", c.Name, flag)
+				}
+				continue
+			}
+			code := Run(context.Background(), c, inv, []string{flag})
+			want := "Usage: " + ownName + " [-C DIR] " + strings.TrimSpace(c.Name+" "+c.Args) + "\n"
+			if code != 0 || !strings.HasPrefix(stdout.String(), want) || stderr.Len() > 0 {
+				t.Errorf("%s %s: exit %d\n%s%s", c.Name, flag, code, stdout.String(), stderr.String())
+			}
+		}
+	}
+}

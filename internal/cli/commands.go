@@ -24,6 +24,9 @@ type Command struct {
 	Script string
 	Args   string // "[ARGS...]", "[--force] [DIR]"
 	Desc   string
+	// More is what the command's own help says after Desc: its options,
+	// what it does and does not do.
+	More string
 	// NoCheckout marks a command that needs no checkout (help).
 	NoCheckout bool
 	Run        Func
@@ -39,19 +42,28 @@ func (c Command) Applet() bool { return c.Script != "" }
 func Commands() []Command {
 	return []Command{
 		{Name: "install", Script: layout.InstallScript, Run: install,
-			Desc: "create the Python environment and install OneTrainer's requirements"},
+			Desc: "create the Python environment and install OneTrainer's requirements",
+			More: "Arguments are ignored, as by the checkout's own install.sh."},
 		{Name: "update", Script: layout.UpdateScript, Run: update,
-			Desc: "git pull OneTrainer, then bring the environment's requirements up to date"},
+			Desc: "git pull OneTrainer, then bring the environment's requirements up to date",
+			More: "Arguments are ignored, as by the checkout's own update.sh. The links to the launcher stay through the pull."},
 		{Name: "start-ui", Script: layout.StartUIScript, Args: "[ARGS...]", Run: startUI,
 			Desc: "start OneTrainer's UI (the script the checkout's start-ui.sh names) with the given arguments"},
 		{Name: "run-cmd", Script: layout.RunCmdScript, Args: "NAME [ARGS...]", Run: runCmd,
 			Desc: "run scripts/NAME.py with the given arguments, e.g. run-cmd train --config-path FILE"},
 		{Name: "link", Args: "[--force] [DIR]", Run: link,
-			Desc: "copy this binary into DIR's checkout and make its four launch scripts links to the copy (DIR: the working directory)"},
+			Desc: "copy this binary into DIR's checkout and make its four launch scripts links to the copy (DIR: the working directory)",
+			More: `It refuses, changing nothing, a folder that is not a OneTrainer checkout, launch files the launcher cannot follow,
+and a launch script holding a change of your own. --force links a script with your change all the same, keeping
+your script for unlink to put back; it does not make the launcher follow launch files it cannot.`},
 		{Name: "unlink", Args: "[DIR]", Run: unlink,
-			Desc: "put DIR's launch scripts back as they were, and remove the copy"},
+			Desc: "put DIR's launch scripts back as they were, and remove the copy",
+			More: "A script --force linked over gets your own version back; git status is as it was before link."},
 		{Name: "doctor", Args: "[--json] [--torch]", Run: doctorCmd,
-			Desc: "report the launcher, checkout, settings, environment and GPUs, for bug reports; changes nothing"},
+			Desc: "report the launcher, checkout, settings, environment and GPUs, for bug reports; changes nothing",
+			More: `  --json   the report as JSON (docs/doctor.md names every field)
+  --torch  also import torch in the environment's Python and ask it for the GPU
+It exits 1 when the report names problems.`},
 		{Name: "help", Args: "[COMMAND]", NoCheckout: true, Run: help,
 			Desc: "print this help, or one command's"},
 		{Name: "version", NoCheckout: true, Run: printVersion,
@@ -81,23 +93,30 @@ const usageLines = `Usage: %[1]s [-C DIR] APPLET [ARGS...]
        APPLET.sh [ARGS...]   (through a link named after the applet, in a OneTrainer checkout)
 `
 
-// shortUsage is the usage after a mistake: the forms, and where help is.
+// shortUsage is the usage after a mistake: the forms, the names, and
+// where help is.
 func shortUsage(w io.Writer) {
 	fmt.Fprintf(w, usageLines, ownName)
-	var names []string
+	var applets, own []string
 	for _, c := range Commands() {
 		if c.Applet() {
-			names = append(names, c.Name)
+			applets = append(applets, c.Name)
+		} else {
+			own = append(own, c.Name)
 		}
 	}
-	fmt.Fprintf(w, "Applets: %s. Run '%s --help' for more.\n", strings.Join(names, ", "), ownName)
+	fmt.Fprintf(w, "Applets: %s. Commands: %s.\nRun '%s --help' for more, or '%s help COMMAND'.\n",
+		strings.Join(applets, ", "), strings.Join(own, ", "), ownName, ownName)
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, usageLines+`
 One binary for OneTrainer's four launch scripts. Linked into a checkout as
-install.sh, update.sh, start-ui.sh and run-cmd.sh, it behaves as they did.
-Under its own name the checkout is the working directory, or DIR with -C.
+install.sh, update.sh, start-ui.sh and run-cmd.sh, it behaves as they did:
+an applet passes every argument on as the checkout's own script does, so
+./start-ui.sh --help is OneTrainer's help, not this one. Under its own name
+(or any name that is not an applet's) the checkout is the working directory,
+or DIR with -C. Each command answers -h and --help.
 `, ownName)
 	for _, applets := range []bool{true, false} {
 		if applets {
@@ -119,6 +138,37 @@ Under its own name the checkout is the working directory, or DIR with -C.
 	settings.WriteHelp(w)
 }
 
+// commandHelp is one command's own help: how to call it, what it does,
+// and for an applet that it passes its arguments on.
+func commandHelp(w io.Writer, c Command) {
+	if c.Applet() {
+		fmt.Fprintf(w, "Usage: ./%s %s\n       %s [-C DIR] %s %[2]s\n\n", c.Script, c.Args, ownName, c.Name)
+	} else {
+		fmt.Fprintf(w, "Usage: %s [-C DIR] %s\n\n", ownName, strings.TrimSpace(c.Name+" "+c.Args))
+	}
+	fmt.Fprintf(w, "%s%s.\n", strings.ToUpper(c.Desc[:1]), c.Desc[1:])
+	if c.More != "" {
+		fmt.Fprintln(w, c.More)
+	}
+	if c.Applet() && c.Args != "" {
+		fmt.Fprintf(w, "Every argument goes on untouched, as the checkout's own %s passes it: ./%[1]s --help is OneTrainer's help; this is the launcher's (%s help %s).\n", c.Script, ownName, c.Name)
+	}
+}
+
+// wantsHelp reports an own command asked for its help (-h, --help): an
+// applet's arguments are OneTrainer's, never the launcher's.
+func wantsHelp(c Command, args []string) bool {
+	if c.Applet() {
+		return false
+	}
+	for _, a := range args {
+		if a == "-h" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
 func help(ctx context.Context, inv Invocation, args []string) error {
 	if len(args) == 0 {
 		usage(inv.Stdio.Out)
@@ -128,11 +178,7 @@ func help(ctx context.Context, inv Invocation, args []string) error {
 	if !ok {
 		return usageErrorf("no help for %q", args[0])
 	}
-	name := cmd.Name
-	if cmd.Applet() {
-		name = cmd.Script
-	}
-	fmt.Fprintf(inv.Stdio.Out, "%s: %s\n", strings.TrimSpace(name+" "+cmd.Args), cmd.Desc)
+	commandHelp(inv.Stdio.Out, cmd)
 	return nil
 }
 

@@ -23,6 +23,7 @@ package scripts_test
 // "none" is none; the wrapper's log tells who ran the host's Python.
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,6 +235,11 @@ func TestEveryKindAnyHostPython(t *testing.T) {
 							if step == 0 && dir == ours {
 								advice = output
 							}
+						},
+						finally: func(t *testing.T, dir string, env []string) {
+							if dir == ours {
+								doctorAgrees(t, dir, env, h.name == "fits")
+							}
 						}}
 				}
 				want := observe(t, orig, side(orig), py, wheels)
@@ -323,6 +329,36 @@ func TestEveryKindAnyHostPython(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// doctorAgrees holds doctor to the launch's decision on the host's
+// Python: with conda chosen it reports a conda env and no problem at all,
+// whatever Python the host has; with a venv chosen and no Python that
+// fits, it reports the venv and that it cannot be made, as the launch
+// would find.
+func doctorAgrees(t *testing.T, dir string, env []string, hostFits bool) {
+	t.Helper()
+	for _, prefer := range []string{"false", "true"} {
+		cmd := exec.Command(s.launcher, "-C", dir, "doctor", "--json")
+		cmd.Env = append(append([]string(nil), env...), "OT_PREFER_VENV="+prefer)
+		data, err := cmd.Output()
+		var rep struct {
+			Environment *struct {
+				Kind, State, Problem string
+			}
+			Problems []string
+		}
+		if jerr := json.Unmarshal(data, &rep); jerr != nil || rep.Environment == nil {
+			t.Fatalf("doctor (OT_PREFER_VENV=%s): %v, %v\n%s", prefer, err, jerr, data)
+		}
+		e := rep.Environment
+		switch {
+		case prefer == "false" && (err != nil || e.Kind != "conda" || e.State != "requirements installed" || len(rep.Problems) > 0):
+			t.Errorf("doctor with conda chosen: %v, %+v, problems %q", err, *e, rep.Problems)
+		case prefer == "true" && !hostFits && (err == nil || e.Kind != "venv" || !strings.Contains(e.Problem, "the venv cannot be made: No Python ")):
+			t.Errorf("doctor with a venv chosen and no Python to make it: %v, %+v", err, *e)
+		}
 	}
 }
 

@@ -203,8 +203,10 @@ type scenario struct {
 	// what follows bin on PATH instead of the system's folders.
 	python func(t *testing.T, bin string)
 	path   string
-	// check, when set, is shown each step's output.
-	check func(step int, output string)
+	// check, when set, is shown each step's output; finally, when set,
+	// runs after the steps with their environment.
+	check   func(step int, output string)
+	finally func(t *testing.T, dir string, env []string)
 }
 
 var nvidiaBanner = `Mon Nov 23 10:00:00 2026
@@ -341,6 +343,9 @@ func observe(t *testing.T, dir string, sc scenario, py testkit.Python, wheels st
 				obs = append(obs, fmt.Sprintf("step %d %s", i, line))
 			}
 		}
+	}
+	if sc.finally != nil {
+		sc.finally(t, dir, env)
 	}
 	// The envs the steps left, and what is installed in each.
 	var envs []string

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 )
 
@@ -115,8 +115,16 @@ func Inspect(ctx context.Context, r Request) Inspection {
 		}
 		rep.Python = t.Place.Python
 	} else if isVenv {
-		// The Python that would make it: the venv's need alone.
-		rep.Python = pathutil.Look(v.Python.Cmd, r.Checkout.Root, r.Env.Get("PATH"), "")
+		// The Python that would make it — the venv's need alone — found as
+		// the launch finds it; none is the problem the launch would meet.
+		hp, err := hostPython(ctx, r, v)
+		if err != nil {
+			rep.Problem = "the venv cannot be made: " + err.Error()
+			if oe, ok := err.(*out.Error); ok && len(oe.Hints) > 0 {
+				rep.Problem += " " + strings.Join(oe.Hints, " ")
+			}
+		}
+		rep.Python = hp.exe
 	}
 	if rep.Python != "" {
 		text, err := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: rep.Python, Argv: []string{rep.Python, "-c", versionQuestion}})

@@ -12,15 +12,28 @@ import (
 // and what each family's version of it may call.
 const fnPrepare = "prepare_runtime_environment"
 
-var familyCalls = map[string][]string{
-	FamilyPip: {"exit_if_no_runtime", "activate_chosen_env", "exit_if_active_env_wrong_python_version",
-		"install_requirements_in_active_env", "install_requirements_in_active_env_if_necessary",
-		"is_update_metadata_changed", "print_debug", "print", "print_warning", "local"},
-	FamilyPixi: {"get_or_update_pixi", "get_platform", "install_env", "print_debug", "print", "print_warning", "local"},
+// familyCalls are what each family's prepare_runtime_environment may
+// call. (Functions, not maps: a package-level map is built at every
+// start, and the warm path never asks.)
+func familyCalls(fam string) []string {
+	switch fam {
+	case FamilyPip:
+		return []string{"exit_if_no_runtime", "activate_chosen_env", "exit_if_active_env_wrong_python_version",
+			"install_requirements_in_active_env", "install_requirements_in_active_env_if_necessary",
+			"is_update_metadata_changed", "print_debug", "print", "print_warning", "local"}
+	case FamilyPixi:
+		return []string{"get_or_update_pixi", "get_platform", "install_env", "print_debug", "print", "print_warning", "local"}
+	}
+	return nil
 }
 
 // familyMark is the call that tells a family's prepare_runtime_environment.
-var familyMark = map[string]string{FamilyPip: "activate_chosen_env", FamilyPixi: "get_or_update_pixi"}
+func familyMark(fam string) string {
+	if fam == FamilyPixi {
+		return "get_or_update_pixi"
+	}
+	return "activate_chosen_env"
+}
 
 // fn is lib.include.sh's function called name, or nil.
 func (x *extractor) fn(name string) *syntax.FuncDecl {
@@ -46,18 +59,18 @@ func (x *extractor) family() {
 	fam := ""
 	for _, f := range []string{FamilyPip, FamilyPixi} {
 		for _, c := range calls {
-			if c.name == familyMark[f] {
+			if c.name == familyMark(f) {
 				fam = f
 			}
 		}
 	}
 	if fam == "" {
 		x.refusef("%s: %s calls none of the steps of the launch logic the launcher knows (%s for a venv or conda env, %s for pixi)",
-			x.where(fd.Pos()), fnPrepare, familyMark[FamilyPip], familyMark[FamilyPixi])
+			x.where(fd.Pos()), fnPrepare, familyMark(FamilyPip), familyMark(FamilyPixi))
 		return
 	}
 	known := map[string]bool{}
-	for _, k := range familyCalls[fam] {
+	for _, k := range familyCalls(fam) {
 		known[k] = true
 	}
 	ok := true

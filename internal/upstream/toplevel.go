@@ -4,11 +4,16 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// placeVars are the settings whose defaults decide where the env is or
+// placeVar tells the settings whose defaults decide where the env is or
 // which tool makes it: a checkout's default for one of them that cannot be
 // evaluated is a refusal, not a detail.
-var placeVars = map[string]bool{"OT_PYTHON_VENV": true, "OT_CONDA_ENV": true, "OT_PREFER_VENV": true,
-	"OT_CONDA_CMD": true, "OT_PLATFORM": true, "OT_PLATFORM_REQUIREMENTS": true}
+func placeVar(name string) bool {
+	switch name {
+	case "OT_PYTHON_VENV", "OT_CONDA_ENV", "OT_PREFER_VENV", "OT_CONDA_CMD", "OT_PLATFORM", "OT_PLATFORM_REQUIREMENTS":
+		return true
+	}
+	return false
+}
 
 // lib reads lib.include.sh: its top level (exports, conditional exports,
 // function declarations), the family of its prepare_runtime_environment,
@@ -96,7 +101,7 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 	if pe := onlyParam(a.Value); pe != nil && pe.Param.Value == name && pe.Exp != nil && pe.Exp.Op == syntax.DefaultUnsetOrNull {
 		d, ok := x.defaultChain(pe.Exp.Word, s)
 		if !ok {
-			if placeVars[name] {
+			if placeVar(name) {
 				x.refusef("%s: the default of %s cannot be evaluated, and it decides where the env is", where, name)
 			} else {
 				x.warnf("%s: the default of %s cannot be evaluated: the built-in default stands", where, name)

@@ -53,9 +53,10 @@ const (
 func Scripts() []string { return []string{InstallScript, UpdateScript, StartUIScript, RunCmdScript} }
 
 // OwnName is the launcher binary's name: its copy in a checkout is called
-// so, links to any file named so (an older copy elsewhere) count as the
-// launcher's, and under a name that starts with it (a release build such as
-// onetrainer-launcher_linux_amd64) the binary takes its own commands.
+// so, and links to any file whose name starts with it (an older copy
+// elsewhere, a download's onetrainer-launcher_linux_amd64) count as the
+// launcher's. (Under any name that is not an applet's, the binary takes
+// its own commands.)
 const OwnName = "onetrainer-launcher"
 
 // ModulePath is the launcher's Go module: a go.mod naming it marks the
