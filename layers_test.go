@@ -2,7 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -70,5 +76,66 @@ func TestPackagesImportOnlyDownward(t *testing.T) {
 	}
 	if seen < len(level) {
 		t.Errorf("go list showed %d of the %d packages of layers_test.go", seen, len(level))
+	}
+}
+
+// Every path of a checkout is spelled once, in internal/checkout/layout:
+// a string literal elsewhere that is one of its names (or ends in one, as
+// a path) fails here; use the constant.
+func TestCheckoutPathsSpelledOnce(t *testing.T) {
+	fset := token.NewFileSet()
+	lf, err := parser.ParseFile(fset, filepath.Join("internal", "checkout", "layout", "layout.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	ast.Inspect(lf, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok {
+			for i, id := range vs.Names {
+				if i < len(vs.Values) && id.IsExported() {
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						v, _ := strconv.Unquote(lit.Value)
+						names[v] = id.Name
+					}
+				}
+			}
+		}
+		return true
+	})
+	if len(names) < 10 {
+		t.Fatalf("found only %d names in layout.go", len(names))
+	}
+	err = filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (p == filepath.Join("internal", "e2e") || p == filepath.Join("internal", "cmd") || p == filepath.Join("internal", "testkit") ||
+			p == filepath.Join("internal", "checkout", "layout") || strings.HasPrefix(d.Name(), ".") && p != ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			v, _ := strconv.Unquote(lit.Value)
+			for name, c := range names {
+				if v == name || strings.HasSuffix(v, "/"+name) {
+					t.Errorf("%s: %q spells layout.%s", fset.Position(lit.Pos()), v, c)
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

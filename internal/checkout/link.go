@@ -81,7 +81,8 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 			verb = "holds"
 		}
 		return out.Errorf("nothing was linked: %s %s a change of your own (it differs from git's HEAD)", strings.Join(refused, ", "), verb).
-			WithHints("Run link --force to link anyway; your version is kept and comes back with unlink.")
+			WithHints(fmt.Sprintf("To link anyway, run: %s link --force %s (your version is kept, and unlink puts it back). To drop your change instead: git checkout -- %s, then link again.",
+				layout.OwnName, out.Quote(l.Checkout.Root), strings.Join(refused, " ")))
 	}
 
 	// Nothing refuses: make the state, then change the checkout.
@@ -124,6 +125,22 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 }
 
 // modified reports whether a tracked script differs from git's HEAD.
+// Changed are the names, of those given, that git tracks and that differ
+// from git's HEAD: a change of the user's own.
+func (l *Linker) Changed(ctx context.Context, names ...string) []string {
+	var changed []string
+	if l.Checkout.GitDir == "" {
+		return nil
+	}
+	g := l.git()
+	for _, n := range names {
+		if g.Tracked(ctx, n) && l.modified(ctx, n) {
+			changed = append(changed, n)
+		}
+	}
+	return changed
+}
+
 func (l *Linker) modified(ctx context.Context, name string) bool {
 	_, err := l.git().Ask(ctx, "diff", "--quiet", "HEAD", "--", name)
 	return err != nil

@@ -80,7 +80,10 @@ func TestEveryOwnCommandHasHelp(t *testing.T) {
 		for _, flag := range []string{"-h", "--help"} {
 			var stdout, stderr bytes.Buffer
 			inv := Invocation{Dir: filepath.Join(t.TempDir(), "nowhere"), Host: host.Current(), Stdio: proc.Stdio{Out: &stdout, Err: &stderr},
-				Exec: func(d, path string, argv, env []string) (int, error) { t.Fatalf("%s %s ran %v", c.Name, flag, argv); return 0, nil }}
+				Exec: func(d, path string, argv, env []string) (int, error) {
+					t.Fatalf("%s %s ran %v", c.Name, flag, argv)
+					return 0, nil
+				}}
 			if c.Applet() {
 				if wantsHelp(c, []string{flag}) {
 					t.Errorf("%s takes %s for itself; an applet passes it on", c.Name, flag)

@@ -130,9 +130,9 @@ func WriteText(w io.Writer, r Report) {
 			}
 			lock := "no install recorded by the launcher"
 			if px.Recorded && px.LockMatches {
-				lock = "pixi.lock as at the last install"
+				lock = layout.PixiLock + " as at the last install"
 			} else if px.Recorded {
-				lock = "pixi.lock or the manifest changed since the last install: ./update.sh installs it"
+				lock = layout.PixiLock + " or the manifest changed since the last install: ./" + layout.UpdateScript + " installs it"
 			}
 			fmt.Fprintf(w, "  installed:  %v; %s\n", px.Installed, lock)
 		}

@@ -7,7 +7,7 @@ import (
 
 // Error is how the launcher stops with something to say: the message, what
 // the user can do about it, and the exit status. Packages return it; one
-// place (applets.Report) prints it, so that nothing is printed twice and
+// place (cli.Report) prints it, so that nothing is printed twice and
 // nothing is printed and then returned as "already said".
 type Error struct {
 	// Msg is printed as "[OneTrainer] Error: Msg". It is empty when the
@@ -16,18 +16,28 @@ type Error struct {
 	// Hints follow it: what to do about it, each a line of its own after
 	// the message, on stderr with it.
 	Hints []string
-	// Code is the exit status; 0 means 1.
+	// Code is the exit status; 0 means a cause's own (a failed command's,
+	// see Status), else 1.
 	Code int
-	// Err is the cause, for errors.Is and errors.As.
+	// Err is the cause, for errors.Is and errors.As: with several, an
+	// error whose Unwrap gives them all.
 	Err error
 }
 
-// Errorf makes an Error whose message is formatted as by fmt.Errorf; a %w
-// verb makes its operand the cause.
+// Errorf makes an Error whose message is formatted as by fmt.Errorf; each
+// %w verb makes its operand a cause, every one of them kept.
 func Errorf(format string, a ...any) *Error {
 	err := fmt.Errorf(format, a...)
-	return &Error{Msg: err.Error(), Err: errors.Unwrap(err)}
+	e := &Error{Msg: err.Error(), Err: errors.Unwrap(err)}
+	if _, several := err.(interface{ Unwrap() []error }); several {
+		e.Err = err // fmt's, whose Unwrap gives every cause
+	}
+	return e
 }
+
+// exitCoder is a cause that carries an exit status of its own: a command
+// that failed (proc.ExitError).
+type exitCoder interface{ ExitCode() int }
 
 // Quiet is an Error with no message of its own: what failed already said
 // why. Hints may still follow.
@@ -57,10 +67,16 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Status is the exit status e asks for.
+// Status is the exit status e asks for: its Code, else the status of a
+// command it was caused by, so that wrapping a failed step in words does
+// not turn the step's status into 1; else 1.
 func (e *Error) Status() int {
-	if e.Code == 0 {
-		return 1
+	if e.Code != 0 {
+		return e.Code
 	}
-	return e.Code
+	var c exitCoder
+	if errors.As(e.Err, &c) && c.ExitCode() > 0 {
+		return c.ExitCode()
+	}
+	return 1
 }

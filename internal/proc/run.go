@@ -111,6 +111,10 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
+// ExitCode is the status the command exited with (out.Error's Status
+// takes it from a cause).
+func (e *ExitError) ExitCode() int { return e.Code }
+
 // Code returns the status an applet should exit with for err: the failed
 // command's own (see ExitError) or 1.
 func Code(err error) int {

@@ -1,8 +1,8 @@
-// Package envspec is the one place that knows the OT_* variables: their
-// names, parsing, defaults (what the checkout's lib.include.sh gives, or
-// the built-in one) and how they and the checkout's other exports are
-// handed on to child processes, plus the fixed names of a OneTrainer
-// checkout's files.
+// Package settings is the one place that knows the OT_* variables: their
+// names, parsing (from the environment and the settings file), defaults
+// (what the checkout's lib.include.sh gives, or the built-in one), the
+// constants the checkout sets (the Python bounds), and how they and the
+// checkout's other exports are handed on to child processes.
 package settings
 
 import (

@@ -1,10 +1,14 @@
 package settings
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
@@ -117,5 +121,30 @@ func TestGiven(t *testing.T) {
 	}
 	if !c.Given("OT_PYTHON_CMD") || c.Given("OT_PYTHON_VENV") || c.Given("OT_CONDA_CMD") {
 		t.Errorf("Given: %+v", c.Settings)
+	}
+}
+
+// docs/configuration.md's table has every variable of Vars, in order,
+// with its built-in default, as --help prints them.
+func TestConfigurationPageAgrees(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testkit.Root(), "docs", "configuration.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][2]string
+	for _, line := range strings.Split(string(data), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`OT_") {
+			continue
+		}
+		clean := func(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "`", "") }
+		rows = append(rows, [2]string{clean(cells[1]), clean(cells[2])})
+	}
+	var want [][2]string
+	for _, v := range Vars {
+		want = append(want, [2]string{v.Name, showDefault(upstream.BuiltinDefault(v.Name))})
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("docs/configuration.md's table:\n%q\nVars and their built-in defaults:\n%q", rows, want)
 	}
 }

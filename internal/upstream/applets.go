@@ -3,6 +3,8 @@ package upstream
 import (
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -44,10 +46,10 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 				continue
 			}
 			switch cmd := litOf(c.Args[0]); {
-			case cmd == "set", cmd == "shift" && name == "run-cmd.sh":
+			case cmd == "set", cmd == "shift" && name == layout.RunCmdScript:
 			case cmd == "source" || cmd == ".":
-				if len(c.Args) != 2 || !strings.HasSuffix(wordText(c.Args[1]), "lib.include.sh") {
-					x.refuseStmt(st, "it sources something other than lib.include.sh")
+				if len(c.Args) != 2 || !strings.HasSuffix(wordText(c.Args[1]), layout.LibFile) {
+					x.refuseStmt(st, "it sources something other than "+layout.LibFile)
 				}
 				sourced = true
 			case cmd == "cd":
@@ -59,7 +61,7 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 				p.Pull = true
 			case cmd == fnPrepare:
 				if !sourced {
-					x.refuseStmt(st, "it prepares the env before sourcing lib.include.sh")
+					x.refuseStmt(st, "it prepares the env before sourcing "+layout.LibFile)
 				}
 				p.Prepares = true
 				if len(c.Args) > 2 {
@@ -117,7 +119,7 @@ func (x *extractor) appletIf(p *Plan, c *syntax.IfClause, s *scope) {
 	switch {
 	case c.Else == nil && x.handover(p, c):
 	case c.Else == nil && x.gitInit(p, c):
-	case c.Else == nil && p.Script == "run-cmd.sh" && isNameCheck(c):
+	case c.Else == nil && p.Script == layout.RunCmdScript && isNameCheck(c):
 	case onlyExports(c):
 	default:
 		x.refusef("%s: this if does something the launcher does not model, so it cannot tell what the script does", x.where(c.Pos()))

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 )
 
@@ -17,7 +18,7 @@ import (
 // the file has no such table.
 func pixiEnvs(name string, data []byte) (envs []string, where string, ok bool) {
 	table := "tool.pixi.environments"
-	if base(name) == "pixi.toml" {
+	if base(name) == layout.PixiManifest {
 		table = "environments"
 	}
 	seen := map[string]bool{"default": true}

@@ -3,6 +3,8 @@ package upstream
 import (
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -73,7 +75,7 @@ func (x *extractor) pixiFinder(px *Pixi, fd *syntax.FuncDecl) {
 				}
 			}
 		case *syntax.CallExpr:
-			if len(n.Args) == 1 && strings.HasSuffix(litOf(n.Args[0]), "install-pixi.sh") {
+			if len(n.Args) == 1 && strings.HasSuffix(litOf(n.Args[0]), layout.PixiInstall) {
 				px.Installer = litOf(n.Args[0])
 			}
 		}

@@ -1,0 +1,42 @@
+package out
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"testing"
+)
+
+// exitStatus is a cause with an exit status, as proc.ExitError is.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+func (e exitStatus) ExitCode() int { return int(e) }
+
+// Every %w of Errorf stays a cause for errors.Is and errors.As, and a
+// failed command among them keeps its status.
+func TestErrorfKeepsEveryCause(t *testing.T) {
+	first, second := errors.New("first"), fs.ErrPermission
+	e := Errorf("%w, and then %w", first, second)
+	if !errors.Is(e, first) || !errors.Is(e, second) {
+		t.Errorf("causes lost: %#v", e)
+	}
+	if e.Error() != "first, and then permission denied" || e.Status() != 1 {
+		t.Errorf("%q, status %d", e.Error(), e.Status())
+	}
+	one := Errorf("pulling: %w", exitStatus(3))
+	if !errors.Is(one, exitStatus(3)) || one.Status() != 3 {
+		t.Errorf("one cause: status %d, %v", one.Status(), one.Err)
+	}
+	two := Errorf("%w while %w", first, exitStatus(130))
+	var ec interface{ ExitCode() int }
+	if !errors.As(two, &ec) || two.Status() != 130 {
+		t.Errorf("a failed command among two causes: status %d", two.Status())
+	}
+	if got := Errorf("pulling: %w", exitStatus(3)).WithCode(2).Status(); got != 2 {
+		t.Errorf("a Code given wins: %d", got)
+	}
+	if got := Errorf("no cause").Status(); got != 1 {
+		t.Errorf("no cause: %d", got)
+	}
+}
