@@ -3,6 +3,8 @@
 # examples/minitrainer, offline: pip installs from a folder holding the
 # Python's own bundled pip/setuptools wheels and a small wheel made here.
 # Usage: examples/demo.sh   (from the repository root; OT_PYTHON_CMD picks the Python)
+# Everything it makes goes into one temporary folder, removed at the end
+# (also when it fails or is interrupted); OT_DEMO_KEEP=1 keeps it to look at.
 set -euo pipefail
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -11,6 +13,14 @@ echo "== building onetrainer-launcher"
 go build -o onetrainer-launcher .
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ot-demo.XXXXXX")
+finish() {
+    if [ "${OT_DEMO_KEEP:-}" = 1 ]; then
+        echo "== kept: $work (remove it with: rm -rf '$work')"
+    else
+        rm -rf "$work" && echo "== removed $work (OT_DEMO_KEEP=1 keeps it)"
+    fi
+}
+trap finish EXIT
 checkout="$work/Mini Trainer"          # a space in the path, on purpose
 cp -R examples/minitrainer "$checkout"
 echo "== onetrainer-launcher link   (the checkout gets its own copy; the scripts become links to it)"
@@ -33,4 +43,4 @@ echo "== ./start-ui.sh --demo 'two words'"
 (cd "$checkout" && ./start-ui.sh --demo 'two words')
 echo "== ./run-cmd.sh train --config-path demo.json   (from another directory)"
 (cd "$work" && "./Mini Trainer/run-cmd.sh" train --config-path demo.json)
-echo "== done; the checkout stays in $checkout"
+echo "== done"

@@ -144,7 +144,8 @@ func Gather(ctx context.Context, in Input) Report {
 		rep.Problems = append(rep.Problems, "the requirements file "+d.File+" is missing in the checkout")
 	}
 	if in.Torch {
-		t := torchReport(ctx, r.Run, envRep, d, m)
+		reinstall := append([]string{envRep.Python, "-m", "pip"}, facts.PipRequirements.With(d.File)...)
+		t := torchReport(ctx, r.Run, envRep, d, m, reinstall)
 		rep.Torch = &t
 		rep.Problems = append(rep.Problems, t.Problems...)
 	}

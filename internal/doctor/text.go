@@ -40,7 +40,7 @@ func WriteText(w io.Writer, r Report) {
 		if s.Target != "" {
 			target = " -> " + s.Target
 		}
-		fmt.Fprintf(w, "  %-11s %s%s\n", s.Name+":", s.State, target)
+		fmt.Fprintf(w, "  %-11s %s%s\n", s.Name, s.State, target)
 	}
 	if r.SettingsFile != "" {
 		fmt.Fprintf(w, "Settings file: %s\n", r.SettingsFile)
@@ -185,7 +185,7 @@ func WriteText(w io.Writer, r Report) {
 		fmt.Fprintf(w, "  %s  [%s:%s] %s, %s (%s)\n", d.Address, d.VendorID, d.DeviceID, orDash(name), d.Kind, driver)
 	}
 	if len(g.PCIDevices) == 0 {
-		fmt.Fprintf(w, "  no display or accelerator devices on the PCI bus %s\n", g.PCIError)
+		fmt.Fprintln(w, "  no display or accelerator devices on the PCI bus"+strings.TrimRight(" "+g.PCIError, " "))
 	}
 	fmt.Fprintf(w, "  /dev/nvidia0: %v, nvidia-smi: %s, WSL nvidia-smi: %s, nvcc: %s, /dev/kfd: %v, Apple MPS: %v\n",
 		g.NvidiaDeviceNode, orDash(g.NvidiaSMI), orDash(g.WSLNvidiaSMI), orDash(g.NVCC), g.KFD, g.AppleMPS)

@@ -7,7 +7,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
 )
@@ -42,8 +44,10 @@ print(json.dumps(r))
 `
 
 // torchReport asks the env's Python what torch it has, and compares that
-// with the build the platform decision d installs.
-func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Decision, m *gpu.Machine) Torch {
+// with the build the platform decision d installs. reinstall is the
+// checkout's own pip command for the requirements, run by the env's
+// Python: the fix that installs them again without pulling new code.
+func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Decision, m *gpu.Machine, reinstall []string) Torch {
 	file := d.File
 	t := Torch{Python: e.Python, Devices: []string{}, Problems: []string{}, Expected: string(d.Build)}
 	if e.Python == "" || e.State == pyenv.StateMissing || e.State == pyenv.StateUnusable {
@@ -65,8 +69,12 @@ func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Deci
 	if t.Devices == nil {
 		t.Devices = []string{}
 	}
+	fix := "install the requirements again, in the checkout (nothing new is pulled): " + out.QuoteArgs(reinstall)
+	if e.Resume != "" {
+		fix = "run ./" + layout.InstallScript + ", which finishes the install that did not complete (" + e.Resume + ")"
+	}
 	if !t.Imported {
-		t.Problems = append(t.Problems, "torch cannot be imported in the environment ("+t.Error+"): run ./update.sh to install the requirements again")
+		t.Problems = append(t.Problems, "torch cannot be imported in the environment ("+t.Error+"): "+fix)
 		return t
 	}
 	switch {
@@ -78,7 +86,8 @@ func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Deci
 		t.Build = "CPU"
 	}
 	if !strings.HasPrefix(t.Build, t.Expected) {
-		t.Problems = append(t.Problems, fmt.Sprintf("torch is a %s build, but the requirements chosen for this machine (%s) install the %s build: run ./update.sh to install the right one", t.Build, file, t.Expected))
+		t.Problems = append(t.Problems, fmt.Sprintf("torch is a %s build, but the requirements chosen for this machine (%s) install the %s build: to install the right one, remove this one (%s) and %s",
+			t.Build, file, t.Expected, out.QuoteArgs([]string{e.Python, "-m", "pip", "uninstall", "-y", "torch"}), fix))
 	}
 	if t.Build != "CPU" && !t.GPUUsable {
 		why := ""

@@ -157,3 +157,34 @@ func Lines(data []byte) []string {
 	}
 	return lines
 }
+
+// ReadTail reads at most the last n bytes of the regular file at path, for
+// the end of a log; nil when it cannot be read (a FIFO or a device is not).
+func ReadTail(path string, n int64) []byte {
+	fd, err := openRead(path)
+	if err != nil {
+		return nil
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if fstat(fd, &st) != nil || !fileMode(uint32(st.Mode)).IsRegular() {
+		return nil
+	}
+	off := st.Size - n
+	if off < 0 {
+		off = 0
+	}
+	buf := make([]byte, st.Size-off)
+	got := 0
+	for got < len(buf) {
+		m, err := unix.Pread(fd, buf[got:], off+int64(got))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || m == 0 {
+			break
+		}
+		got += m
+	}
+	return buf[:got]
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
@@ -44,7 +45,7 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 		// own ensurepip puts it back, offline, from the wheel it carries.
 		r.Out.Status("The %s has no pip (its creation or an install was cut short): putting it back with ensurepip...", t.Place.Label)
 		if err := run.Run(ctx, t.Python("-m", "ensurepip", "--upgrade", "--default-pip")); err != nil {
-			return installFailed(dir, r, t, err)
+			return installFailed(dir, r, t, err, "")
 		}
 	}
 	r.Out.Status("Installing requirements in active environment...")
@@ -56,7 +57,7 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 		err = run.Run(ctx, t.Python(pip(r.Facts.PipRequirements, pathutil.Arg(platform))...))
 	}
 	if err != nil {
-		return installFailed(dir, r, t, err)
+		return installFailed(dir, r, t, err, env.Get("PIP_LOG"))
 	}
 	files, err := HashFiles(r.Checkout.Root, layout.RequirementsGlobal, platform)
 	if err != nil {
@@ -84,8 +85,10 @@ func hasPip(dir string) bool {
 }
 
 // installFailed records and explains a failed install: what failed, that
-// the env is kept, and that the next launch resumes.
-func installFailed(dir string, r Request, t Target, err error) error {
+// the env is kept, and that the next launch resumes. pipLog is pip's log
+// of it (or ""): a package index pip could not reach is said as that,
+// with the ways to point pip elsewhere.
+func installFailed(dir string, r Request, t Target, err error, pipLog string) error {
 	label := t.Place.Label
 	resume := fmt.Sprintf("The %s is kept as it is; the next ./install.sh, ./start-ui.sh or ./run-cmd.sh installs them again.", label)
 	var ee *proc.ExitError
@@ -95,15 +98,58 @@ func installFailed(dir string, r Request, t Target, err error) error {
 	}
 	how := err.Error()
 	code := 1
+	var hints []string
 	if ee != nil {
 		how = fmt.Sprintf("pip exited with status %d", ee.Code)
 		code = ee.Code
+		if host, why := unreachableIndex(pipLog); host != "" {
+			how = fmt.Sprintf("pip could not reach the package index %s (%s)", host, why)
+			hints = append(hints, "The package index cannot be reached from here: this machine may be offline, or a proxy or firewall stands in the way. Point pip elsewhere and run again: PIP_INDEX_URL=https://MIRROR/simple for a mirror of PyPI, PIP_FIND_LINKS=/folder/of/wheels with PIP_NO_INDEX=1 for wheels on disk, or HTTPS_PROXY=http://PROXY:PORT for a proxy.")
+		}
 	}
 	if ferr := FailInstall(dir, r.Script, how); ferr != nil {
 		r.Out.Debugf("recording the failed install: %v", ferr)
 	}
-	return &out.Error{Code: code, Err: err,
+	return &out.Error{Code: code, Err: err, Hints: hints,
 		Msg: fmt.Sprintf("Installing the requirements failed: %s (its messages are above). %s", how, resume)}
+}
+
+// unreachableIndex reads the end of pip's log for a package index pip
+// could not connect to: its host and why ("its name cannot be resolved",
+// "the connection was refused", ...). "" when the log shows none.
+func unreachableIndex(log string) (host, why string) {
+	if log == "" {
+		return "", ""
+	}
+	text := string(pathutil.ReadTail(log, 256<<10))
+	i := strings.LastIndex(text, "Failed to establish a new connection")
+	if i < 0 {
+		return "", ""
+	}
+	line := text[strings.LastIndexByte(text[:i], '\n')+1:]
+	if j := strings.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	if _, rest, ok := strings.Cut(line, "host='"); ok {
+		host, _, _ = strings.Cut(rest, "'")
+	}
+	switch {
+	case strings.Contains(line, "Name or service not known"), strings.Contains(line, "Temporary failure in name resolution"),
+		strings.Contains(line, "nodename nor servname"), strings.Contains(line, "No address associated"):
+		why = "its name cannot be resolved"
+	case strings.Contains(line, "Connection refused"):
+		why = "the connection was refused"
+	case strings.Contains(line, "Network is unreachable"):
+		why = "the network is unreachable"
+	case strings.Contains(line, "timed out"):
+		why = "the connection timed out"
+	default:
+		why = "no connection could be made"
+	}
+	if host == "" {
+		host = "(its host is not in pip's log)"
+	}
+	return host, why
 }
 
 // choosePlatform decides the platform requirements file, says why where

@@ -15,14 +15,19 @@ type OtherEnv struct {
 	Usable  bool   `json:"usable"`  // its Python still resolves
 }
 
-// candidates for otherEnvsIn: where each kind of launch script put its env.
-var otherEnvPlaces = []struct{ dir, marker, setting, what string }{
-	{"venv", "bin/activate", "OT_PYTHON_VENV=venv", "a Python venv"},
-	{".venv", "bin/activate", "OT_PYTHON_VENV=.venv", "a Python venv"},
-	{"conda_env", "conda-meta", "OT_CONDA_ENV=./conda_env (with conda installed)", "a conda environment"},
+// otherEnvPlaces are where each kind of launch script put its env, and
+// the kind (a venv, else a conda env).
+var otherEnvPlaces = []struct {
+	dir, marker, what string
+	venv              bool
+}{
+	{"venv", "bin/activate", "a Python venv", true},
+	{".venv", "bin/activate", "a Python venv", true},
+	{"conda_env", "conda-meta", "a conda environment", false},
 }
 
-// otherEnvsIn lists the envs in the checkout other than the one at inUse.
+// otherEnvsIn lists the envs in the checkout other than the one at inUse,
+// each with the settings that would use it.
 func otherEnvsIn(checkout, inUse string) []OtherEnv {
 	var found []OtherEnv
 	for _, o := range otherEnvPlaces {
@@ -34,19 +39,23 @@ func otherEnvsIn(checkout, inUse string) []OtherEnv {
 			continue
 		}
 		_, err := os.Stat(filepath.Join(dir, "bin", "python"))
-		found = append(found, OtherEnv{Dir: o.dir, What: o.what, Setting: o.setting, Usable: err == nil})
+		setting := "OT_PREFER_VENV=true OT_PYTHON_VENV=" + o.dir
+		if !o.venv {
+			setting = "OT_PREFER_VENV=false OT_CONDA_ENV=./" + o.dir + " (with conda installed)"
+		}
+		found = append(found, OtherEnv{Dir: o.dir, What: o.what, Setting: setting, Usable: err == nil})
 	}
 	return found
 }
 
-// otherEnvs says, before a new env is made, that the checkout already
-// holds a usable one elsewhere, and how to use it instead.
+// otherEnvs says, as a new env is about to be made, that the checkout
+// already holds a usable one elsewhere, and the settings that use it.
 func otherEnvs(r Request, t Target) {
 	for _, o := range otherEnvsIn(r.Checkout.Root, t.Place.Dir) {
 		if !o.Usable {
 			continue // its Python is gone: not worth reusing
 		}
-		r.Out.Status("This checkout already has %s in %s/, made by another version of the launch scripts or the launcher. To use it instead of a new %s, stop now (Ctrl+C) and run again with %s.",
+		r.Out.Status("This checkout already has %s in %s/, made by another version of the launch scripts or the launcher, or with other settings. A new %s is made now; to use the one that is there instead, stop this (Ctrl+C) and run again with %s.",
 			o.What, o.Dir, t.Place.Label, o.Setting)
 	}
 }

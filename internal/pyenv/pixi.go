@@ -151,7 +151,7 @@ func installPixi(ctx context.Context, r Request, t Target, env environ.List) err
 	r.Out.Debugf("Installing OneTrainer environment, this may take a while...")
 	argv := append([]string{pixiCmd}, t.pixi.form.Install.With(t.pixi.name)...)
 	if err := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: t.pixi.exe, Argv: argv}); err != nil {
-		e := installFailed(dir, r, t, err)
+		e := installFailed(dir, r, t, err, "")
 		if _, statErr := os.Stat(r.Checkout.Path(layout.PixiLock)); statErr != nil {
 			if oe, ok := e.(*out.Error); ok {
 				oe.WithHints(fmt.Sprintf("The checkout has no %s, which pixi install --locked needs: ./update.sh brings the checkout's own.", layout.PixiLock))

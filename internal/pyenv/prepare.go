@@ -107,7 +107,6 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 		if err := t.checkTarget(st.rec.Created); err != nil {
 			return Result{}, err
 		}
-		otherEnvs(r, t)
 	}
 	platform, err := choosePlatform(ctx, r)
 	if err != nil {
@@ -135,6 +134,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 				return res, err
 			}
 		}
+		otherEnvs(r, t)
 		if t, err = t.create(ctx, r, hp, st.rec.Created); err != nil {
 			return res, err
 		}
@@ -194,6 +194,12 @@ func takeLock(pl Place, p *out.Printer) (*pathutil.Lock, error) {
 	if errors.Is(err, syscall.EISDIR) {
 		return nil, out.Errorf("cannot prepare the %s: its lock file %s is a directory", pl.Label, pl.Lock).
 			WithHints("Move that directory away; the launcher makes the lock file itself.")
+	}
+	if dir := filepath.Dir(pl.Lock); errors.Is(err, fs.ErrNotExist) && statOK(dir) {
+		// The folder is there but takes no new file (/proc, a read-only
+		// mount): "does not exist" would be a riddle.
+		return nil, out.Errorf("cannot prepare the %s: %s takes no new files, so neither the env nor its lock file %s can be made there", pl.Label, dir, filepath.Base(pl.Lock)).
+			WithHints("Choose a place you can write to (OT_PYTHON_VENV, OT_CONDA_ENV), or leave it to its default in the checkout.")
 	}
 	return nil, out.Errorf("cannot prepare the %s: its lock file cannot be made: %w", pl.Label, pathutil.Explain(pl.Lock, err))
 }
