@@ -7,6 +7,7 @@ package scripts_test
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -35,7 +36,21 @@ type suite struct {
 
 var s suite
 
+// shortScripts are what `go test -short` runs of this package: one
+// script per applet (install.txtar runs install.sh, start-ui.sh and
+// run-cmd.sh; update.txtar update.sh; runcmd_names.txtar run-cmd.sh's
+// names), the own command line and doctor, and the check that the tests'
+// launch files are followed — the quick loop for contributors. CI runs
+// everything.
+var shortScripts = []string{"install", "update", "runcmd_names", "usage", "doctor"}
+
+const shortTests = "^(TestScripts|TestFrameworkIsFollowed)$"
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() && flag.Lookup("test.run").Value.String() == "" {
+		flag.Set("test.run", shortTests)
+	}
 	dir, err := os.MkdirTemp("", "ot-scripts-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -119,8 +134,16 @@ func TestScripts(t *testing.T) {
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
+	dir, files := "testdata", []string(nil)
+	if testing.Short() {
+		dir = ""
+		for _, name := range shortScripts {
+			files = append(files, filepath.Join("testdata", name+".txtar"))
+		}
+	}
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata",
+		Dir:                 dir,
+		Files:               files,
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") != "",
 		Setup: func(e *testscript.Env) error {
