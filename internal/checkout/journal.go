@@ -41,11 +41,11 @@ func (l *Linker) TrackedLinks(ctx context.Context) []string {
 // UpdateLock takes the lock that one update (or repair) at a time holds
 // while links may be away.
 // With wait false it returns a nil Lock, and no error, when another holds it.
-func (l *Linker) UpdateLock(wait bool) (*pathutil.Lock, error) {
+func (l *Linker) UpdateLock(wait bool, waiting func()) (*pathutil.Lock, error) {
 	if err := os.MkdirAll(l.Checkout.StateDir, 0o755); err != nil {
 		return nil, pathutil.Explain(l.Checkout.StateDir, err)
 	}
-	lock, _, err := pathutil.TakeLock(l.Checkout.UpdateLock(), wait, nil)
+	lock, _, err := pathutil.TakeLock(l.Checkout.UpdateLock(), wait, waiting)
 	return lock, err
 }
 
@@ -153,7 +153,7 @@ func (l *Linker) Repair(ctx context.Context, p *out.Printer) error {
 	if !Pending(l.Checkout) {
 		return nil
 	}
-	lock, err := l.UpdateLock(false)
+	lock, err := l.UpdateLock(false, nil)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,9 @@ func (l *Linker) readJournal() ([]away, error) {
 		return nil, out.Errorf("reading the journal: %w", err)
 	}
 	damaged := out.Errorf("the journal %s is damaged", l.Checkout.Journal()).
-		WithHints("Put the scripts back by hand (git checkout -- " + strings.Join(layout.Scripts(), " ") + "), then run " + layout.OwnName + " link.")
+		WithHints("Put the scripts back by hand: git update-index --no-skip-worktree " + strings.Join(layout.Scripts(), " ") +
+			" && git checkout -- " + strings.Join(layout.Scripts(), " ") + " && rm " + out.Quote(l.Checkout.Journal()) +
+			", then link again: " + out.Quote(l.Checkout.Binary()) + " link " + out.Quote(l.Checkout.Root))
 	lines := pathutil.Lines(data)
 	if len(lines) == 0 || lines[0] != journalMagic {
 		return nil, damaged

@@ -134,7 +134,7 @@ func (s site) pull(ctx context.Context) error {
 	if len(linked) == 0 {
 		return run.Run(ctx, pull)
 	}
-	lock, err := l.UpdateLock(true)
+	lock, err := l.UpdateLock(true, func() { s.out.Status("Waiting for another ./update.sh of this checkout to finish...") })
 	if err != nil {
 		return out.Errorf("cannot take the update lock: %w", err)
 	}

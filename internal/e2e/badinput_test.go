@@ -112,7 +112,7 @@ func TestBadInput(t *testing.T) {
 			},
 			want: `OT_PYTHON_VENV="data" is a directory with files in it but no venv`},
 		tc{name: "OT_PYTHON_VENV unwritable", applet: "install.sh", env: []string{"OT_PYTHON_VENV=/proc/onetrainer-venv"},
-			want: `cannot prepare the Python Venv environment in "/proc/onetrainer-venv": its lock file cannot be made`},
+			want: `cannot prepare the Python Venv environment in "/proc/onetrainer-venv": /proc takes no new files`},
 		tc{name: "OT_CONDA_ENV not a name", applet: "install.sh", env: []string{"OT_CONDA_CMD=" + s.conda, "OT_CONDA_ENV=my env"},
 			want: `OT_CONDA_ENV="my env" is not a conda environment name`},
 		tc{name: "no version_check.py", applet: "install.sh", prepare: remove("scripts/util/version_check.py"),

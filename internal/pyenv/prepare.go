@@ -139,14 +139,17 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 			return res, err
 		}
 		res.Target, res.Created = t, true
-	case st.rec.Pending():
-		r.Out.Status("Installing the requirements of the %s now: %s.", t.Place.Label, st.rec.Why())
-	case !r.Upgrade:
+	case !st.rec.Pending() && !r.Upgrade:
 		// Another launch made it ready while this one waited.
 		return res, checkVersion(ctx, r, t)
 	}
 	if err := checkVersion(ctx, r, t); err != nil {
 		return res, err
+	}
+	if t.Exists && st.rec.Pending() && !res.Created {
+		// Said once the version check passed: an env of the wrong Python
+		// gets nothing installed, and is not told it will.
+		r.Out.Status("Installing the requirements of the %s now: %s.", t.Place.Label, st.rec.Why())
 	}
 	if err := install(ctx, r, t, platform); err != nil {
 		return res, err

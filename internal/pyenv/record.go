@@ -41,7 +41,7 @@ func (r Record) Why() string {
 	case a != nil:
 		return fmt.Sprintf("the last install (by %s) was cut short before it completed", a.By)
 	}
-	return "its requirements were never completely installed (its creation was cut short)"
+	return "its requirements were never installed (it was made, then cut short or stopped before they were)"
 }
 
 // HashedFile is a requirements file, its content's hash, and its stat key
