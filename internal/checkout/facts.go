@@ -17,7 +17,7 @@ import (
 var factFiles = [...]string{layout.LibFile, layout.InstallScript, layout.UpdateScript, layout.StartUIScript, layout.RunCmdScript,
 	layout.PyProject, layout.PixiManifest}
 
-// scriptFiles are the factFiles that link replaces: linked, git's copies
+// isScript reports whether name is one of the factFiles that link replaces: linked, git's copies
 // kept in the state stand for them.
 func isScript(name string) bool {
 	for _, s := range layout.Scripts() {

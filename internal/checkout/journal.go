@@ -14,8 +14,8 @@ import (
 
 // The journal records, before a link leaves its place for a pull, which
 // links are away and where they pointed, so that whatever ends the
-// launcher — a kill, the OOM killer, a power cut — the next run of any
-// launcher command puts them back (Repair). It is written and flushed
+// launcher — a kill, the OOM killer, a power cut — the next applet, link
+// or unlink puts them back (Repair; doctor reports it). It is written and flushed
 // before the first change and removed after the last.
 const journalMagic = "onetrainer-launcher journal 1"
 

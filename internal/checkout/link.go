@@ -124,7 +124,6 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 	return nil
 }
 
-// modified reports whether a tracked script differs from git's HEAD.
 // Changed are the names, of those given, that git tracks and that differ
 // from git's HEAD: a change of the user's own.
 func (l *Linker) Changed(ctx context.Context, names ...string) []string {
@@ -141,6 +140,7 @@ func (l *Linker) Changed(ctx context.Context, names ...string) []string {
 	return changed
 }
 
+// modified reports whether a tracked script differs from git's HEAD.
 func (l *Linker) modified(ctx context.Context, name string) bool {
 	_, err := l.git().Ask(ctx, "diff", "--quiet", "HEAD", "--", name)
 	return err != nil

@@ -7,7 +7,7 @@
 // nothing. It keeps a user's own version of a script, keeps git's copies of
 // the launch scripts for the launcher to follow, and steps the links aside
 // for `git pull` only when the pull changes a linked script, with a journal
-// that any later run of the launcher finishes from. Where each of these
+// that the next applet, link or unlink finishes from. Where each of these
 // lives is layout's to say.
 package checkout
 

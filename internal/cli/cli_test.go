@@ -15,7 +15,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
 )
 
-// An applet runs in-process: its Context carries the checkout, the
+// An applet runs in-process: its Invocation carries the checkout, the
 // environment, stdio and the exec step, which a test can take the place of.
 func TestStartUIInProcess(t *testing.T) {
 	py, err := testkit.Find(10, 14)

@@ -12,8 +12,9 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 )
 
-// doctor reports on the launcher, the checkout, the settings, the env and
-// the GPUs, for bug reports. It changes nothing on disk and runs only
+// doctorCmd reports on the launcher, the checkout, the settings, the env and
+// the GPUs, for bug reports. It changes nothing in the checkout or its env (the
+// launcher's own facts memo in its state folder may be refreshed) and runs only
 // questions (no "+" lines), so stdout holds the report alone. Its exit
 // status is 1 when the report names problems.
 func doctorCmd(ctx context.Context, inv Invocation, args []string) error {

@@ -8,8 +8,10 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
 )
 
-// install prepares the runtime: it creates the env if needed and installs
-// the requirements into a new one. Arguments are ignored, as by install.sh.
+// install prepares the runtime as the checkout's install.sh does: it
+// creates the env if needed and installs the requirements into a new one
+// (or one whose install did not complete); in the pixi family it has pixi
+// install the environment. Arguments are ignored, as by install.sh.
 func install(ctx context.Context, inv Invocation, args []string) error {
 	l, err := begin(ctx, inv, layout.InstallScript)
 	if err != nil {

@@ -13,9 +13,10 @@ import (
 )
 
 // update pulls the checkout with git and then brings the env up to date,
-// as update.sh did: the pull first, with nothing of lib.include.sh read
-// before it — a checkout whose file the launcher cannot read can still be
-// updated to one it can — then the checkout as the pull left it. A failed
+// as update.sh did: the pull first, judged by update.sh's own steps alone
+// (launch.UpdatePlan) — a checkout whose other launch files the launcher
+// cannot follow can still be updated to one it can — then a second launch
+// decided from the checkout as the pull left it. A failed
 // pull ends it with git's own status and nothing else changed.
 //
 // The links stay in place for the whole network part: the fetch runs with

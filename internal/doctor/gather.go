@@ -37,7 +37,8 @@ type Input struct {
 	Torch    bool // import torch in the env's Python too
 }
 
-// Gather makes the report. It changes nothing on disk; its questions
+// Gather makes the report. It changes nothing in the checkout or its env
+// (deciding may refresh the launcher's facts memo in its state); its questions
 // (nvidia-smi, git, the env's Python) print nothing. What it reports of
 // the launch is the launch as launch.Decide settles it for start-ui.sh —
 // the very value an applet acts on — found out, never acted on.

@@ -17,11 +17,11 @@ type Report struct {
 	Settings     []Setting     `json:"settings"`
 	Constants    []Setting     `json:"constants"`
 	Upstream     Upstream      `json:"upstream"`    // what the checkout's launch files decide
-	Environment  *Environment  `json:"environment"` // null when a setting is bad
+	Environment  *Environment  `json:"environment"` // null when the launch has no runtime (a bad setting or constant, an env that cannot be)
 	GPU          GPU           `json:"gpu"`
-	Requirements *Requirements `json:"requirements"` // null when a setting is bad, and in the pixi family
-	UI           *UI           `json:"ui"`           // null when a setting is bad
-	Torch        *Torch        `json:"torch"`        // with --torch only
+	Requirements *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
+	UI           *UI           `json:"ui"`           // null when the launch has no runtime
+	Torch        *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
 	Problems     []string      `json:"problems"`
 }
 
@@ -81,7 +81,7 @@ type Fact struct {
 // Upstream is what the checkout's own launch files decide, each with the
 // file:line it came from, or "built-in".
 type Upstream struct {
-	Family Fact `json:"family"` // "pip" or "pixi", and the line of prepare_runtime_environment
+	Family Fact `json:"family"` // "pip", "pixi" or "unknown", and the line of prepare_runtime_environment
 	// Refusals are what the launcher cannot follow: with any, no applet
 	// acts on the checkout.
 	Refusals []string `json:"refusals"`
@@ -91,7 +91,7 @@ type Upstream struct {
 	Plans           []Plan     `json:"plans"`
 	Pixi            *PixiFacts `json:"pixi"` // null in the pip family
 	UIScript        Fact       `json:"ui_script"`
-	CondaForm       string     `json:"conda_form"` // "prefix", "name", or "name, or a path with /" (built-in)
+	CondaForm       string     `json:"conda_form"` // "prefix (a path relative to the checkout)", "name", or "a name, or a path when it holds a / (built-in)"
 	CondaCreate     Args       `json:"conda_create"`
 	CondaRun        Args       `json:"conda_run"`
 	PipBootstrap    Args       `json:"pip_bootstrap"`
@@ -161,9 +161,9 @@ type Export struct {
 // Environment is the env the next launch uses: found the way a launch
 // finds it (the same decision), but without changing anything.
 type Environment struct {
-	Kind          string     `json:"kind"`  // "venv" or "conda"
+	Kind          string     `json:"kind"`  // "venv", "conda" or "pixi"
 	Path          string     `json:"path"`  // the venv or the conda prefix; "" when not known
-	State         string     `json:"state"` // see docs/doctor.md
+	State         string     `json:"state"` // one of pyenv's State* values (internal/pyenv/inspect.go)
 	Python        string     `json:"python"`
 	PythonVersion string     `json:"python_version"`
 	Conda         *Conda     `json:"conda"`

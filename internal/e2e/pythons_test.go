@@ -20,7 +20,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
 )
 
-// install is a pyenv-built Python's folder (…/versions/3.12.1), or "".
+// installOf is a pyenv-built Python's folder (…/versions/3.12.1), or "".
 func installOf(py testkit.Python) string {
 	dir := filepath.Dir(filepath.Dir(py.Path))
 	if _, err := os.Stat(filepath.Join(dir, "lib", "python3."+itoa(py.Minor), "os.py")); err != nil {

@@ -127,7 +127,7 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	}
 }
 
-// childOf reports whether a process whose command line contains word is a
+// groupRuns reports whether a process whose command line contains word is a
 // descendant of the process group pgid.
 func groupRuns(pgid int, word string) bool {
 	entries, _ := os.ReadDir("/proc")

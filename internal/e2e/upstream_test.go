@@ -194,7 +194,7 @@ type scenario struct {
 	// to the checkout's install-pixi.sh (a stand-in, which puts it in
 	// ~/.pixi/bin); "" has no pixi at all.
 	pixi string
-	// observe, when set, adds what a step left in the checkout.
+	// after, when set, adds what a step left in the checkout.
 	after func(t *testing.T, dir string, step int) []string
 	// seed marks the scenario the seed's fixture also runs.
 	seed bool

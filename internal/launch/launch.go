@@ -7,8 +7,9 @@
 // own holding what only it needs. install, update, start-ui, run-cmd and
 // doctor all read a Launch; none of them decides any of this again.
 //
-// Deciding changes nothing: it reads files and looks commands up on PATH,
-// and asks git only for a linked script's copy the launcher's state lacks.
+// Deciding changes nothing of the checkout or its env: it reads files and
+// looks commands up on PATH, and asks git only for a linked script's copy
+// the launcher's state lacks (kept there, with the facts memo).
 // What needs a program to answer (nvidia-smi for the platform, conda for
 // where its named env is) is asked when it is needed, from the Launch's
 // own values (Platform; pyenv's locating).
@@ -75,7 +76,8 @@ type Launch struct {
 	// exports made as Script's run makes them.
 	Env environ.List
 	// Runtime is the env the launch uses: *Venv, *Conda or *Pixi; nil
-	// when the settings or the constants are bad.
+	// when the settings or the constants are bad, or it cannot be (a
+	// conda env name conda cannot take).
 	Runtime Runtime
 
 	// Messages are what deciding noticed that the user should hear, in

@@ -34,7 +34,7 @@ const (
 	uiFile         = filePrefix + "ui"
 )
 
-// In gives the path of one of the launcher's files in the env at dir.
+// in gives the path of one of the launcher's files in the env at dir.
 func in(dir, file string) string { return filepath.Join(dir, file) }
 
 // isLauncherFile reports whether a file name in an env's folder is one of

@@ -1,8 +1,8 @@
-// Package pyenv prepares the Python environment OneTrainer runs in: it
-// decides which env a launch uses (Decide: the one decision, which
-// start-ui acts on and doctor reports), finds or creates it, checks its
-// Python version, installs requirements, records what it did inside the
-// env, and says how to run Python there.
+// Package pyenv acts on the env a launch decided (launch.Runtime: a venv,
+// a conda env or a pixi environment): it finds it on disk, creates it,
+// checks its Python version, installs the requirements, records what it
+// did inside the env, says how to run Python there, and reports it for
+// doctor (Inspect) without changing anything.
 package pyenv
 
 import (

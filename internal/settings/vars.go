@@ -15,8 +15,9 @@ import (
 )
 
 // Var describes one user-configurable variable. The table Vars drives
-// parsing, export and the help text, so a new variable is one row; its
-// default is the checkout's (upstream.Facts), else the built-in one.
+// parsing, export and the help text: a new variable is a row here, a
+// field of Config, and its built-in default (upstream.BuiltinDefault); its
+// default is the checkout's (upstream.Facts), else that one.
 type Var struct {
 	Name string
 	Help string
@@ -84,7 +85,7 @@ func (c *Config) Given(name string) bool { return c.Setting(name).Source != Sour
 // Unknown reports whether the checkout does not define variable name.
 func (c *Config) Unknown(name string) bool { return c.Setting(name).Unknown }
 
-// Where a value came from, in Config.Source.
+// Where a value came from, in Setting.Source.
 const (
 	SourceEnv     = "environment"
 	SourceDefault = "default"

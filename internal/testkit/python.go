@@ -1,6 +1,7 @@
 // Package testkit finds and builds the real parts the tests use: installed
 // Python interpreters, their bundled pip and setuptools wheels, and small
-// wheels made on the spot. Nothing here is a stand-in.
+// wheels made on the spot; and launch files of OneTrainer's shape written
+// for the tests (framework.go), which only the launcher reads.
 package testkit
 
 import (

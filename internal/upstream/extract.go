@@ -19,7 +19,8 @@ type Source struct {
 // Names the launch files use for what the launcher looks for. They are
 // the functions and variables of OneTrainer's lib.include.sh since its
 // launch-script framework; a checkout that renamed them says nothing the
-// evaluator recognises, and the built-in values stand.
+// evaluator recognises, and is refused (resolve), the built-in values
+// filling in the facts for the report.
 const (
 	fnRunConda    = "run_conda"
 	fnRunPip      = "run_pip_in_active_env"

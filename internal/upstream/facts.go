@@ -1,13 +1,14 @@
 // Package upstream learns what a OneTrainer checkout's own launch files
-// say — lib.include.sh, start-ui.sh, run-cmd.sh — so that the launcher does
+// say — lib.include.sh, the four launch scripts, the pixi manifest — so that the launcher does
 // what that commit's Bash scripts did: the checkout decides. It reads the files with a
 // real shell parser (mvdan.cc/sh/v3/syntax) and a small evaluator; it never
 // runs them. Each fact carries the file:line it came from, or "built-in"
 // where the checkout said nothing the launcher could evaluate.
 //
-// It is a leaf: it turns bytes into facts and facts into a small memo file,
-// and knows nothing of git, of the OT_* table, or of where the files are
-// kept; its callers hand it the sources.
+// It turns bytes into facts and facts into a small memo file (the codec
+// generated from this file's types, memo_gen.go), and knows nothing of
+// git; its callers hand it the sources. It holds the built-in defaults of
+// the OT_* variables, which settings takes.
 package upstream
 
 // BuiltIn is the Where of a fact the checkout did not give.
@@ -99,10 +100,10 @@ type Plan struct {
 	// GitInit is what the script runs, before its pull, in a tree that is
 	// not a git checkout: each command's words.
 	GitInit [][]string
-	// Run is what the script runs in the env, after the runner function
-	// (run_python_in_active_env, run_in_env): for start-ui.sh "python
-	// scripts/train_ui.py" or "scripts/train_ui_qt.py"; for run-cmd.sh the
-	// custom script is the slot. Empty when the script runs nothing.
+	// Run is what the script runs in the env, the runner function first:
+	// for start-ui.sh "run_python_in_active_env scripts/train_ui.py" (pip)
+	// or "run_in_env python scripts/train_ui_qt.py" (pixi); for run-cmd.sh
+	// the custom script is the slot. Empty when the script runs nothing.
 	Run Args
 }
 
@@ -258,7 +259,7 @@ func (a Args) With(value string) []string {
 // Conda is how the checkout's scripts name, make and run a conda env.
 type Conda struct {
 	// Prefix tells whether OT_CONDA_ENV is a path (conda's --prefix) or,
-	// false, a name (-n). PrefixWhere says where that was decided; for
+	// false, a name (-n); Create.Where says where that was decided. For
 	// the built-in rule (a value with a "/" is a path), Auto is true.
 	Prefix bool
 	Auto   bool

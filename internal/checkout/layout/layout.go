@@ -1,7 +1,8 @@
 // Package layout is where everything lives in a OneTrainer checkout: its
 // launch files, scripts and requirements, the files its scripts write, and
 // the launcher's own state inside it. Every such path is derived here, from
-// one value, Checkout; no other package spells a checkout's file names.
+// one value, Checkout; no other package spells a checkout's file names
+// (TestCheckoutPathsSpelledOnce). Where the envs are is the settings'.
 package layout
 
 import (
