@@ -1,6 +1,6 @@
 //go:build linux
 
-package scripts_test
+package e2e_test
 
 // OneTrainer's cloud trainer, over a real SSH server: a private sshd on
 // 127.0.0.1 with a throwaway key, and the exact command strings that

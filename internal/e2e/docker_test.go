@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // Containers, against a real Docker engine: examples/Dockerfile built with
 // local sources (a git daemon on 127.0.0.1 serving a miniature checkout of

@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // Hostile and unlucky inputs: each is bounded and its exact cause named, and
 // nothing is created or changed.

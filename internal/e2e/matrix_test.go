@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // One launch, one decision, whatever Python the host has: every kind of
 // env × every commit of the fixtures × the host's Python fitting that

@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // The pixi family (OneTrainer's PR #1244, fixture e079c1f2): twin
 // checkouts, one running the branch's own Bash scripts and one the linked

@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // Which Python makes the venv when OT_PYTHON_CMD is not set, and the
 // advice when none fits: real interpreters laid out as pyenv, uv and a

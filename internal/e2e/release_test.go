@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // Releases: what each kind of build says of itself, and the release that
 // GoReleaser makes from .goreleaser.yaml — built twice from one commit and

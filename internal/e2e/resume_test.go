@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // An env left without pip by a kill: inside venv's own ensurepip (the
 // venv is there, pip is not), or inside pip's upgrade of itself (pip moves

@@ -1,9 +1,9 @@
-// Package scripts_test runs the built launcher end to end, through the
+// Package e2e_test runs the built launcher end to end, through the
 // applet symlinks in throwaway OneTrainer-like checkouts, with a real
 // Python making real venvs, real pip installing real wheels offline, and
 // real git. The scripts in testdata/ say what each scenario does; the
 // commands below build what they need.
-package scripts_test
+package e2e_test
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // update.sh and link against kills, concurrent launches and moved
 // binaries: real git, a local bare remote (made slow where a kill must land

@@ -1,4 +1,4 @@
-package scripts_test
+package e2e_test
 
 // The checkout decides: for each of OneTrainer's launch-file
 // fixtures (../shared/fixtures/upstream, five commits from 2024-09 to
