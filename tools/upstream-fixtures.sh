@@ -2,7 +2,8 @@
 # upstream-fixtures.sh: rebuild the upstream launch-file fixtures (one folder per OneTrainer
 # commit, named by its first 8 hex digits, each with a MANIFEST) from a local clone of
 # https://github.com/Nerogar/OneTrainer. The compatibility tests read them from
-# ../shared/fixtures/upstream; see that folder's README.md for what each commit is there for.
+# ../shared/fixtures/upstream; each folder's MANIFEST names its commit, date and subject and the
+# paths it had, and docs/testing.md says how the tests use them.
 #
 # Licence: the files written are OneTrainer's (AGPL-3.0). They are read from the clone with
 # `git show COMMIT:PATH` into OUT_DIR, which lies outside this repository; never copy them into it.

@@ -119,10 +119,7 @@ func TestMacOSDecisionsOnLinux(t *testing.T) {
 // checkout's `[[ "${OT_HOST_OS}" == "Linux" ]]`, evaluated with the host's
 // uname.
 func TestCondaCreateFollowsTheHost(t *testing.T) {
-	src := filepath.Join(testkit.UpstreamFixtures(), "23df3832")
-	if _, err := os.Stat(filepath.Join(src, "lib.include.sh")); err != nil {
-		t.Skipf("the upstream launch-file fixture 23df3832 is not here (%v): this test needs ../shared/fixtures/upstream", err)
-	}
+	src := testkit.Fixture(t, "23df3832")
 	dir := t.TempDir()
 	if out, err := exec.Command("cp", "-R", src+"/.", dir).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)

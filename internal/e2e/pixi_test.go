@@ -197,9 +197,9 @@ func TestFollowsThePixiCheckout(t *testing.T) {
 		t.Skip("the original scripts need bash:", err)
 	}
 	var fx *fixture
-	entries, err := os.ReadDir(upstreamFixtures())
+	entries, err := os.ReadDir(testkit.Fixtures(t))
 	if err != nil {
-		t.Skipf("the upstream launch-file fixtures are not here (%v): this test needs ../shared/fixtures/upstream", err)
+		t.Fatal(err)
 	}
 	for _, e := range entries {
 		dir := filepath.Join(upstreamFixtures(), e.Name())
@@ -307,10 +307,7 @@ func TestRefusesWhatItCannotFollow(t *testing.T) {
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
-	dir := filepath.Join(upstreamFixtures(), "e079c1f2")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("the pixi fixture is not here: %v", err)
-	}
+	dir := testkit.Fixture(t, "e079c1f2")
 	fx := fixture{name: "e079c1f2", dir: dir, has: []string{"scripts/train_ui.py", "scripts/train.py", "requirements-global.txt"}}
 	co := filepath.Join(t.TempDir(), "OneTrainer")
 	pixiTwin(t, fx, co, "/dev/kfd")
@@ -362,10 +359,7 @@ func TestPixiBadInput(t *testing.T) {
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
-	dir := filepath.Join(upstreamFixtures(), "e079c1f2")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("the pixi fixture is not here: %v", err)
-	}
+	dir := testkit.Fixture(t, "e079c1f2")
 	fx := fixture{name: "e079c1f2", dir: dir, has: []string{"scripts/train_ui.py", "scripts/train.py", "requirements-global.txt"}}
 	co := filepath.Join(t.TempDir(), "OneTrainer")
 	pixiTwin(t, fx, co, "/dev/kfd")

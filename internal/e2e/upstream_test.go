@@ -60,9 +60,9 @@ type fixture struct {
 }
 
 func loadFixtures(t *testing.T) []fixture {
-	entries, err := os.ReadDir(upstreamFixtures())
+	entries, err := os.ReadDir(testkit.Fixtures(t))
 	if err != nil {
-		t.Skipf("the upstream launch-file fixtures are not here (%v): these compatibility tests need ../shared/fixtures/upstream beside the checkout", err)
+		t.Fatal(err)
 	}
 	var fs []fixture
 	for _, e := range entries {

@@ -127,10 +127,7 @@ func TestDecideSettlesWhatItCan(t *testing.T) {
 // host Python, no conda. Through OT_PIP_INSTALL=true the hand-over is
 // followed once, and the runtime is the pip family's.
 func TestPixiRuntime(t *testing.T) {
-	fx := filepath.Join(testkit.UpstreamFixtures(), "e079c1f2")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skipf("the pixi branch's launch files are not here (%v): see docs/testing.md for the fixtures", err)
-	}
+	fx := testkit.Fixture(t, "e079c1f2")
 	dir := t.TempDir()
 	for _, f := range []string{layout.LibFile, layout.InstallScript, layout.UpdateScript, layout.StartUIScript, layout.RunCmdScript, layout.PyProject,
 		"scripts/pip-install/lib.include.sh", "scripts/pip-install/install.sh", "scripts/pip-install/update.sh",

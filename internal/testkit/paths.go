@@ -1,8 +1,10 @@
 package testkit
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"testing"
 )
 
 // Root is the launcher's source tree, found from the test's working
@@ -37,4 +39,32 @@ func UpstreamFixtures() string {
 		return d
 	}
 	return filepath.Join(Root(), "..", "shared", "fixtures", "upstream")
+}
+
+// Fixtures is UpstreamFixtures for a test that needs it, which skips,
+// saying where it looked and how to get OneTrainer's launch files there,
+// when the folder is missing.
+func Fixtures(t testing.TB) string {
+	t.Helper()
+	dir := UpstreamFixtures()
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip(fixturesMissing("OneTrainer's launch files", dir, err))
+	}
+	return dir
+}
+
+// Fixture is the folder of one commit's launch files (its first 8 hex
+// digits, "23df3832"), or skips as Fixtures does.
+func Fixture(t testing.TB, commit string) string {
+	t.Helper()
+	dir := filepath.Join(UpstreamFixtures(), commit)
+	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil {
+		t.Skip(fixturesMissing("OneTrainer's launch files at "+commit, dir, err))
+	}
+	return dir
+}
+
+func fixturesMissing(what, dir string, err error) string {
+	return fmt.Sprintf("%s are not here (%v): tools/upstream-fixtures.sh ONETRAINER_CLONE writes them to %s, "+
+		"or OT_UPSTREAM_FIXTURES names a folder of that layout (docs/testing.md)", what, err, UpstreamFixtures())
 }

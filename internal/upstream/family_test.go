@@ -13,10 +13,7 @@ import (
 // fixture reads one of OneTrainer's fixture commits, or skips.
 func fixture(t *testing.T, commit, sub string) *Facts {
 	t.Helper()
-	dir := filepath.Join(testkit.UpstreamFixtures(), commit)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("the upstream fixture %s is not beside the project: %v", commit, err)
-	}
+	dir := testkit.Fixture(t, commit)
 	return Extract("/co", "Linux", fixtureSources(dir, sub))
 }
 
@@ -115,11 +112,8 @@ func TestPixiFamilyFixture(t *testing.T) {
 
 // What the launcher cannot follow is refused, naming the file and line.
 func TestRefusals(t *testing.T) {
-	head := filepath.Join(testkit.UpstreamFixtures(), "23df3832")
-	pixi := filepath.Join(testkit.UpstreamFixtures(), "e079c1f2")
-	if _, err := os.Stat(pixi); err != nil {
-		t.Skipf("the upstream fixtures are not beside the project: %v", err)
-	}
+	head := testkit.Fixture(t, "23df3832")
+	pixi := testkit.Fixture(t, "e079c1f2")
 	read := func(dir, name string) string {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
