@@ -48,7 +48,7 @@ func runLinked(cmd cli.Command) int {
 	if err != nil {
 		return cli.Report(p, err)
 	}
-	return cli.Main(cmd, dir, os.Args[1:])
+	return cli.Main(cmd, dir, os.Args[1:], true)
 }
 
 // runOwnName handles `onetrainer-launcher [-C DIR] COMMAND ARGS...`.
@@ -75,7 +75,7 @@ func runOwnName(p *out.Printer, args []string) int {
 	if err != nil {
 		return cli.Report(p, out.Errorf("%w", err))
 	}
-	return cli.Main(cmd, abs, args[1:])
+	return cli.Main(cmd, abs, args[1:], false)
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -21,10 +21,14 @@ import (
 // how it replaces itself with the final process. The binary and the
 // in-process tests build one each; nothing else differs between them.
 type Invocation struct {
-	Dir   string       // the checkout, absolute
-	Env   environ.List // the launcher's own environment
-	Host  host.Host
-	Stdio proc.Stdio
+	Dir string // the checkout, absolute
+	// Linked is set when the binary was invoked through a link named after
+	// the applet (./start-ui.sh): then every argument is the script's, even
+	// -h and --help, as with the checkout's own script.
+	Linked bool
+	Env    environ.List // the launcher's own environment
+	Host   host.Host
+	Stdio  proc.Stdio
 	// Exec replaces the launcher with the final process, or runs it as
 	// PID 1's child (proc.ExecOrInit). It returns the exit status when the
 	// process ran as a child, or the error that kept it from starting.
@@ -43,16 +47,18 @@ type Func func(ctx context.Context, inv Invocation, args []string) error
 
 // Main runs cmd for the checkout at dir (entered first, as the original
 // scripts did first of all) with the process's own stdio and environment,
-// and returns the exit status.
-func Main(cmd Command, dir string, args []string) int {
+// and returns the exit status; linked says the binary was invoked through
+// a link named after the applet (Invocation.Linked).
+func Main(cmd Command, dir string, args []string, linked bool) int {
 	inv := Invocation{
-		Dir:   dir,
-		Env:   environ.List(os.Environ()),
-		Host:  host.Current(),
-		Stdio: proc.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
-		Exec:  proc.ExecOrInit,
+		Dir:    dir,
+		Linked: linked,
+		Env:    environ.List(os.Environ()),
+		Host:   host.Current(),
+		Stdio:  proc.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
+		Exec:   proc.ExecOrInit,
 	}
-	if !cmd.NoCheckout && !wantsHelp(cmd, args) {
+	if !cmd.NoCheckout && !wantsHelp(cmd, inv, args) {
 		if err := os.Chdir(dir); err != nil {
 			return Report(inv.printer(), out.Errorf("cannot enter the checkout: %w", err))
 		}
@@ -60,10 +66,10 @@ func Main(cmd Command, dir string, args []string) int {
 	return Run(context.Background(), cmd, inv, args)
 }
 
-// Run runs cmd and returns its exit status, its error reported. An own
-// command asked for its help (-h, --help) prints it instead.
+// Run runs cmd and returns its exit status, its error reported. A command
+// asked for its help (wantsHelp) prints it instead.
 func Run(ctx context.Context, cmd Command, inv Invocation, args []string) int {
-	if wantsHelp(cmd, args) {
+	if wantsHelp(cmd, inv, args) {
 		commandHelp(inv.Stdio.Out, cmd)
 		return 0
 	}

@@ -73,9 +73,10 @@ func TestStartUIInProcess(t *testing.T) {
 	}
 }
 
-// Every command of the table but the applets answers -h and --help with
-// its own usage and exit 0, doing nothing else; the applets pass them on.
-func TestEveryOwnCommandHasHelp(t *testing.T) {
+// Under the launcher's own name every command of the table answers -h and
+// --help with its own usage and exit 0, doing nothing else (an applet when
+// the flag comes first); through a link an applet passes them on.
+func TestEveryCommandHasHelp(t *testing.T) {
 	for _, c := range Commands() {
 		for _, flag := range []string{"-h", "--help"} {
 			var stdout, stderr bytes.Buffer
@@ -84,14 +85,19 @@ func TestEveryOwnCommandHasHelp(t *testing.T) {
 					t.Fatalf("%s %s ran %v", c.Name, flag, argv)
 					return 0, nil
 				}}
+			want := "Usage: " + ownName + " [-C DIR] " + strings.TrimSpace(c.Name+" "+c.Args) + "\n"
 			if c.Applet() {
-				if wantsHelp(c, []string{flag}) {
-					t.Errorf("%s takes %s for itself; an applet passes it on", c.Name, flag)
+				linked := inv
+				linked.Linked = true
+				if wantsHelp(c, linked, []string{flag}) {
+					t.Errorf("./%s takes %s for itself; through a link an applet passes it on", c.Script, flag)
 				}
-				continue
+				if wantsHelp(c, inv, []string{"train", flag}) {
+					t.Errorf("%s train %s takes %s for itself; only a first -h or --help is the launcher's", c.Name, flag, flag)
+				}
+				want = "Usage: ./" + strings.TrimSpace(c.Script+" "+c.Args) + "\n"
 			}
 			code := Run(context.Background(), c, inv, []string{flag})
-			want := "Usage: " + ownName + " [-C DIR] " + strings.TrimSpace(c.Name+" "+c.Args) + "\n"
 			if code != 0 || !strings.HasPrefix(stdout.String(), want) || stderr.Len() > 0 {
 				t.Errorf("%s %s: exit %d\n%s%s", c.Name, flag, code, stdout.String(), stderr.String())
 			}

@@ -27,6 +27,9 @@ type Command struct {
 	// More is what the command's own help says after Desc: its options,
 	// what it does and does not do.
 	More string
+	// ScriptHelp, for an applet that passes its arguments on, says where
+	// the script's own help is.
+	ScriptHelp string
 	// NoCheckout marks a command that needs no checkout (help).
 	NoCheckout bool
 	Run        Func
@@ -43,14 +46,16 @@ func Commands() []Command {
 	return []Command{
 		{Name: "install", Script: layout.InstallScript, Run: install,
 			Desc: "create the Python environment and install OneTrainer's requirements",
-			More: "Arguments are ignored, as by the checkout's own install.sh."},
+			More: "Arguments are ignored, as by the checkout's own install.sh, --help too: ./install.sh --help installs."},
 		{Name: "update", Script: layout.UpdateScript, Run: update,
 			Desc: "git pull OneTrainer, then bring the environment's requirements up to date",
-			More: "Arguments are ignored, as by the checkout's own update.sh. The links to the launcher stay through the pull."},
+			More: "Arguments are ignored, as by the checkout's own update.sh, --help too: ./update.sh --help updates. The links to the launcher stay through the pull."},
 		{Name: "start-ui", Script: layout.StartUIScript, Args: "[ARGS...]", Run: startUI,
-			Desc: "start OneTrainer's UI (the script the checkout's start-ui.sh names) with the given arguments"},
+			Desc:       "start OneTrainer's UI (the script the checkout's start-ui.sh names) with the given arguments",
+			ScriptHelp: "./start-ui.sh --help is the UI's own help"},
 		{Name: "run-cmd", Script: layout.RunCmdScript, Args: "NAME [ARGS...]", Run: runCmd,
-			Desc: "run scripts/NAME.py with the given arguments, e.g. run-cmd train --config-path FILE"},
+			Desc:       "run scripts/NAME.py with the given arguments, e.g. run-cmd train --config-path FILE",
+			ScriptHelp: "./run-cmd.sh NAME --help is that script's own help"},
 		{Name: "link", Args: "[--force] [DIR]", Run: link,
 			Desc: "copy this binary into DIR's checkout and make its four launch scripts links to the copy (DIR: the working directory)",
 			More: `It refuses, changing nothing, a folder that is not a OneTrainer checkout, launch files the launcher cannot follow,
@@ -116,7 +121,8 @@ install.sh, update.sh, start-ui.sh and run-cmd.sh, it behaves as they did:
 an applet passes every argument on as the checkout's own script does, so
 ./start-ui.sh --help is OneTrainer's help, not this one. Under its own name
 (or any name that is not an applet's) the checkout is the working directory,
-or DIR with -C. Each command answers -h and --help.
+or DIR with -C, and each command answers -h and --help (an applet's as
+its first argument).
 `, ownName)
 	for _, applets := range []bool{true, false} {
 		if applets {
@@ -142,7 +148,7 @@ or DIR with -C. Each command answers -h and --help.
 // and for an applet that it passes its arguments on.
 func commandHelp(w io.Writer, c Command) {
 	if c.Applet() {
-		fmt.Fprintf(w, "Usage: ./%s %s\n       %s [-C DIR] %s %[2]s\n\n", c.Script, c.Args, ownName, c.Name)
+		fmt.Fprintf(w, "Usage: ./%s\n       %s [-C DIR] %s\n\n", strings.TrimSpace(c.Script+" "+c.Args), ownName, strings.TrimSpace(c.Name+" "+c.Args))
 	} else {
 		fmt.Fprintf(w, "Usage: %s [-C DIR] %s\n\n", ownName, strings.TrimSpace(c.Name+" "+c.Args))
 	}
@@ -150,19 +156,29 @@ func commandHelp(w io.Writer, c Command) {
 	if c.More != "" {
 		fmt.Fprintln(w, c.More)
 	}
-	if c.Applet() && c.Args != "" {
-		fmt.Fprintf(w, "Every argument goes on untouched, as the checkout's own %s passes it: ./%[1]s --help is OneTrainer's help; this is the launcher's (%s help %s).\n", c.Script, ownName, c.Name)
+	if c.Applet() {
+		if c.ScriptHelp != "" {
+			fmt.Fprintf(w, "Every argument goes on untouched, as the checkout's own %s passes it, --help too: %s.\n", c.Script, c.ScriptHelp)
+		}
+		fmt.Fprintf(w, "This help is the launcher's: %s help %s, or -h or --help first under the launcher's own name (%[1]s %[2]s --help).\n", ownName, c.Name)
 	}
 }
 
-// wantsHelp reports an own command asked for its help (-h, --help): an
-// applet's arguments are OneTrainer's, never the launcher's.
-func wantsHelp(c Command, args []string) bool {
-	if c.Applet() {
+// wantsHelp reports a command asked for its help: an own command by -h or
+// --help anywhere among its arguments; an applet under the launcher's own
+// name by -h or --help first (onetrainer-launcher install --help), so that
+// asking never installs or pulls. Through a link every argument is the
+// script's, as with the checkout's own script.
+func wantsHelp(c Command, inv Invocation, args []string) bool {
+	isHelp := func(a string) bool { return a == "-h" || a == "--help" }
+	switch {
+	case c.Applet() && inv.Linked:
 		return false
+	case c.Applet():
+		return len(args) > 0 && isHelp(args[0])
 	}
 	for _, a := range args {
-		if a == "-h" || a == "--help" {
+		if isHelp(a) {
 			return true
 		}
 	}
