@@ -224,7 +224,7 @@ func TestDiscoversPythons(t *testing.T) {
 		versionStandin(t, filepath.Join(bin, "python3"), "3.14.0")
 		code, _, stderr, _ := pythonCase(t, bin, home, ub)
 		for _, want := range []string{"python3 (" + filepath.Join(bin, "python3") + ", on PATH): Python 3.14.0, outside >= 3.10 and < 3.14",
-			"[OneTrainer] Ubuntu 26.04's own Python is 3.14, which OneTrainer does not support yet (it takes Python >= 3.10 and < 3.14): install 3.13 alongside it, as below.\n",
+			"[OneTrainer] Solution: OneTrainer needs a Python >= 3.10 and < 3.14 to make its venv. Ubuntu 26.04's own Python is 3.14, which OneTrainer does not support yet: install 3.13 beside it this way:\n",
 			"uv python install 3.13"} {
 			if code != 1 || !strings.Contains(stderr, want) {
 				t.Errorf("no %q in:\n%s", want, stderr)
@@ -233,7 +233,7 @@ func TestDiscoversPythons(t *testing.T) {
 	})
 	for _, tc := range []struct{ name, release, want string }{
 		{"Fedora", fedora41, "[OneTrainer] On Fedora Linux 41 (Workstation Edition): sudo dnf install python3.13\n"},
-		{"Arch", archLinux, "[OneTrainer] Arch Linux's python package is the newest Python only: install 3.13 alongside it, as below.\n"},
+		{"Arch", archLinux, "[OneTrainer] Solution: OneTrainer needs a Python >= 3.10 and < 3.14 to make its venv. Arch Linux's python package is the newest Python only: install 3.13 beside it this way:\n[OneTrainer] With uv (https://docs.astral.sh/uv/): uv python install 3.13\n[OneTrainer] The launcher finds a Python installed this way on the next run"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			bin, home, r := t.TempDir(), t.TempDir(), t.TempDir()

@@ -36,9 +36,9 @@ func distroPythons(osr host.OSRelease) []int {
 }
 
 // distroFix is the package command that brings a Python in the bounds on
-// this distribution, or a sentence saying it has none; "" when the
-// launcher knows nothing of it.
-func distroFix(osr host.OSRelease, b pyversion.Range) string {
+// this distribution (way), or a sentence saying why it has none (note);
+// both "" when the launcher knows nothing of it.
+func distroFix(osr host.OSRelease, b pyversion.Range) (way, note string) {
 	lo, hi := b.Lo, b.Hi
 	ships := distroPythons(osr)
 	for _, minor := range ships {
@@ -47,21 +47,20 @@ func distroFix(osr host.OSRelease, b pyversion.Range) string {
 		}
 		switch {
 		case debianLike(osr):
-			return fmt.Sprintf("On %s: sudo apt install python3.%d python3.%d-venv", osrName(osr), minor, minor)
+			return fmt.Sprintf("On %s: sudo apt install python3.%d python3.%d-venv", osrName(osr), minor, minor), ""
 		case osr.Is("fedora"):
-			return fmt.Sprintf("On %s: sudo dnf install python3.%d", osrName(osr), minor)
+			return fmt.Sprintf("On %s: sudo dnf install python3.%d", osrName(osr), minor), ""
 		}
 	}
-	if osr.ID == "ubuntu" && osr.VersionID == "26.04" {
-		return fmt.Sprintf("Ubuntu 26.04's own Python is 3.14, which OneTrainer does not support yet (it takes Python >= %s and < %s): install 3.%d alongside it, as below.", lo, hi, topMinor(hi))
+	switch {
+	case osr.ID == "ubuntu" && osr.VersionID == "26.04":
+		return "", "Ubuntu 26.04's own Python is 3.14, which OneTrainer does not support yet"
+	case len(ships) > 0:
+		return "", fmt.Sprintf("%s ships no Python >= %s and < %s as a package", osrName(osr), lo, hi)
+	case osr.ID == "arch":
+		return "", "Arch Linux's python package is the newest Python only"
 	}
-	if len(ships) > 0 {
-		return fmt.Sprintf("%s ships no Python >= %s and < %s as a package: install 3.%d alongside it, as below.", osrName(osr), lo, hi, topMinor(hi))
-	}
-	if osr.ID == "arch" {
-		return fmt.Sprintf("Arch Linux's python package is the newest Python only: install 3.%d alongside it, as below.", topMinor(hi))
-	}
-	return ""
+	return "", ""
 }
 
 func osrName(osr host.OSRelease) string {
@@ -71,15 +70,37 @@ func osrName(osr host.OSRelease) string {
 	return strings.TrimSpace(osr.ID + " " + osr.VersionID)
 }
 
-// pythonFixes are the ways to get a Python in the bounds here, each a
-// command to run, and the lines that follow them: that the launcher finds
-// such a Python by itself, and the way around needing one, conda.
-func pythonFixes(r Request) (fixes, after []string) {
+// pythonAdvice is how to get a Python in the bounds on this machine.
+type pythonAdvice struct {
+	// note says why the distribution's own packages are no way, and so
+	// that the ways install another Python beside its own; "" otherwise.
+	note string
+	// ways are the ways to get one, each a command to run.
+	ways []string
+	// after are the lines that follow the ways: that the launcher finds
+	// such a Python by itself, and the way around needing one, conda.
+	after []string
+	want  string // the version the ways install, "3.13"
+}
+
+// lead is the advice's first line: start (what is needed), the note, and
+// the ways announced as one or a list, as they are.
+func (a pythonAdvice) lead(start string, extra int) string {
+	n := len(a.ways) + extra
+	if a.note != "" {
+		return fmt.Sprintf("%s. %s: install %s beside it %s:", start, a.note, a.want, either(n, "this way", "in one of these ways"))
+	}
+	return fmt.Sprintf("%s; get one %s:", start, either(n, "this way", "in one of these ways"))
+}
+
+func pythonFixes(r Request) pythonAdvice {
 	b := r.Constants.Python
 	if len(b.Hi) == 0 {
-		return nil, nil
+		return pythonAdvice{}
 	}
 	want := "3." + strconv.Itoa(topMinor(b.Hi))
+	var fixes []string
+	var note string
 	path := r.Env.Get("PATH")
 	have := func(cmd string) bool { return pathutil.Look(cmd, r.Checkout.Root, path, "") != "" }
 	if r.Host.MacOS() {
@@ -88,8 +109,11 @@ func pythonFixes(r Request) (fixes, after []string) {
 		} else {
 			fixes = append(fixes, "Install Python "+want+" from python.org (https://www.python.org/downloads/macos/), or with Homebrew (https://brew.sh): brew install python@"+want)
 		}
-	} else if fix := distroFix(host.ReadOSRelease(r.Root), b); fix != "" {
-		fixes = append(fixes, fix)
+	} else {
+		var way string
+		if way, note = distroFix(host.ReadOSRelease(r.Root), b); way != "" {
+			fixes = append(fixes, way)
+		}
 	}
 	if have("uv") {
 		fixes = append(fixes, "With uv, which is installed: uv python install "+want)
@@ -107,11 +131,11 @@ func pythonFixes(r Request) (fixes, after []string) {
 	if r.Settings.Given("OT_PYTHON_CMD") {
 		found = "Then set OT_PYTHON_CMD to it, or unset OT_PYTHON_CMD and the launcher finds it on the next run."
 	}
-	after = []string{found}
+	after := []string{found}
 	if way := condaWay(r); way != "" {
 		after = append(after, way)
 	}
-	return fixes, after
+	return pythonAdvice{note: note, ways: fixes, after: after, want: want}
 }
 
 // either is one or many, as a list of n reads.
@@ -149,9 +173,9 @@ func condaWay(r Request) string {
 // version how to get a suitable one on this machine. venvDir is the venv
 // that a wrong version lives in, or "" when there is none yet.
 func venvSolutions(r Request, venvDir string) []string {
-	fixes, after := pythonFixes(r)
-	s := []string{fmt.Sprintf("Solution: OneTrainer needs a Python %s to make its venv; get one %s:", r.Constants.Python, either(len(fixes), "this way", "in one of these ways"))}
-	s = append(append(s, fixes...), after...)
+	a := pythonFixes(r)
+	s := []string{a.lead(fmt.Sprintf("Solution: OneTrainer needs a Python %s to make its venv", r.Constants.Python), 0)}
+	s = append(append(s, a.ways...), a.after...)
 	if venvDir != "" {
 		s = append(s, fmt.Sprintf("The venv %s was made with another Python: delete it first: rm -rf %s (the launcher never deletes it).", venvDir, out.Quote(venvDir)))
 	}
@@ -179,10 +203,13 @@ func noPython(r Request, cands []candidate, bounds pyversion.Range) error {
 		}
 	}
 	msg := fmt.Sprintf("No Python %s that can make a venv was found. Found: %s.", bounds, strings.Join(found, "; "))
-	fixes, after := pythonFixes(r)
-	hints = append(append(hints, fixes...), after...)
-	lead := fmt.Sprintf("Solution: install a Python %s (or give one venv support), %s:", bounds, either(len(hints)-len(after), "this way", "in one of these ways"))
-	return out.Errorf("%s", msg).WithHints(append([]string{lead}, hints...)...)
+	a := pythonFixes(r)
+	start := fmt.Sprintf("Solution: OneTrainer needs a Python %s to make its venv", bounds)
+	if len(hints) > 0 {
+		start = fmt.Sprintf("Solution: OneTrainer needs a Python %s with venv support to make its venv", bounds)
+	}
+	hints = append(append(hints, a.ways...), a.after...)
+	return out.Errorf("%s", msg).WithHints(append([]string{a.lead(start, len(hints)-len(a.ways)-len(a.after))}, hints...)...)
 }
 
 // solutions says what to do about a wrong Python in the target's env.

@@ -67,21 +67,23 @@ func TestDiscoverPlaces(t *testing.T) {
 func TestAdviceByMachine(t *testing.T) {
 	b := pyversion.Range{Lo: pyversion.Version{3, 10}, Hi: pyversion.Version{3, 14}}
 	for _, tc := range []struct {
-		osr  host.OSRelease
-		want string
+		osr       host.OSRelease
+		way, note string
 	}{
-		{host.OSRelease{ID: "ubuntu", IDLike: "debian", VersionID: "24.04", PrettyName: "Ubuntu 24.04.1 LTS"}, "On Ubuntu 24.04.1 LTS: sudo apt install python3.12 python3.12-venv"},
-		{host.OSRelease{ID: "ubuntu", VersionID: "22.04", PrettyName: "Ubuntu 22.04.4 LTS"}, "On Ubuntu 22.04.4 LTS: sudo apt install python3.11 python3.11-venv"},
-		{host.OSRelease{ID: "debian", VersionID: "11", PrettyName: "Debian GNU/Linux 11 (bullseye)"}, "Debian GNU/Linux 11 (bullseye) ships no Python >= 3.10 and < 3.14 as a package: install 3.13 alongside it, as below."},
-		{host.OSRelease{ID: "debian", VersionID: "13", PrettyName: "Debian GNU/Linux 13 (trixie)"}, "On Debian GNU/Linux 13 (trixie): sudo apt install python3.13 python3.13-venv"},
-		{host.OSRelease{ID: "gentoo"}, ""},
+		{host.OSRelease{ID: "ubuntu", IDLike: "debian", VersionID: "24.04", PrettyName: "Ubuntu 24.04.1 LTS"}, "On Ubuntu 24.04.1 LTS: sudo apt install python3.12 python3.12-venv", ""},
+		{host.OSRelease{ID: "ubuntu", VersionID: "22.04", PrettyName: "Ubuntu 22.04.4 LTS"}, "On Ubuntu 22.04.4 LTS: sudo apt install python3.11 python3.11-venv", ""},
+		{host.OSRelease{ID: "debian", VersionID: "11", PrettyName: "Debian GNU/Linux 11 (bullseye)"}, "", "Debian GNU/Linux 11 (bullseye) ships no Python >= 3.10 and < 3.14 as a package"},
+		{host.OSRelease{ID: "debian", VersionID: "13", PrettyName: "Debian GNU/Linux 13 (trixie)"}, "On Debian GNU/Linux 13 (trixie): sudo apt install python3.13 python3.13-venv", ""},
+		{host.OSRelease{ID: "ubuntu", VersionID: "26.04", PrettyName: "Ubuntu 26.04 LTS"}, "", "Ubuntu 26.04's own Python is 3.14, which OneTrainer does not support yet"},
+		{host.OSRelease{ID: "arch"}, "", "Arch Linux's python package is the newest Python only"},
+		{host.OSRelease{ID: "gentoo"}, "", ""},
 	} {
-		if got := distroFix(tc.osr, b); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.osr, got, tc.want)
+		if way, note := distroFix(tc.osr, b); way != tc.way || note != tc.note {
+			t.Errorf("%+v: %q, %q; want %q, %q", tc.osr, way, note, tc.way, tc.note)
 		}
 	}
 	// A checkout whose bounds allow 3.14 takes Ubuntu 26.04's own Python.
-	if got := distroFix(host.OSRelease{ID: "ubuntu", VersionID: "26.04", PrettyName: "Ubuntu 26.04 LTS"}, pyversion.Range{Lo: b.Lo, Hi: pyversion.Version{3, 15}}); got != "On Ubuntu 26.04 LTS: sudo apt install python3.14 python3.14-venv" {
+	if got, _ := distroFix(host.OSRelease{ID: "ubuntu", VersionID: "26.04", PrettyName: "Ubuntu 26.04 LTS"}, pyversion.Range{Lo: b.Lo, Hi: pyversion.Version{3, 15}}); got != "On Ubuntu 26.04 LTS: sudo apt install python3.14 python3.14-venv" {
 		t.Errorf("26.04 with 3.14 allowed: %q", got)
 	}
 	// On a Mac: Homebrew's formula, or python.org.
@@ -91,12 +93,53 @@ func TestAdviceByMachine(t *testing.T) {
 	bin := t.TempDir()
 	r := Request{Launch: &launch.Launch{Checkout: layout.Open(t.TempDir()), Settings: cfg, Constants: consts, Facts: &builtin,
 		Host: host.Host{GOOS: "darwin", GOARCH: "arm64"}, Env: environ.List{"PATH=" + bin, "HOME=" + t.TempDir()}}}
-	fixes := func() string { f, after := pythonFixes(r); return strings.Join(append(f, after...), "\n") }
+	fixes := func() string { a := pythonFixes(r); return strings.Join(append(a.ways, a.after...), "\n") }
 	if got := fixes(); !strings.Contains(got, "Install Python 3.13 from python.org (https://www.python.org/downloads/macos/), or with Homebrew (https://brew.sh): brew install python@3.13") {
 		t.Errorf("macOS without brew:\n%s", got)
 	}
 	os.WriteFile(filepath.Join(bin, "brew"), []byte("#!/bin/sh\n"), 0o755)
 	if got := fixes(); !strings.Contains(got, "With Homebrew: brew install python@3.13") {
 		t.Errorf("macOS with brew:\n%s", got)
+	}
+}
+
+// The advice's lead announces one way as one and a list as a list, and a
+// distribution without a fitting package says so before the ways, never as
+// one of them.
+func TestAdviceReadsAsItIs(t *testing.T) {
+	builtin := upstream.Builtin("/co")
+	cfg, _ := settings.Parse(nil, nil, &builtin)
+	consts, _ := settings.ConstantsOf(&builtin)
+	for _, tc := range []struct {
+		osRelease string
+		tools     []string // on PATH
+		lead      string
+		ways      int
+	}{
+		{"ID=arch\n", nil, "Solution: OneTrainer needs a Python >= 3.10 and < 3.14 to make its venv. Arch Linux's python package is the newest Python only: install 3.13 beside it this way:", 1},
+		{"ID=arch\n", []string{"pyenv"}, "Solution: OneTrainer needs a Python >= 3.10 and < 3.14 to make its venv. Arch Linux's python package is the newest Python only: install 3.13 beside it in one of these ways:", 2},
+		{"ID=debian\nVERSION_ID=\"11\"\nPRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\n", nil, "Solution: OneTrainer needs a Python >= 3.10 and < 3.14 to make its venv. Debian GNU/Linux 11 (bullseye) ships no Python >= 3.10 and < 3.14 as a package: install 3.13 beside it this way:", 1},
+		{"ID=debian\nVERSION_ID=\"12\"\n", nil, "Solution: OneTrainer needs a Python >= 3.10 and < 3.14 to make its venv; get one in one of these ways:", 2},
+		{"ID=gentoo\n", nil, "Solution: OneTrainer needs a Python >= 3.10 and < 3.14 to make its venv; get one this way:", 1},
+	} {
+		root, bin := t.TempDir(), t.TempDir()
+		os.MkdirAll(filepath.Join(root, "etc"), 0o755)
+		os.WriteFile(filepath.Join(root, "etc", "os-release"), []byte(tc.osRelease), 0o644)
+		for _, tool := range tc.tools {
+			os.WriteFile(filepath.Join(bin, tool), []byte("#!/bin/sh\n"), 0o755)
+		}
+		r := Request{Launch: &launch.Launch{Checkout: layout.Open(t.TempDir()), Settings: cfg, Constants: consts, Facts: &builtin, Root: root,
+			Host: host.Host{GOOS: "linux", GOARCH: "amd64"}, Env: environ.List{"PATH=" + bin, "HOME=" + t.TempDir()}}}
+		s := venvSolutions(r, "")
+		if s[0] != tc.lead || len(pythonFixes(r).ways) != tc.ways {
+			t.Errorf("%q with %v: %d ways\n%s\nwant the lead\n%s", tc.osRelease, tc.tools, len(pythonFixes(r).ways), strings.Join(s, "\n"), tc.lead)
+		}
+		found := "this way"
+		if tc.ways > 1 {
+			found = "any of these ways"
+		}
+		if !strings.Contains(strings.Join(s, "\n"), "The launcher finds a Python installed "+found+" on the next run") {
+			t.Errorf("%q: the line after the ways does not say %q:\n%s", tc.osRelease, found, strings.Join(s, "\n"))
+		}
 	}
 }
