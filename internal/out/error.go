@@ -25,12 +25,21 @@ type Error struct {
 }
 
 // Errorf makes an Error whose message is formatted as by fmt.Errorf; each
-// %w verb makes its operand a cause, every one of them kept.
+// %w verb makes its operand a cause, every one of them kept. A cause that
+// is an Error itself keeps what it says beyond its message: its hints
+// follow the new message, and its exit status stays (Status).
 func Errorf(format string, a ...any) *Error {
 	err := fmt.Errorf(format, a...)
 	e := &Error{Msg: err.Error(), Err: errors.Unwrap(err)}
-	if _, several := err.(interface{ Unwrap() []error }); several {
+	causes := []error{e.Err}
+	if several, ok := err.(interface{ Unwrap() []error }); ok {
 		e.Err = err // fmt's, whose Unwrap gives every cause
+		causes = several.Unwrap()
+	}
+	for _, c := range causes {
+		if ce, ok := c.(*Error); ok {
+			e.Hints = append(e.Hints, ce.Hints...)
+		}
 	}
 	return e
 }
@@ -66,6 +75,9 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// ExitCode is Status, so that an Error wrapped in another keeps its status.
+func (e *Error) ExitCode() int { return e.Status() }
 
 // Status is the exit status e asks for: its Code, else the status of a
 // command it was caused by, so that wrapping a failed step in words does

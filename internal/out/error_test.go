@@ -39,4 +39,13 @@ func TestErrorfKeepsEveryCause(t *testing.T) {
 	if got := Errorf("no cause").Status(); got != 1 {
 		t.Errorf("no cause: %d", got)
 	}
+	// An Error wrapped in another keeps its status and its hints.
+	inner := Quiet(4, "do this")
+	outer := Errorf("running the script: %w", inner).WithHints("or that")
+	if outer.Status() != 4 || len(outer.Hints) != 2 || outer.Hints[0] != "do this" || outer.Hints[1] != "or that" {
+		t.Errorf("a wrapped Error: status %d, hints %q", outer.Status(), outer.Hints)
+	}
+	if got := Errorf("%w and %w", first, Errorf("pulling: %w", exitStatus(5))); got.Status() != 5 {
+		t.Errorf("an Error wrapping a failed command, itself wrapped: status %d", got.Status())
+	}
 }
