@@ -7,11 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
@@ -81,8 +83,8 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 			verb = "holds"
 		}
 		return out.Errorf("nothing was linked: %s %s a change of your own (it differs from git's HEAD)", strings.Join(refused, ", "), verb).
-			WithHints(fmt.Sprintf("To link anyway, run: %s link --force %s (your version is kept, and unlink puts it back). To drop your change instead: git checkout -- %s, then link again.",
-				layout.OwnName, out.Quote(l.Checkout.Root), strings.Join(refused, " ")))
+			WithHints(fmt.Sprintf("To link anyway, run: %s link --force %s (your version is kept, and unlink puts it back). To drop your change instead, run: git -C %[2]s checkout -- %s, then: %[1]s link %[2]s",
+				l.Command(), out.Quote(l.Checkout.Root), strings.Join(refused, " ")))
 	}
 
 	// Nothing refuses: make the state, then change the checkout.
@@ -287,4 +289,49 @@ func (l *Linker) Unlink(ctx context.Context, say func(string, ...any)) (int, err
 		return n, out.Errorf("removing the launcher's state %s: %w", l.Checkout.StateDir, err)
 	}
 	return n, nil
+}
+
+// Command is how a hint names the running binary, so that it can be pasted
+// as it is: its own name where PATH finds this very binary by it, else its
+// absolute path.
+func (l *Linker) Command() string {
+	if p := pathutil.Look(layout.OwnName, l.Checkout.Root, environ.List(l.Run.Env).Get("PATH"), ""); p != "" {
+		if real, err := filepath.EvalSymlinks(p); err == nil && real == l.Self {
+			return layout.OwnName
+		}
+	}
+	return out.Quote(l.Self)
+}
+
+// RefusedHints are the ways forward from launch files the launcher cannot
+// follow (refusals, each "file:line: why"): a launch file the user
+// changed is theirs to drop, with the exact git command; otherwise the
+// checkout's own scripts go on working. again is what to run after the
+// change is dropped; linked says the launcher is linked in already, so
+// that the checkout's own scripts come back with unlink. git, when not
+// nil, is asked which of the files hold a change.
+func RefusedHints(ctx context.Context, co layout.Checkout, git *gitx.Git, refusals []string, again string, linked bool) []string {
+	var files []string
+	seen := map[string]bool{}
+	for _, r := range refusals {
+		file, _, _ := strings.Cut(r, ":")
+		if !seen[file] && (file == layout.LibFile || slices.Contains(layout.Scripts(), file)) {
+			seen[file] = true
+			files = append(files, file)
+		}
+	}
+	var hints []string
+	if git != nil && co.GitDir != "" {
+		l := &Linker{Checkout: co, Run: git.Run}
+		root := out.Quote(co.Root)
+		for _, f := range l.Changed(ctx, files...) {
+			hints = append(hints, fmt.Sprintf("%s holds a change of your own (git -C %s diff %[1]s shows it). To drop it, run: git -C %[2]s checkout -- %[1]s, then %[3]s", f, root, again))
+		}
+	}
+	if linked {
+		return append(hints, fmt.Sprintf("Or run this checkout's own launch scripts: nothing was created or changed; put them back with: %s unlink %s",
+			out.Quote(co.Binary()), out.Quote(co.Root)))
+	}
+	return append(hints, "Or keep this checkout's own scripts: nothing was changed, and ./start-ui.sh and the others run as before.",
+		"link --force does not get past this: it links over a launch script with a change of your own that the launcher can follow (and keeps yours for unlink), but it never makes the launcher run a step it does not model.")
 }

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
@@ -24,35 +22,14 @@ func link(ctx context.Context, inv Invocation, args []string) error {
 	git := s.git()
 	facts := checkout.Facts(ctx, s.co, inv.Host.Uname(), &git)
 	if err := checkout.Follow(s.co, facts, ""); err != nil {
-		return out.Errorf("nothing was linked: %w", err).WithHints(s.refusedHints(ctx, facts.Refusals)...)
+		l := s.linker()
+		again := "link again: " + l.Command() + " link " + out.Quote(s.co.Root)
+		return out.Errorf("nothing was linked: %w", err).WithHints(checkout.RefusedHints(ctx, s.co, &git, facts.Refusals, again, false)...)
 	}
 	if err := checkout.Identify(s.co, facts, true); err != nil {
 		return out.Errorf("%w", err)
 	}
 	return s.linker().Link(ctx, force, s.out.Status)
-}
-
-// refusedHints are the ways forward from launch files the launcher cannot
-// follow: a launch file the user changed is theirs to drop (the exact git
-// command); otherwise the checkout's own scripts go on working as they
-// are. --force is no way past either, and it says so.
-func (s site) refusedHints(ctx context.Context, refusals []string) []string {
-	var files []string
-	seen := map[string]bool{}
-	for _, r := range refusals {
-		file, _, _ := strings.Cut(r, ":")
-		if !seen[file] && (file == layout.LibFile || slices.Contains(layout.Scripts(), file)) {
-			seen[file] = true
-			files = append(files, file)
-		}
-	}
-	var hints []string
-	for _, f := range s.linker().Changed(ctx, files...) {
-		hints = append(hints, fmt.Sprintf("%s holds a change of your own (git diff %[1]s shows it). To drop it, run: git checkout -- %[1]s, then link again.", f))
-	}
-	hints = append(hints, "Or keep this checkout's own scripts: nothing was changed, and ./start-ui.sh and the others run as before.",
-		"link --force does not get past this: it links over a launch script with a change of your own that the launcher can follow (and keeps yours for unlink), but it never makes the launcher run a step it does not model.")
-	return hints
 }
 
 // unlink is `onetrainer-launcher unlink [DIR]`: the scripts as they were,

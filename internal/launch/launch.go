@@ -9,7 +9,8 @@
 //
 // Deciding changes nothing of the checkout or its env: it reads files and
 // looks commands up on PATH, and asks git only for a linked script's copy
-// the launcher's state lacks (kept there, with the facts memo).
+// the launcher's state lacks (kept there, with the facts memo) and, for
+// launch files it refuses, which of them hold a change of the user's.
 // What needs a program to answer (nvidia-smi for the platform, conda for
 // where its named env is) is asked when it is needed, from the Launch's
 // own values (Platform; pyenv's locating).
@@ -123,13 +124,13 @@ func Decide(ctx context.Context, in Input, script string) (*Launch, error) {
 	}
 	uname := in.Host.Uname()
 	l.Top = checkout.Facts(ctx, in.Checkout, uname, in.Git)
-	l.settle(l.Top, "")
+	l.settle(ctx, in.Git, l.Top, "")
 	if h := l.Plan.Handover; h != nil && len(l.Errors) == 0 && l.Settings.Value(h.Var) == h.Value {
 		if h.Message != "" {
 			l.Messages = append(l.Messages, Message{Text: h.Message})
 		}
 		l.Via = h
-		l.settle(checkout.HandoverFacts(ctx, in.Checkout, uname, path.Dir(h.Script)), path.Dir(h.Script)+"/")
+		l.settle(ctx, in.Git, checkout.HandoverFacts(ctx, in.Checkout, uname, path.Dir(h.Script)), path.Dir(h.Script)+"/")
 	}
 	if len(l.Errors) > 0 {
 		return l, l.Errors[0]
@@ -139,14 +140,15 @@ func Decide(ctx context.Context, in Input, script string) (*Launch, error) {
 
 // settle is Decide's work for one set of facts (those of the folder sub,
 // "" for the checkout's top): every error an applet would stop on goes to
-// Errors, and what can be settled all the same is.
-func (l *Launch) settle(f *upstream.Facts, sub string) {
+// Errors, and what can be settled all the same is. git, when not nil, is
+// asked which refused launch files hold a change of the user's.
+func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, sub string) {
 	fail := func(err error) { l.Errors = append(l.Errors, err) }
 	l.Facts = f
 	l.Family = Family{Name: f.Family.Value, Where: f.Family.Where}
 	if err := checkout.Follow(l.Checkout, f, ""); err != nil {
 		l.Family.Refused = err
-		fail(out.Errorf("%w", err).WithHints(fmt.Sprintf("Nothing was created or changed. To run this checkout's own launch scripts instead, put them back with: %s unlink %s", layout.OwnName, out.Quote(l.Checkout.Root))))
+		fail(out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, l.Checkout, git, f.Refusals, "run ./"+l.Script+" again", true)...))
 	}
 	if err := checkout.Identify(l.Checkout, f, true); err != nil {
 		if l.Family.Refused == nil {
@@ -204,7 +206,7 @@ func UpdatePlan(ctx context.Context, in Input) (upstream.Plan, error) {
 	co := in.Checkout
 	facts := checkout.Facts(ctx, co, uname, in.Git)
 	if err := checkout.Follow(co, facts, layout.UpdateScript); err != nil {
-		return upstream.Plan{}, out.Errorf("%w", err).WithHints(fmt.Sprintf("Nothing was created or changed. To run this checkout's own launch scripts instead, put them back with: %s unlink %s", layout.OwnName, out.Quote(co.Root)))
+		return upstream.Plan{}, out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, co, in.Git, facts.Refusals, "run ./"+layout.UpdateScript+" again", true)...)
 	}
 	plan, ok := facts.PlanOf(layout.UpdateScript)
 	if !ok {
