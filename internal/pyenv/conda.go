@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
@@ -35,7 +36,7 @@ type condaLoc struct {
 func (l condaLoc) found() bool { return l.Via != "" }
 
 // place is where the env lives, as far as loc tells.
-func (c *Conda) place(checkout string, loc condaLoc) Place {
+func (c *Conda) place(co layout.Checkout, loc condaLoc) Place {
 	p := Place{Label: fmt.Sprintf("Conda environment %q", c.Given), Remove: c.removeCommand(loc)}
 	switch {
 	case c.Name == "":
@@ -48,9 +49,9 @@ func (c *Conda) place(checkout string, loc condaLoc) Place {
 		p.EnvFile = filepath.Join(p.Dir, "conda-meta", "history")
 	}
 	if c.Name == "" {
-		p.Lock = lockBeside(c.Path)
+		p.Lock = layout.EnvLock(c.Path)
 	} else {
-		p.Lock = namedCondaLock(checkout, c.Name)
+		p.Lock = co.NamedCondaLock(c.Name)
 	}
 	return p
 }

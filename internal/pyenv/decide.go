@@ -57,7 +57,7 @@ func (t Target) locate(ctx context.Context, r Request, q query) (Target, error) 
 		t.loc = t.conda.find(ctx, q)
 		r.Out.Debugf("conda %s (root %s); env %q: %s", t.conda.Exe, t.conda.Root, t.conda.Given, t.loc.describe())
 		t.Exists = t.loc.found()
-		t.Place = t.conda.place(r.Checkout.Root, t.loc)
+		t.Place = t.conda.place(r.Checkout, t.loc)
 	default:
 		exists, err := t.venv.exists()
 		if err != nil {

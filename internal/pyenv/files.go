@@ -42,15 +42,3 @@ func in(dir, file string) string { return filepath.Join(dir, file) }
 func isLauncherFile(name string) bool {
 	return strings.HasPrefix(strings.TrimLeft(name, "."), filePrefix[1:])
 }
-
-// lockBeside is the lock file for an env at dir: beside it, named after it,
-// so that OneTrainer's .gitignore lines for env folders (/.venv*, /venv*,
-// /conda_env*) cover it too.
-func lockBeside(dir string) string { return dir + ".lock" }
-
-// namedCondaLock is the lock for a named conda env, whose folder is
-// conda's choice: in the checkout, named to fall under the /.venv* line of
-// OneTrainer's .gitignore.
-func namedCondaLock(checkout, name string) string {
-	return filepath.Join(checkout, ".venv.conda-"+name+".lock")
-}

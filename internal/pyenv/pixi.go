@@ -38,7 +38,7 @@ type pixiEnv struct {
 func (p pixiEnv) place(co layout.Checkout) Place {
 	dir := co.PixiEnv(p.name)
 	return Place{Dir: dir, Python: filepath.Join(dir, "bin", "python"), EnvFile: co.Path(layout.PixiLock),
-		Lock: lockBeside(dir), Label: fmt.Sprintf("pixi environment %q", p.name),
+		Lock: layout.EnvLock(dir), Label: fmt.Sprintf("pixi environment %q", p.name),
 		Remove: out.QuoteArgs([]string{"rm", "-rf", dir})}
 }
 

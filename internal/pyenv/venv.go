@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
@@ -41,7 +42,7 @@ func (v Venv) python() string { return filepath.Join(v.Dir, "bin", "python") }
 // place is where the venv lives.
 func (v Venv) place() Place {
 	return Place{
-		Dir: v.Dir, Python: v.python(), EnvFile: filepath.Join(v.Dir, "pyvenv.cfg"), Lock: lockBeside(v.Dir),
+		Dir: v.Dir, Python: v.python(), EnvFile: filepath.Join(v.Dir, "pyvenv.cfg"), Lock: layout.EnvLock(v.Dir),
 		Label:  "Python Venv environment in " + strconv.Quote(v.Given),
 		Remove: out.QuoteArgs([]string{"rm", "-rf", v.Dir}),
 	}

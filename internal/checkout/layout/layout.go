@@ -92,6 +92,18 @@ func (c Checkout) Path(name string) string { return pathutil.Resolve(c.Root, nam
 // PixiEnv is the folder pixi installs the environment called name in.
 func (c Checkout) PixiEnv(name string) string { return filepath.Join(c.Root, PixiEnvsDir, name) }
 
+// EnvLock is the lock file for an env at dir (absolute): beside it, named
+// after it, so that OneTrainer's .gitignore lines for env folders
+// (/.venv*, /venv*, /conda_env*) cover it too.
+func EnvLock(dir string) string { return dir + ".lock" }
+
+// NamedCondaLock is the lock for the named conda env name, whose folder is
+// conda's choice: in the checkout, named to fall under the /.venv* line of
+// OneTrainer's .gitignore.
+func (c Checkout) NamedCondaLock(name string) string {
+	return filepath.Join(c.Root, ".venv.conda-"+name+".lock")
+}
+
 // The launcher's state: its copy of the binary, git's copies of the launch
 // scripts it follows, a user's own scripts kept for unlink, the facts
 // memo, update's journal and its lock.
