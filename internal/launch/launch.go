@@ -125,7 +125,7 @@ func Decide(ctx context.Context, in Input, script string) (*Launch, error) {
 	uname := in.Host.Uname()
 	l.Top = checkout.Facts(ctx, in.Checkout, uname, in.Git)
 	l.settle(ctx, in.Git, l.Top, "")
-	if h := l.Plan.Handover; h != nil && len(l.Errors) == 0 && l.Settings.Value(h.Var) == h.Value {
+	if h := handedOver(l.Plan, l.Settings); h != nil && len(l.Errors) == 0 {
 		if h.Message != "" {
 			l.Messages = append(l.Messages, Message{Text: h.Message})
 		}
@@ -196,6 +196,15 @@ func (l *Launch) warn(format string, a ...any) {
 	l.Messages = append(l.Messages, Message{Warning: true, Text: fmt.Sprintf(format, a...)})
 }
 
+// handedOver is the one rule of a hand-over: the plan's, when the settings
+// give its variable the value it hands over on; nil otherwise.
+func handedOver(plan upstream.Plan, cfg *settings.Config) *upstream.Handover {
+	if h := plan.Handover; h != nil && cfg != nil && cfg.Value(h.Var) == h.Value {
+		return h
+	}
+	return nil
+}
+
 // UpdatePlan is what the checkout's update.sh does before its pull, the
 // hand-over the settings make followed. It is read before the pull, which
 // may bring launch files of another shape, and so it is judged by
@@ -224,7 +233,7 @@ func UpdatePlan(ctx context.Context, in Input) (upstream.Plan, error) {
 	if err != nil {
 		return plan, err
 	}
-	if cfg.Value(h.Var) != h.Value {
+	if h = handedOver(plan, cfg); h == nil {
 		return plan, nil
 	}
 	sub := path.Dir(h.Script)
