@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -48,7 +49,7 @@ func Fixtures(t testing.TB) string {
 	t.Helper()
 	dir := UpstreamFixtures()
 	if _, err := os.Stat(dir); err != nil {
-		t.Skip(fixturesMissing("OneTrainer's launch files", dir, err))
+		skipForFixtures(t, fixturesMissing("OneTrainer's launch files", dir, err))
 	}
 	return dir
 }
@@ -59,9 +60,42 @@ func Fixture(t testing.TB, commit string) string {
 	t.Helper()
 	dir := filepath.Join(UpstreamFixtures(), commit)
 	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil {
-		t.Skip(fixturesMissing("OneTrainer's launch files at "+commit, dir, err))
+		skipForFixtures(t, fixturesMissing("OneTrainer's launch files at "+commit, dir, err))
 	}
 	return dir
+}
+
+// FixtureSkipsVar names a file where every test skipped for want of the
+// fixtures is written down, a line "PACKAGE-DIR TEST" each (the package's
+// folder relative to the project, the top-level test's name): CI runs the
+// README's command on a fresh clone, then exactly those tests where the
+// fixtures are.
+const FixtureSkipsVar = "OT_TEST_FIXTURE_SKIPS"
+
+func skipForFixtures(t testing.TB, why string) {
+	t.Helper()
+	if list := os.Getenv(FixtureSkipsVar); list != "" {
+		dir, _ := os.Getwd()
+		rel, err := filepath.Rel(Root(), dir)
+		if err != nil {
+			t.Fatalf("%s: %v", FixtureSkipsVar, err)
+		}
+		top, _, _ := strings.Cut(t.Name(), "/")
+		f, err := os.OpenFile(list, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			t.Fatalf("%s: %v", FixtureSkipsVar, err)
+		}
+		// One write of one short line: appends from tests running at once
+		// do not interleave.
+		_, err = f.WriteString("./" + filepath.ToSlash(rel) + " " + top + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", FixtureSkipsVar, err)
+		}
+	}
+	t.Skip(why)
 }
 
 func fixturesMissing(what, dir string, err error) string {
