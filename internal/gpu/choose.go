@@ -23,7 +23,10 @@ type choice struct {
 // commit checks): the first rule with a sign that holds, or
 // without signs, chooses. A rule with the legacy check asks nvidia-smi for
 // the driver's CUDA version — through smi, and only when the checkout has
-// the legacy file — and below legacy.Below chooses the legacy file.
+// the legacy file — and below legacy.Below chooses the legacy file. When
+// nvidia-smi tells no version (there is none, or it cannot reach the
+// driver), the checkout's own check decides (legacy.UnknownIsLegacy): the
+// pip family keeps the default, the pixi family takes the legacy build.
 func choose(p Probe, rules []upstream.Rule, legacy *upstream.Legacy, hasFile func(string) bool, smi func(path string) string) choice {
 	for _, r := range rules {
 		held := p.held(r.Signs)
@@ -42,14 +45,27 @@ func choose(p Probe, rules []upstream.Rule, legacy *upstream.Legacy, hasFile fun
 			c.Reason = strings.Join(held, ", ")
 		}
 		if r.Legacy && legacy != nil && hasFile(legacy.Legacy) {
-			if path := p.smi(); path != "" {
-				h, ok := parseSMIHeader(smi(path))
-				if ok && h.CUDAMajor < legacy.Below {
-					c.File = legacy.Legacy
-					c.Reason += fmt.Sprintf("; driver supports CUDA %s only", h.CUDA())
-					c.Warning = fmt.Sprintf("Your NVIDIA driver (%s) supports CUDA up to %s, so the legacy CUDA build of PyTorch (%s) is installed. A driver that supports CUDA %d gives the faster build.",
-						h.DriverVersion, h.CUDA(), legacy.Legacy, legacy.Below)
+			var h SMIHeader
+			ok := false
+			path := p.smi()
+			if path != "" {
+				h, ok = parseSMIHeader(smi(path))
+			}
+			switch {
+			case ok && h.CUDAMajor < legacy.Below:
+				c.File = legacy.Legacy
+				c.Reason += fmt.Sprintf("; driver supports CUDA %s only", h.CUDA())
+				c.Warning = fmt.Sprintf("Your NVIDIA driver (%s) supports CUDA up to %s, so the legacy CUDA build of PyTorch (%s) is installed. A driver that supports CUDA %d gives the faster build.",
+					h.DriverVersion, h.CUDA(), legacy.Legacy, legacy.Below)
+			case !ok && legacy.UnknownIsLegacy:
+				told := "there is no nvidia-smi to ask"
+				if path != "" {
+					told = path + " tells no CUDA version (it cannot reach the driver)"
 				}
+				c.File = legacy.Legacy
+				c.Reason += "; " + told + ", and the checkout's own check then takes the legacy build"
+				c.Warning = fmt.Sprintf("The driver's CUDA version is not known (%s), so the legacy CUDA build of PyTorch (%s) is installed, as the checkout's own check does. A driver that supports CUDA %d gives the faster build.",
+					told, legacy.Legacy, legacy.Below)
 			}
 		}
 		return c

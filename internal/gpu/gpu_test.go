@@ -99,6 +99,27 @@ func TestChoose(t *testing.T) {
 			t.Errorf("%s: got %+v, want %s (warning %v, reason containing %q)", tc.name, c, tc.want, tc.wantWarn, tc.inReason)
 		}
 	}
+	// The pixi family's check compares what nvidia-smi told with awk, which
+	// fails on nothing: no CUDA version told is the legacy build there,
+	// where the pip family keeps the default (the cases above).
+	pixi := &upstream.Legacy{Default: layout.RequirementsCUDA, Legacy: layout.RequirementsCUDALeg, Below: 13, UnknownIsLegacy: true}
+	for _, tc := range []struct {
+		name     string
+		signs    []string
+		smi      func(string) string
+		want     string
+		inReason string
+	}{
+		{"device node, no nvidia-smi", []string{"dev/nvidia0"}, never, layout.RequirementsCUDALeg, "there is no nvidia-smi to ask"},
+		{"smi without driver", []string{"bin/nvidia-smi"}, smi("smi-no-driver.txt"), layout.RequirementsCUDALeg, "tells no CUDA version"},
+		{"old driver", []string{"bin/nvidia-smi"}, smi("smi-550-cuda12.4.txt"), layout.RequirementsCUDALeg, "CUDA 12.4"},
+		{"new driver", []string{"bin/nvidia-smi"}, smi("smi-580-cuda13.0.txt"), layout.RequirementsCUDA, "NVIDIA GPU"},
+	} {
+		c := choose(machineWith(t, tc.signs...), head.Platform, pixi, func(string) bool { return true }, tc.smi)
+		if c.File != tc.want || (c.Warning != "") != (tc.want == layout.RequirementsCUDALeg) || !strings.Contains(c.Reason, tc.inReason) {
+			t.Errorf("pixi's check, %s: got %+v, want %s (reason containing %q)", tc.name, c, tc.want, tc.inReason)
+		}
+	}
 }
 
 func TestLook(t *testing.T) {
