@@ -218,7 +218,7 @@ func checkoutReport(ctx context.Context, co layout.Checkout, g gitx.Git, self st
 }
 
 func handoverReport(h upstream.Handover) Handover {
-	return Handover{When: h.Var + " = " + h.Value, Script: h.Script, PassesArgs: h.PassesArgs, Where: h.Where}
+	return Handover{When: h.Var + " = " + h.Value, Script: h.Script, PassesArgs: h.PassesArgs, Message: h.Message, Where: h.Where}
 }
 
 func upstreamReport(f *upstream.Facts) Upstream {
@@ -267,7 +267,7 @@ func upstreamReport(f *upstream.Facts) Upstream {
 	r.PipRequirements = args([]string{"python", "-m", "pip"}, f.PipRequirements, "PLATFORM-FILE")
 	legacy := false
 	for _, rule := range f.Platform {
-		rr := Rule{File: rule.File, Where: rule.Where, Signs: []string{}}
+		rr := Rule{File: rule.File, Legacy: rule.Legacy, Where: rule.Where, Signs: []string{}}
 		for _, s := range rule.Signs {
 			if s.Exec {
 				rr.Signs = append(rr.Signs, "can run "+s.Arg)
@@ -279,7 +279,11 @@ func upstreamReport(f *upstream.Facts) Upstream {
 		legacy = legacy || rule.Legacy
 	}
 	if l := f.Legacy; l != nil && legacy {
-		r.LegacyCUDA = &Fact{Value: fmt.Sprintf("%s instead of %s when the driver supports CUDA below %d", l.Legacy, l.Default, l.Below), Where: l.Where}
+		when := fmt.Sprintf("when the driver supports CUDA below %d", l.Below)
+		if l.UnknownIsLegacy {
+			when += ", or when nvidia-smi gives no CUDA version"
+		}
+		r.LegacyCUDA = &Fact{Value: fmt.Sprintf("%s instead of %s %s", l.Legacy, l.Default, when), Where: l.Where}
 	}
 	for _, e := range append(append([]upstream.Export(nil), f.Exports...), f.AppletExports...) {
 		er := Export{Script: e.Applet, Name: e.Name, Value: e.Value, Where: e.Where}

@@ -97,7 +97,7 @@ type Upstream struct {
 	PipBootstrap    Args       `json:"pip_bootstrap"`
 	PipRequirements Args       `json:"pip_requirements"`
 	Platform        []Rule     `json:"platform"`
-	LegacyCUDA      *Fact      `json:"legacy_cuda"` // null when the checkout has no legacy CUDA choice
+	LegacyCUDA      *Fact      `json:"legacy_cuda"` // null when the checkout has no legacy CUDA choice (no rule of platform with legacy)
 	Exports         []Export   `json:"exports"`
 	Warnings        []string   `json:"warnings"`
 }
@@ -119,6 +119,7 @@ type Handover struct {
 	When       string `json:"when"` // "OT_PIP_INSTALL = true"
 	Script     string `json:"script"`
 	PassesArgs bool   `json:"passes_args"`
+	Message    string `json:"message"` // the status line it prints first, without "[OneTrainer] "; "" for none
 	Where      string `json:"where"`
 }
 
@@ -144,9 +145,10 @@ type Args struct {
 
 // Rule is one rule of the platform detection.
 type Rule struct {
-	Signs []string `json:"signs"`
-	File  string   `json:"file"`
-	Where string   `json:"where"`
+	Signs  []string `json:"signs"`
+	File   string   `json:"file"`
+	Legacy bool     `json:"legacy"` // the old-driver check of legacy_cuda may choose instead of file
+	Where  string   `json:"where"`
 }
 
 // Export is one variable the checkout's scripts export.

@@ -69,12 +69,12 @@ func WriteText(w io.Writer, r Report) {
 		fmt.Fprintf(w, "  CANNOT FOLLOW:    %s\n", ref)
 	}
 	if v := u.Via; v != nil {
-		fmt.Fprintf(w, "  handed over to:   %s, as %s (%s); what follows is that folder's\n", v.Script, v.When, v.Where)
+		fmt.Fprintf(w, "  handed over to:   %s, as %s%s (%s); what follows is that folder's\n", v.Script, v.When, saying(v.Message), v.Where)
 	}
 	for _, p := range u.Plans {
 		var does []string
 		if p.Handover != nil {
-			does = append(does, "with "+p.Handover.When+" runs "+p.Handover.Script)
+			does = append(does, "with "+p.Handover.When+" runs "+p.Handover.Script+saying(p.Handover.Message))
 		}
 		if len(p.GitInit) > 0 {
 			does = append(does, "outside git: "+strings.Join(p.GitInit, "; "))
@@ -104,7 +104,11 @@ func WriteText(w io.Writer, r Report) {
 		if len(rule.Signs) > 0 {
 			signs = "when " + strings.Join(rule.Signs, " or ")
 		}
-		fmt.Fprintf(w, "  platform:         %s %s (%s)\n", rule.File, signs, rule.Where)
+		legacy := ""
+		if rule.Legacy {
+			legacy = " (legacy CUDA on an old driver)"
+		}
+		fmt.Fprintf(w, "  platform:         %s%s %s (%s)\n", rule.File, legacy, signs, rule.Where)
 	}
 	if u.LegacyCUDA != nil {
 		fmt.Fprintf(w, "  legacy CUDA:      %s (%s)\n", u.LegacyCUDA.Value, u.LegacyCUDA.Where)
@@ -208,6 +212,15 @@ func WriteText(w io.Writer, r Report) {
 	for _, pr := range r.Problems {
 		fmt.Fprintf(w, "Problem:      %s\n", pr)
 	}
+}
+
+// saying is a hand-over's status line, as the text shows it after the
+// hand-over: `, saying "..."`, or "" for none.
+func saying(message string) string {
+	if message == "" {
+		return ""
+	}
+	return fmt.Sprintf(", saying %q", message)
 }
 
 func orDash(s string) string {

@@ -1,7 +1,6 @@
 package upstream
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -312,8 +311,7 @@ func TestMemoRoundTrip(t *testing.T) {
 	samples := []*Facts{extract(framework, startUI), extract("", ""), extract("export A=\"tab\there\"\n", "")}
 	for _, n := range []int{0, 2} {
 		f := new(Facts)
-		count := 0
-		fill(reflect.ValueOf(f).Elem(), n, &count)
+		testkit.Fill(reflect.ValueOf(f).Elem(), n)
 		if n == 0 {
 			f.Platform = []Rule{{File: "requirements-default.txt"}} // a memo needs one
 		}
@@ -352,40 +350,6 @@ func TestMemoRoundTrip(t *testing.T) {
 		if _, _, err := decode(bad); err == nil {
 			t.Errorf("a memo that is not one was taken:\n%q", bad)
 		}
-	}
-}
-
-// fill sets every field of v to a value of its own, however deep: strings
-// to distinct text (some holding a tab, a newline and a backslash),
-// numbers, true, slices of n filled elements (n 0: empty, not nil), and
-// pointers to filled values.
-func fill(v reflect.Value, n int, count *int) {
-	*count++
-	switch v.Kind() {
-	case reflect.String:
-		s := fmt.Sprintf("v%d", *count)
-		if *count%3 == 0 {
-			s += "\twith a tab\nand a newline \\ and a backslash\\n"
-		}
-		v.SetString(s)
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int:
-		v.SetInt(int64(*count))
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			fill(v.Field(i), n, count)
-		}
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		fill(v.Elem(), n, count)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), n, n))
-		for i := 0; i < n; i++ {
-			fill(v.Index(i), n, count)
-		}
-	default:
-		panic("fill: a field of kind " + v.Kind().String() + " the test does not know; the memo generator refuses it too")
 	}
 }
 
