@@ -317,27 +317,7 @@ func TestMemoRoundTrip(t *testing.T) {
 		}
 		samples = append(samples, f)
 	}
-	dirs, _ := filepath.Glob(filepath.Join(testkit.UpstreamFixtures(), "*"))
-	for _, dir := range dirs {
-		for _, sub := range []string{"", "scripts/pip-install/"} {
-			if srcs := fixtureSources(dir, sub); srcs != nil {
-				samples = append(samples, Extract("/co", "Linux", srcs), Extract("/co", "Darwin", srcs))
-			}
-		}
-	}
-	for i, f := range samples {
-		text := encode(f, "key\x00one")
-		g, key, err := decode(text)
-		if f.UIScript.Value == "" || len(f.Platform) == 0 {
-			continue // no memo of a checkout without these is taken (extract always gives them)
-		}
-		if err != nil || key != "key\x00one" {
-			t.Fatalf("sample %d: decode: %v, key %q\n%s", i, err, key, text)
-		}
-		if !reflect.DeepEqual(g, f) {
-			t.Errorf("sample %d: the memo does not give back what was learnt:\nlearnt %+v\nback   %+v", i, f, g)
-		}
-	}
+	roundTrip(t, samples)
 	good := encode(samples[0], "k")
 	for _, bad := range []string{
 		"onetrainer-launcher-facts 2\nkey\tk\nbogus\tline\n", // the format before
@@ -349,6 +329,43 @@ func TestMemoRoundTrip(t *testing.T) {
 	} {
 		if _, _, err := decode(bad); err == nil {
 			t.Errorf("a memo that is not one was taken:\n%q", bad)
+		}
+	}
+}
+
+// The facts of OneTrainer's own launch files, on Linux and on macOS, and
+// of the pixi branch's hand-over folder, come back from the memo whole.
+func TestMemoRoundTripOfFixtures(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join(testkit.Fixtures(t), "*"))
+	var samples []*Facts
+	for _, dir := range dirs {
+		for _, sub := range []string{"", "scripts/pip-install/"} {
+			if srcs := fixtureSources(dir, sub); srcs != nil {
+				samples = append(samples, Extract("/co", "Linux", srcs), Extract("/co", "Darwin", srcs))
+			}
+		}
+	}
+	if len(samples) == 0 {
+		t.Fatalf("no launch files in %s", testkit.UpstreamFixtures())
+	}
+	roundTrip(t, samples)
+}
+
+// roundTrip encodes each of samples as a memo and decodes it again, which
+// must give back what was encoded.
+func roundTrip(t *testing.T, samples []*Facts) {
+	t.Helper()
+	for i, f := range samples {
+		text := encode(f, "key\x00one")
+		g, key, err := decode(text)
+		if f.UIScript.Value == "" || len(f.Platform) == 0 {
+			continue // no memo of a checkout without these is taken (extract always gives them)
+		}
+		if err != nil || key != "key\x00one" {
+			t.Fatalf("sample %d: decode: %v, key %q\n%s", i, err, key, text)
+		}
+		if !reflect.DeepEqual(g, f) {
+			t.Errorf("sample %d: the memo does not give back what was learnt:\nlearnt %+v\nback   %+v", i, f, g)
 		}
 	}
 }
