@@ -26,7 +26,7 @@ func doctorCmd(ctx context.Context, inv Invocation, args []string) error {
 		case "--torch":
 			withTorch = true
 		default:
-			return usageErrorf("doctor: unknown argument %q: doctor takes --json and --torch", a)
+			return argsErrorf("doctor", "unknown argument %q: doctor takes --json and --torch", a)
 		}
 	}
 	self, _ := selfPath()

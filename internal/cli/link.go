@@ -64,7 +64,7 @@ func siteFor(ctx context.Context, inv Invocation, cmd string, args []string, for
 		case a == "--force" && forceOK:
 			force = true
 		case len(a) > 0 && a[0] == '-':
-			return false, site{}, usageErrorf("%s: unknown option %q", cmd, a)
+			return false, site{}, argsErrorf(cmd, "unknown option %q", a)
 		default:
 			dir = a
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
@@ -10,11 +11,21 @@ import (
 
 // UsageError is a command line the launcher cannot take: it is printed
 // with the short usage, and the exit status is 2.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	// Command is the command whose arguments were wrong: its own usage is
+	// shown instead of the short usage of them all. "" for none.
+	Command string
+}
 
 func (e *UsageError) Error() string { return e.Msg }
 
-func usageErrorf(format string, a ...any) error { return &UsageError{fmt.Sprintf(format, a...)} }
+func usageErrorf(format string, a ...any) error { return &UsageError{Msg: fmt.Sprintf(format, a...)} }
+
+// argsErrorf is a usage error in the arguments of the command named cmd.
+func argsErrorf(cmd, format string, a ...any) error {
+	return &UsageError{Msg: cmd + ": " + fmt.Sprintf(format, a...), Command: cmd}
+}
 
 // Report prints err as the launcher reports every failure, and returns the
 // exit status to end with. It is the one place that prints an error:
@@ -43,7 +54,11 @@ func Report(p *out.Printer, err error) int {
 	switch e := err.(type) {
 	case *UsageError:
 		fmt.Fprintf(p.Stderr, "%s: %s\n", ownName, e.Msg)
-		shortUsage(p.Stderr)
+		if c, ok := Lookup(e.Command); ok && e.Command != "" {
+			fmt.Fprintf(p.Stderr, "Usage: %s [-C DIR] %s\nRun '%[1]s help %[3]s' for more.\n", ownName, strings.TrimSpace(c.Name+" "+c.Args), c.Name)
+		} else {
+			shortUsage(p.Stderr)
+		}
 		return 2
 	case *out.Error:
 		if e.Msg != "" {
