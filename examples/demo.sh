@@ -3,13 +3,15 @@
 # examples/minitrainer, offline: pip installs from a folder holding the
 # Python's own bundled pip/setuptools wheels and a small wheel made here.
 # Usage: examples/demo.sh   (from the repository root; OT_PYTHON_CMD picks the Python)
-# Everything it makes goes into one temporary folder, removed at the end
-# (also when it fails or is interrupted); OT_DEMO_KEEP=1 keeps it to look at.
+# The launcher it builds is ./onetrainer-launcher, kept (git ignores it): it
+# is the launcher, ready to link into a real checkout. Everything else it
+# makes goes into one temporary folder, removed at the end (also when it
+# fails or is interrupted); OT_DEMO_KEEP=1 keeps it to look at.
 set -euo pipefail
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
-echo "== building onetrainer-launcher"
+echo "== building ./onetrainer-launcher (kept: link it into your checkout with ./onetrainer-launcher link ~/OneTrainer)"
 go build -o onetrainer-launcher .
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ot-demo.XXXXXX")
