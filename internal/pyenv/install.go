@@ -29,7 +29,8 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 	}
 	// pip keeps its log of this install inside the env, for bug reports,
 	// without a change to what it prints (PIP_LOG is its --log option);
-	// a log the user asked for elsewhere wins.
+	// a log the user asked for elsewhere wins. pip appends to it, so its end
+	// is marked now: what pip writes after the mark is this install's.
 	env := t.Environ()
 	if env.Get("PIP_LOG") == "" {
 		log := in(dir, pipLogFile)
@@ -37,6 +38,7 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 		env = env.Clone()
 		env.Set("PIP_LOG", log)
 	}
+	pipLog := markPipLog(pipLogPath(env.Get("PIP_LOG"), r.Checkout.Root, env.Get("HOME")))
 	run := r.Run.With(r.Checkout.Root, env)
 	if !hasPip(dir) {
 		// A kill inside venv's own ensurepip, or inside pip's upgrade of
@@ -57,7 +59,7 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 		err = run.Run(ctx, t.Python(pip(r.Facts.PipRequirements, pathutil.Arg(platform))...))
 	}
 	if err != nil {
-		return installFailed(dir, r, t, err, env.Get("PIP_LOG"))
+		return installFailed(dir, r, t, err, pipLog.appended(pipLogTail))
 	}
 	files, err := HashFiles(r.Checkout.Root, layout.RequirementsGlobal, platform)
 	if err != nil {
@@ -85,9 +87,9 @@ func hasPip(dir string) bool {
 }
 
 // installFailed records and explains a failed install: what failed, that
-// the env is kept, and that the next launch resumes. pipLog is pip's log
-// of it (or ""): a package index pip could not reach is said as that,
-// with the ways to point pip elsewhere.
+// the env is kept, and that the next launch resumes. pipLog is what pip
+// wrote to its log during this install (or ""): a package index pip could
+// not reach is said as that, with the ways to point pip elsewhere.
 func installFailed(dir string, r Request, t Target, err error, pipLog string) error {
 	label := t.Place.Label
 	resume := fmt.Sprintf("The %s is kept as it is; the next ./install.sh, ./start-ui.sh or ./run-cmd.sh installs them again.", label)
@@ -114,42 +116,192 @@ func installFailed(dir string, r Request, t Target, err error, pipLog string) er
 		Msg: fmt.Sprintf("Installing the requirements failed: %s (its messages are above). %s", how, resume)}
 }
 
-// unreachableIndex reads the end of pip's log for a package index pip
-// could not connect to: its host and why ("its name cannot be resolved",
-// "the connection was refused", ...). "" when the log shows none.
+// pipLogTail bounds how much of pip's log is read after a failed install:
+// its end says why pip gave up.
+const pipLogTail = 256 << 10
+
+// pipLogPath is the file pip writes its log to for PIP_LOG=log, as pip
+// finds it: a leading "~/" is the home folder and a relative path is
+// taken from dir, the folder pip runs in. "" for no log.
+func pipLogPath(log, dir, home string) string {
+	if rest, ok := strings.CutPrefix(log, "~/"); ok && home != "" {
+		log = filepath.Join(home, rest)
+	}
+	if log != "" && !filepath.IsAbs(log) {
+		log = filepath.Join(dir, log)
+	}
+	return log
+}
+
+// pipLogMark is where pip's log ended before an install. pip appends to
+// its log, and a log the user named with PIP_LOG holds earlier runs: only
+// what comes after the mark is this install's, so that an old run's
+// failure is not blamed for a new one.
+type pipLogMark struct {
+	path   string
+	before fs.FileInfo // nil when there was no log yet
+}
+
+// markPipLog notes where the log at path ends now; "" marks no log.
+func markPipLog(path string) pipLogMark {
+	m := pipLogMark{path: path}
+	if path == "" {
+		return m
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		m.before = fi
+	}
+	return m
+}
+
+// appended reads what pip wrote to its log since the mark, at most the
+// last limit bytes of it. A log that shrank, or that is another file than
+// the one marked (truncated, rotated or replaced meanwhile), is all new:
+// it is read from its start.
+func (m pipLogMark) appended(limit int64) string {
+	if m.path == "" {
+		return ""
+	}
+	fi, err := os.Stat(m.path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	n := fi.Size()
+	if m.before != nil && os.SameFile(m.before, fi) && n >= m.before.Size() {
+		n -= m.before.Size()
+	}
+	return string(pathutil.ReadTail(m.path, min(n, limit)))
+}
+
+// unreachableIndex finds in pip's log (what it wrote during the install)
+// the last package index or file host pip could not reach: its host and
+// why ("its name cannot be resolved", "the connection was refused", ...).
+// "" when the log shows none. pip's retry warnings are passed over: a
+// retry that then worked is no failure, and one that did not is followed
+// by pip's line saying that it gave up, with the same cause.
 func unreachableIndex(log string) (host, why string) {
-	if log == "" {
-		return "", ""
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		line := lines[i]
+		if strings.Contains(line, "Retrying (Retry(") {
+			continue
+		}
+		if why = unreachableCause(line); why == "" {
+			continue
+		}
+		if host = indexHost(line); host != "" {
+			return host, why
+		}
 	}
-	text := string(pathutil.ReadTail(log, 256<<10))
-	i := strings.LastIndex(text, "Failed to establish a new connection")
-	if i < 0 {
-		return "", ""
+	return "", ""
+}
+
+// unreachableCause says in words why a line of pip's log shows a host
+// that pip could not reach; "" when it shows none. The words it looks for
+// are urllib3's (1.26 in pip up to 26.0, 2.x from pip 26.1: the
+// exceptions NewConnectionError, NameResolutionError, ConnectTimeoutError,
+// ReadTimeoutError and ProxyError), the system's error for a failed
+// connect or name lookup inside them (Linux, musl and macOS), and those of
+// pip 26.2's own connection errors ("didn't respond within", "proxy
+// connection error").
+func unreachableCause(line string) string {
+	if !containsAny(line, "Cannot connect to proxy", "Unable to connect to proxy") {
+		return connectCause(line)
 	}
-	line := text[strings.LastIndexByte(text[:i], '\n')+1:]
-	if j := strings.IndexByte(line, '\n'); j >= 0 {
-		line = line[:j]
+	// The proxy answered but would not open the way through (it wants a
+	// login, or forbids the host): urllib3 says "Tunnel connection failed:
+	// 407 Proxy Authentication Required".
+	if _, status, ok := strings.Cut(line, "Tunnel connection failed: "); ok {
+		status, _, _ = strings.Cut(status, "'")
+		return "the proxy answered " + strings.TrimSpace(status)
 	}
-	if _, rest, ok := strings.Cut(line, "host='"); ok {
-		host, _, _ = strings.Cut(rest, "'")
+	if why := connectCause(line); why != "" {
+		return "the proxy cannot be reached: " + why
 	}
+	return "the proxy cannot be reached"
+}
+
+// connectCause says why a connection failed, from urllib3's words and the
+// system's; "" when the line holds none of them.
+func connectCause(line string) string {
 	switch {
-	case strings.Contains(line, "Name or service not known"), strings.Contains(line, "Temporary failure in name resolution"),
-		strings.Contains(line, "nodename nor servname"), strings.Contains(line, "No address associated"):
-		why = "its name cannot be resolved"
+	case containsAny(line, "Name or service not known", "Temporary failure in name resolution",
+		"nodename nor servname", "No address associated", "Name does not resolve", "Failed to resolve "):
+		return "its name cannot be resolved"
 	case strings.Contains(line, "Connection refused"):
-		why = "the connection was refused"
+		return "the connection was refused"
 	case strings.Contains(line, "Network is unreachable"):
-		why = "the network is unreachable"
-	case strings.Contains(line, "timed out"):
-		why = "the connection timed out"
-	default:
-		why = "no connection could be made"
+		return "the network is unreachable"
+	case strings.Contains(line, "No route to host"):
+		return "there is no route to it"
+	case containsAny(line, "(connect timeout=", "(while establishing a connection)", "Connection timed out", "Operation timed out"):
+		return "the connection timed out"
+	case containsAny(line, "Read timed out", "didn't respond within"):
+		return "it did not answer in time"
+	case strings.Contains(line, "Failed to establish a new connection"):
+		return "no connection could be made"
 	}
-	if host == "" {
-		host = "(its host is not in pip's log)"
+	return ""
+}
+
+// indexHost is the host a line of pip's log is about: the page pip could
+// not fetch ("Could not fetch URL https://pypi.org/simple/torch/: ...",
+// right through a proxy too), else urllib3's pool or connection
+// ("host='pypi.org'"), else its connect timeout ("Connection to pypi.org
+// timed out"). "" when the line names no host: a line of urllib3's source
+// quoted in a traceback holds "%s" or "{self.host}" there.
+func indexHost(line string) string {
+	if _, rest, ok := strings.Cut(line, "Could not fetch URL "); ok {
+		raw, _, _ := strings.Cut(rest, " ")
+		if h := urlHost(strings.TrimSuffix(raw, ":")); isHostName(h) {
+			return h
+		}
 	}
-	return host, why
+	for _, around := range [][2]string{{"host='", "'"}, {"Connection to ", " timed out"}} {
+		if _, rest, ok := strings.Cut(line, around[0]); ok {
+			if h, _, ok := strings.Cut(rest, around[1]); ok && isHostName(h) {
+				return h
+			}
+		}
+	}
+	return ""
+}
+
+// urlHost is the host of an absolute URL, "scheme://[user[:password]@]host[:port]/path",
+// without its port or brackets ("[::1]" is "::1"); "" for no such URL.
+// (net/url would link the resolver's set-up into every start, which
+// deps_test.go keeps off the warm path, for one question asked after a
+// failed install.)
+func urlHost(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return ""
+	}
+	authority, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		authority = authority[i+1:]
+	}
+	if strings.HasPrefix(authority, "[") {
+		h, _, _ := strings.Cut(authority[1:], "]")
+		return h
+	}
+	h, _, _ := strings.Cut(authority, ":")
+	return h
+}
+
+// isHostName reports whether s can be a host name or an IP address.
+func isHostName(s string) bool {
+	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:") == ""
+}
+
+// containsAny reports whether s holds any of words.
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // choosePlatform decides the platform requirements file, says why where
