@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
@@ -125,12 +126,20 @@ func Decide(ctx context.Context, in Input, script string) (*Launch, error) {
 	uname := in.Host.Uname()
 	l.Top = checkout.Facts(ctx, in.Checkout, uname, in.Git)
 	l.settle(ctx, in.Git, l.Top, "")
+	unknown := l.unknownGiven()
 	if h := handedOver(l.Plan, l.Settings); h != nil && len(l.Errors) == 0 {
 		if h.Message != "" {
 			l.Messages = append(l.Messages, Message{Text: h.Message})
 		}
 		l.Via = h
 		l.settle(ctx, in.Git, checkout.HandoverFacts(ctx, in.Checkout, uname, path.Dir(h.Script)), path.Dir(h.Script)+"/")
+		// A setting counts when either folder's files know it: the top's
+		// (OT_PIP_INSTALL, which hands over) or the one handed over to
+		// (OT_PREFER_VENV, which chooses its env).
+		unknown = slices.DeleteFunc(unknown, func(name string) bool { return !slices.Contains(l.unknownGiven(), name) })
+	}
+	for _, name := range unknown {
+		l.warn("%s is set, but this checkout's launch files do not know it: it has no effect here, as with the checkout's own scripts.", name)
 	}
 	if len(l.Errors) > 0 {
 		return l, l.Errors[0]
@@ -170,11 +179,6 @@ func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, s
 	for _, w := range f.Warnings {
 		l.warn("%s", w)
 	}
-	for _, v := range settings.Vars {
-		if cfg.Unknown(v.Name) && cfg.Given(v.Name) {
-			l.warn("%s is set, but this checkout's launch files do not know it: it has no effect here, as with the checkout's own scripts.", v.Name)
-		}
-	}
 	consts, cerr := settings.ConstantsOf(f)
 	l.Constants = consts
 	if cerr != nil {
@@ -190,6 +194,18 @@ func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, s
 			l.Runtime = rt
 		}
 	}
+}
+
+// unknownGiven are the settings the user gave that the settled facts'
+// launch files do not know, in the table's order.
+func (l *Launch) unknownGiven() []string {
+	var names []string
+	for _, v := range settings.Vars {
+		if l.Settings != nil && l.Settings.Unknown(v.Name) && l.Settings.Given(v.Name) {
+			names = append(names, v.Name)
+		}
+	}
+	return names
 }
 
 func (l *Launch) warn(format string, a ...any) {

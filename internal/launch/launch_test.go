@@ -169,4 +169,25 @@ func TestPixiRuntime(t *testing.T) {
 	if len(l.Messages) == 0 || l.Messages[0].Warning {
 		t.Errorf("the hand-over's status line: %v", l.Messages)
 	}
+
+	// A setting is known when either folder's files know it: through the
+	// hand-over, OT_PIP_INSTALL (the top's) and OT_PREFER_VENV (the pip
+	// folder's) both take effect, and neither is called unknown; without
+	// it, OT_PREFER_VENV is unknown to the pixi scripts, and said to be.
+	unknownWarned := func(l *Launch, name string) bool {
+		for _, m := range l.Messages {
+			if m.Warning && strings.HasPrefix(m.Text, name+" is set, but this checkout's launch files do not know it") {
+				return true
+			}
+		}
+		return false
+	}
+	l, _ = decide(t, dir, layout.InstallScript, "HOME="+home, "OT_PIP_INSTALL=true", "OT_PREFER_VENV=false")
+	if unknownWarned(l, "OT_PIP_INSTALL") || unknownWarned(l, "OT_PREFER_VENV") {
+		t.Errorf("a setting one folder knows was called unknown: %v", l.Messages)
+	}
+	l, _ = decide(t, dir, layout.InstallScript, "HOME="+home, "OT_PREFER_VENV=false")
+	if !unknownWarned(l, "OT_PREFER_VENV") {
+		t.Errorf("OT_PREFER_VENV without the hand-over, which the pixi scripts do not know: %v", l.Messages)
+	}
 }
