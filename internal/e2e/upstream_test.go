@@ -74,13 +74,7 @@ func loadFixtures(t *testing.T) []fixture {
 		if isPixiFixture(dir) {
 			continue // the pixi family: TestFollowsThePixiCheckout
 		}
-		f := fixture{name: e.Name(), dir: dir}
-		for _, line := range strings.Split(string(manifest), "\n") {
-			if h, ok := strings.CutPrefix(line, "has "); ok {
-				f.has = append(f.has, strings.TrimSpace(h))
-			}
-		}
-		fs = append(fs, f)
+		fs = append(fs, fixture{name: e.Name(), dir: dir, has: manifestHas(manifest)})
 	}
 	if len(fs) == 0 {
 		t.Skipf("no fixtures with a MANIFEST in %s", upstreamFixtures())
@@ -101,6 +95,37 @@ func loadFixtures(t *testing.T) []fixture {
 		}
 	}
 	return fs
+}
+
+// pixiFixture is the fixture of the pixi family in the fixtures' folder
+// (the last, should there be more), or nil when there is none.
+func pixiFixture(t *testing.T) *fixture {
+	t.Helper()
+	entries, err := os.ReadDir(upstreamFixtures())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var px *fixture
+	for _, e := range entries {
+		dir := filepath.Join(upstreamFixtures(), e.Name())
+		if isPixiFixture(dir) {
+			manifest, _ := os.ReadFile(filepath.Join(dir, "MANIFEST"))
+			px = &fixture{name: e.Name(), dir: dir, has: manifestHas(manifest)}
+		}
+	}
+	return px
+}
+
+// manifestHas is the files a fixture's commit had: its MANIFEST's "has"
+// lines.
+func manifestHas(manifest []byte) []string {
+	var has []string
+	for _, line := range strings.Split(string(manifest), "\n") {
+		if h, ok := strings.CutPrefix(line, "has "); ok {
+			has = append(has, strings.TrimSpace(h))
+		}
+	}
+	return has
 }
 
 // upstreamWheels is pip's find-links folder for these tests: the chosen
