@@ -104,7 +104,7 @@ func (l *Linker) Return(ctx context.Context) (linked, conflicted []string, err e
 				target = l.Checkout.LinkTarget()
 			}
 			if err := symlinkAtomic(target, path); err != nil {
-				return linked, conflicted, out.Errorf("linking %s again: %w", a.name, err).WithHints("Link it by hand: onetrainer-launcher link")
+				return linked, conflicted, out.Errorf("linking %s again: %w", a.name, err).WithHints("Link it by hand: " + out.Quote(l.Checkout.Binary()) + " link " + out.Quote(l.Checkout.Root))
 			}
 		}
 		linked = append(linked, a.name)
@@ -185,8 +185,8 @@ func (l *Linker) readJournal() ([]away, error) {
 		return nil, out.Errorf("reading the journal: %w", err)
 	}
 	damaged := out.Errorf("the journal %s is damaged", l.Checkout.Journal()).
-		WithHints("Put the scripts back by hand: git update-index --no-skip-worktree " + strings.Join(layout.Scripts(), " ") +
-			" && git checkout -- " + strings.Join(layout.Scripts(), " ") + " && rm " + out.Quote(l.Checkout.Journal()) +
+		WithHints("Put the scripts back by hand: git -C " + out.Quote(l.Checkout.Root) + " update-index --no-skip-worktree " + strings.Join(layout.Scripts(), " ") +
+			" && git -C " + out.Quote(l.Checkout.Root) + " checkout -- " + strings.Join(layout.Scripts(), " ") + " && rm " + out.Quote(l.Checkout.Journal()) +
 			", then link again: " + out.Quote(l.Checkout.Binary()) + " link " + out.Quote(l.Checkout.Root))
 	lines := pathutil.Lines(data)
 	if len(lines) == 0 || lines[0] != journalMagic {

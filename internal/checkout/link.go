@@ -306,11 +306,12 @@ func (l *Linker) Command() string {
 // RefusedHints are the ways forward from launch files the launcher cannot
 // follow (refusals, each "file:line: why"): a launch file the user
 // changed is theirs to drop, with the exact git command; otherwise the
-// checkout's own scripts go on working. again is what to run after the
-// change is dropped; linked says the launcher is linked in already, so
-// that the checkout's own scripts come back with unlink. git, when not
-// nil, is asked which of the files hold a change.
-func RefusedHints(ctx context.Context, co layout.Checkout, git *gitx.Git, refusals []string, again string, linked bool) []string {
+// checkout's own scripts: where the launcher is linked in, they come back
+// with unlink, run by a launcher that is there (linkedLauncher); where it
+// is not, they are there and run as before. again is what to run after
+// the change is dropped; forLink adds what link --force does not do. git,
+// when not nil, is asked which of the files hold a change.
+func RefusedHints(ctx context.Context, co layout.Checkout, git *gitx.Git, refusals []string, again string, forLink bool) []string {
 	var files []string
 	seen := map[string]bool{}
 	for _, r := range refusals {
@@ -321,17 +322,41 @@ func RefusedHints(ctx context.Context, co layout.Checkout, git *gitx.Git, refusa
 		}
 	}
 	var hints []string
-	if git != nil && co.GitDir != "" {
+	if git != nil {
 		l := &Linker{Checkout: co, Run: git.Run}
 		root := out.Quote(co.Root)
 		for _, f := range l.Changed(ctx, files...) {
 			hints = append(hints, fmt.Sprintf("%s holds a change of your own (git -C %s diff %[1]s shows it). To drop it, run: git -C %[2]s checkout -- %[1]s, then %[3]s", f, root, again))
 		}
 	}
-	if linked {
-		return append(hints, fmt.Sprintf("Or run this checkout's own launch scripts: nothing was created or changed; put them back with: %s unlink %s",
-			out.Quote(co.Binary()), out.Quote(co.Root)))
+	if bin := linkedLauncher(co); bin != "" {
+		hints = append(hints, fmt.Sprintf("Or run this checkout's own launch scripts: nothing was created or changed; put them back with: %s unlink %s",
+			out.Quote(bin), out.Quote(co.Root)))
+	} else {
+		hints = append(hints, "Or keep this checkout's own scripts: nothing was changed, and ./start-ui.sh and the others run as before.")
 	}
-	return append(hints, "Or keep this checkout's own scripts: nothing was changed, and ./start-ui.sh and the others run as before.",
-		"link --force does not get past this: it links over a launch script with a change of your own that the launcher can follow (and keeps yours for unlink), but it never makes the launcher run a step it does not model.")
+	if forLink {
+		hints = append(hints, "link --force does not get past this: it links over a launch script with a change of your own that the launcher can follow (and keeps yours for unlink), but it never makes the launcher run a step it does not model.")
+	}
+	return hints
+}
+
+// linkedLauncher is a launcher binary that can unlink co, by its full
+// path: the checkout's own copy, or what a launch script links to where
+// the scripts were linked by other means; "" when no launch script is a
+// link to a launcher.
+func linkedLauncher(co layout.Checkout) string {
+	for _, name := range layout.Scripts() {
+		path := co.Path(name)
+		if !IsLauncherLink(path, "") {
+			continue
+		}
+		if _, err := os.Stat(co.Binary()); err == nil {
+			return co.Binary()
+		}
+		if bin, err := filepath.EvalSymlinks(path); err == nil {
+			return bin
+		}
+	}
+	return ""
 }

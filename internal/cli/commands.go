@@ -38,6 +38,11 @@ type Command struct {
 // Applet reports whether the command is a launch script.
 func (c Command) Applet() bool { return c.Script != "" }
 
+// usage is how the command is called under the launcher's own name.
+func (c Command) usage() string {
+	return ownName + " [-C DIR] " + strings.TrimSpace(c.Name+" "+c.Args)
+}
+
 // Commands is the table: the applets in the order of the launch-scripts
 // guide, then the binary's own commands. Help prints it, so it cannot be
 // a literal that refers to itself; it is made by a function, each time,
@@ -148,9 +153,9 @@ its first argument).
 // and for an applet that it passes its arguments on.
 func commandHelp(w io.Writer, c Command) {
 	if c.Applet() {
-		fmt.Fprintf(w, "Usage: ./%s\n       %s [-C DIR] %s\n\n", strings.TrimSpace(c.Script+" "+c.Args), ownName, strings.TrimSpace(c.Name+" "+c.Args))
+		fmt.Fprintf(w, "Usage: ./%s\n       %s\n\n", strings.TrimSpace(c.Script+" "+c.Args), c.usage())
 	} else {
-		fmt.Fprintf(w, "Usage: %s [-C DIR] %s\n\n", ownName, strings.TrimSpace(c.Name+" "+c.Args))
+		fmt.Fprintf(w, "Usage: %s\n\n", c.usage())
 	}
 	fmt.Fprintf(w, "%s%s.\n", strings.ToUpper(c.Desc[:1]), c.Desc[1:])
 	if c.More != "" {

@@ -24,7 +24,7 @@ func link(ctx context.Context, inv Invocation, args []string) error {
 	if err := checkout.Follow(s.co, facts, ""); err != nil {
 		l := s.linker()
 		again := "link again: " + l.Command() + " link " + out.Quote(s.co.Root)
-		return out.Errorf("nothing was linked: %w", err).WithHints(checkout.RefusedHints(ctx, s.co, &git, facts.Refusals, again, false)...)
+		return out.Errorf("nothing was linked: %w", err).WithHints(checkout.RefusedHints(ctx, s.co, &git, facts.Refusals, again, true)...)
 	}
 	if err := checkout.Identify(s.co, facts, true); err != nil {
 		return out.Errorf("%w", err)

@@ -3,14 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 )
 
 // UsageError is a command line the launcher cannot take: it is printed
-// with the short usage, and the exit status is 2.
+// with the usage (the command's own, or the short usage of them all), and
+// the exit status is 2.
 type UsageError struct {
 	Msg string
 	// Command is the command whose arguments were wrong: its own usage is
@@ -36,7 +36,7 @@ func argsErrorf(cmd, format string, a ...any) error {
 //     originals' set -e gave it — except when it could not be started at
 //     all (126, 127), which is said;
 //   - several errors (bad settings): each, status 1;
-//   - a UsageError: the message and the short usage, status 2;
+//   - a UsageError: the message and the usage, status 2;
 //   - anything else: its text, status 1.
 func Report(p *out.Printer, err error) int {
 	if err == nil {
@@ -54,8 +54,8 @@ func Report(p *out.Printer, err error) int {
 	switch e := err.(type) {
 	case *UsageError:
 		fmt.Fprintf(p.Stderr, "%s: %s\n", ownName, e.Msg)
-		if c, ok := Lookup(e.Command); ok && e.Command != "" {
-			fmt.Fprintf(p.Stderr, "Usage: %s [-C DIR] %s\nRun '%[1]s help %[3]s' for more.\n", ownName, strings.TrimSpace(c.Name+" "+c.Args), c.Name)
+		if c, ok := Lookup(e.Command); ok {
+			fmt.Fprintf(p.Stderr, "Usage: %s\nRun '%s help %s' for more.\n", c.usage(), ownName, c.Name)
 		} else {
 			shortUsage(p.Stderr)
 		}

@@ -202,10 +202,9 @@ func TestFollowsThePixiCheckout(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("the original scripts need bash:", err)
 	}
-	testkit.Fixtures(t)
 	fx := pixiFixture(t)
 	if fx == nil {
-		t.Skip("no fixture of the pixi family in", upstreamFixtures())
+		testkit.SkipFixtures(t, "no fixture of the pixi family in "+upstreamFixtures()+": tools/upstream-fixtures.sh writes it from a clone with PR #1244's merge (docs/testing.md)")
 	}
 	py, err := testkit.Find(10, 14)
 	if err != nil {

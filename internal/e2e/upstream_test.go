@@ -77,7 +77,7 @@ func loadFixtures(t *testing.T) []fixture {
 		fs = append(fs, fixture{name: e.Name(), dir: dir, has: manifestHas(manifest)})
 	}
 	if len(fs) == 0 {
-		t.Skipf("no fixtures with a MANIFEST in %s", upstreamFixtures())
+		testkit.SkipFixtures(t, "no fixtures with a MANIFEST in "+upstreamFixtures()+": tools/upstream-fixtures.sh writes them (docs/testing.md)")
 	}
 	// The seed's documented defaults: the 2024-09 framework with a .venv
 	// default, as the launch-scripts guide describes it.
@@ -101,7 +101,7 @@ func loadFixtures(t *testing.T) []fixture {
 // (the last, should there be more), or nil when there is none.
 func pixiFixture(t *testing.T) *fixture {
 	t.Helper()
-	entries, err := os.ReadDir(upstreamFixtures())
+	entries, err := os.ReadDir(testkit.Fixtures(t))
 	if err != nil {
 		t.Fatal(err)
 	}

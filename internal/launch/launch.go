@@ -136,7 +136,8 @@ func Decide(ctx context.Context, in Input, script string) (*Launch, error) {
 		// A setting counts when either folder's files know it: the top's
 		// (OT_PIP_INSTALL, which hands over) or the one handed over to
 		// (OT_PREFER_VENV, which chooses its env).
-		unknown = slices.DeleteFunc(unknown, func(name string) bool { return !slices.Contains(l.unknownGiven(), name) })
+		there := l.unknownGiven()
+		unknown = slices.DeleteFunc(unknown, func(name string) bool { return !slices.Contains(there, name) })
 	}
 	for _, name := range unknown {
 		l.warn("%s is set, but this checkout's launch files do not know it: it has no effect here, as with the checkout's own scripts.", name)
@@ -157,7 +158,7 @@ func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, s
 	l.Family = Family{Name: f.Family.Value, Where: f.Family.Where}
 	if err := checkout.Follow(l.Checkout, f, ""); err != nil {
 		l.Family.Refused = err
-		fail(out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, l.Checkout, git, f.Refusals, "run ./"+l.Script+" again", true)...))
+		fail(out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, l.Checkout, git, f.Refusals, "run ./"+l.Script+" again", false)...))
 	}
 	if err := checkout.Identify(l.Checkout, f, true); err != nil {
 		if l.Family.Refused == nil {
@@ -168,7 +169,7 @@ func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, s
 	plan, ok := f.PlanOf(l.Script)
 	if !ok {
 		fail(out.Errorf("this checkout has no %s%s, so the launcher cannot tell what it does", sub, l.Script).
-			WithHints(fmt.Sprintf("git checkout -- %s%s brings git's back, if it is tracked.", sub, l.Script)))
+			WithHints(fmt.Sprintf("If git tracks it, this brings git's back: git -C %s checkout -- %s%s", out.Quote(l.Checkout.Root), sub, l.Script)))
 	}
 	l.Plan = plan
 	cfg, err := settings.Parse(l.Base, l.File, f)
@@ -231,7 +232,7 @@ func UpdatePlan(ctx context.Context, in Input) (upstream.Plan, error) {
 	co := in.Checkout
 	facts := checkout.Facts(ctx, co, uname, in.Git)
 	if err := checkout.Follow(co, facts, layout.UpdateScript); err != nil {
-		return upstream.Plan{}, out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, co, in.Git, facts.Refusals, "run ./"+layout.UpdateScript+" again", true)...)
+		return upstream.Plan{}, out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, co, in.Git, facts.Refusals, "run ./"+layout.UpdateScript+" again", false)...)
 	}
 	plan, ok := facts.PlanOf(layout.UpdateScript)
 	if !ok {

@@ -76,19 +76,47 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// ExitCode is Status, so that an Error wrapped in another keeps its status.
-func (e *Error) ExitCode() int { return e.Status() }
-
-// Status is the exit status e asks for: its Code, else the status of a
-// command it was caused by, so that wrapping a failed step in words does
-// not turn the step's status into 1; else 1.
+// Status is the exit status e asks for: its Code, else the first status a
+// cause carries of its own (a failed command's, or a wrapped Error's
+// Code), so that wrapping a failed step in words does not turn the step's
+// status into 1; else 1.
 func (e *Error) Status() int {
 	if e.Code != 0 {
 		return e.Code
 	}
-	var c exitCoder
-	if errors.As(e.Err, &c) && c.ExitCode() > 0 {
-		return c.ExitCode()
+	if c := causeStatus(e.Err); c > 0 {
+		return c
 	}
 	return 1
+}
+
+// causeStatus is the first exit status err or a cause of it carries of its
+// own, depth first in the order of the causes; 0 for none. An Error with
+// no Code of its own has none but its causes': it does not stand for 1
+// ahead of a later cause that failed with 5.
+func causeStatus(err error) int {
+	switch x := err.(type) {
+	case nil:
+		return 0
+	case *Error:
+		if x.Code != 0 {
+			return x.Code
+		}
+		return causeStatus(x.Err)
+	case exitCoder:
+		if c := x.ExitCode(); c > 0 {
+			return c
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, c := range u.Unwrap() {
+			if s := causeStatus(c); s > 0 {
+				return s
+			}
+		}
+	case interface{ Unwrap() error }:
+		return causeStatus(u.Unwrap())
+	}
+	return 0
 }

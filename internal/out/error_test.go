@@ -48,4 +48,10 @@ func TestErrorfKeepsEveryCause(t *testing.T) {
 	if got := Errorf("%w and %w", first, Errorf("pulling: %w", exitStatus(5))); got.Status() != 5 {
 		t.Errorf("an Error wrapping a failed command, itself wrapped: status %d", got.Status())
 	}
+	if got := Errorf("%w, then %w", Errorf("no status of its own"), exitStatus(5)); got.Status() != 5 {
+		t.Errorf("an Error without a status of its own before a failed command: status %d", got.Status())
+	}
+	if got := Errorf("%w", fmt.Errorf("in words: %w", Quiet(6))); got.Status() != 6 {
+		t.Errorf("an Error's status under fmt's wrapping: %d", got.Status())
+	}
 }

@@ -49,7 +49,7 @@ func Fixtures(t testing.TB) string {
 	t.Helper()
 	dir := UpstreamFixtures()
 	if _, err := os.Stat(dir); err != nil {
-		skipForFixtures(t, fixturesMissing("OneTrainer's launch files", dir, err))
+		SkipFixtures(t, fixturesMissing("OneTrainer's launch files", dir, err))
 	}
 	return dir
 }
@@ -60,7 +60,7 @@ func Fixture(t testing.TB, commit string) string {
 	t.Helper()
 	dir := filepath.Join(UpstreamFixtures(), commit)
 	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil {
-		skipForFixtures(t, fixturesMissing("OneTrainer's launch files at "+commit, dir, err))
+		SkipFixtures(t, fixturesMissing("OneTrainer's launch files at "+commit, dir, err))
 	}
 	return dir
 }
@@ -72,7 +72,9 @@ func Fixture(t testing.TB, commit string) string {
 // fixtures are.
 const FixtureSkipsVar = "OT_TEST_FIXTURE_SKIPS"
 
-func skipForFixtures(t testing.TB, why string) {
+// SkipFixtures skips a test for want of OneTrainer's launch files, saying
+// why, and writes it down where FixtureSkipsVar asks.
+func SkipFixtures(t testing.TB, why string) {
 	t.Helper()
 	if list := os.Getenv(FixtureSkipsVar); list != "" {
 		dir, _ := os.Getwd()
