@@ -40,6 +40,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -231,6 +232,28 @@ func installedIn(obs []string, env, req string) bool {
 // update.sh too; with no Python at all, a venv first, refused, then the
 // way the advice names (a venv of a Python that does not fit: the venv
 // rows).
+// hostSide is one side's scenario of a host-Python row at dir: the host's
+// python installed as h says (a wrapper that logs each run), who ran it
+// after each step, the launcher's output of the first step kept in
+// advice, and finally run on the launcher's side (ours) only.
+func hostSide(h hostCase, dir, ours string, steps [][]string, tools string, advice *string, finally func(t *testing.T, dir string, env []string)) scenario {
+	log := filepath.Join(filepath.Dir(dir), "host-python.log")
+	return scenario{name: h.name, conda: true, steps: steps, path: tools,
+		python: func(t *testing.T, bin string) { h.install(t, bin, log) },
+		// Who ran the host's Python, step by step.
+		after: func(t *testing.T, dir string, step int) []string { return hostRuns(log, dir) },
+		check: func(step int, output string) {
+			if step == 0 && dir == ours {
+				*advice = output
+			}
+		},
+		finally: func(t *testing.T, d string, env []string) {
+			if d == ours {
+				finally(t, d, env)
+			}
+		}}
+}
+
 func hostSteps(h hostCase) [][]string {
 	conda := "OT_PREFER_VENV=false"
 	steps := [][]string{{conda, "./install.sh"}, {conda, "./start-ui.sh", "--ui-flag", "two words"},
@@ -298,25 +321,12 @@ func TestEveryKindAnyHostPython(t *testing.T) {
 				orig, ours := clonedTwins(t, func(dir string) { makeUpstreamCheckout(t, f, dir, false) }, aRequirementMore(t))
 				var advice string
 				side := func(dir string) scenario {
-					log := filepath.Join(filepath.Dir(dir), "host-python.log")
-					return scenario{name: h.name, conda: true, steps: hostSteps(h), path: tools,
-						python: func(t *testing.T, bin string) { h.install(t, bin, log) },
-						// Who ran the host's Python, step by step.
-						after: func(t *testing.T, dir string, step int) []string { return hostRuns(log, dir) },
-						check: func(step int, output string) {
-							if step == 0 && dir == ours {
-								advice = output
-							}
-						},
-						finally: func(t *testing.T, dir string, env []string) {
-							if dir != ours {
-								return
-							}
-							doctorSays(t, dir, env, "conda", "", "OT_PREFER_VENV=false")
-							if h.name != "fits" {
-								doctorSays(t, dir, env, "venv", "the venv cannot be made: No Python ", "OT_PREFER_VENV=true")
-							}
-						}}
+					return hostSide(h, dir, ours, hostSteps(h), tools, &advice, func(t *testing.T, dir string, env []string) {
+						doctorSays(t, dir, env, "conda", "", "OT_PREFER_VENV=false")
+						if h.name != "fits" {
+							doctorSays(t, dir, env, "venv", "the venv cannot be made: No Python ", "OT_PREFER_VENV=true")
+						}
+					})
 				}
 				want := observe(t, orig, side(orig), py, wheels)
 				got := observe(t, ours, side(ours), py, wheels)
@@ -365,25 +375,13 @@ func TestEveryKindAnyHostPython(t *testing.T) {
 				makeUpstreamCheckout(t, f, ours, true)
 				var advice string
 				side := func(dir string) scenario {
-					log := filepath.Join(filepath.Dir(dir), "host-python.log")
-					return scenario{name: h.name, conda: true, steps: venvSteps(h), path: tools,
-						python: func(t *testing.T, bin string) { h.install(t, bin, log) },
-						after:  func(t *testing.T, dir string, step int) []string { return hostRuns(log, dir) },
-						check: func(step int, output string) {
-							if step == 0 && dir == ours {
-								advice = output
-							}
-						},
-						finally: func(t *testing.T, dir string, env []string) {
-							if dir != ours {
-								return
-							}
-							if h.name == "fits" {
-								doctorSays(t, dir, env, "venv", "", "OT_PREFER_VENV=true")
-							} else {
-								doctorSays(t, dir, env, "venv", "the venv cannot be made: No Python ", "OT_PREFER_VENV=true")
-							}
-						}}
+					return hostSide(h, dir, ours, venvSteps(h), tools, &advice, func(t *testing.T, dir string, env []string) {
+						if h.name == "fits" {
+							doctorSays(t, dir, env, "venv", "", "OT_PREFER_VENV=true")
+						} else {
+							doctorSays(t, dir, env, "venv", "the venv cannot be made: No Python ", "OT_PREFER_VENV=true")
+						}
+					})
 				}
 				wantAll := observe(t, orig, side(orig), py, wheels)
 				gotAll := observe(t, ours, side(ours), py, wheels)
@@ -410,13 +408,7 @@ func TestEveryKindAnyHostPython(t *testing.T) {
 							t.Errorf("the launcher made %s with a Python that does not fit", v)
 						}
 					}
-					var kept []string
-					for _, w := range want {
-						if !strings.HasPrefix(w, "env $CO/venv") {
-							kept = append(kept, w)
-						}
-					}
-					want = kept
+					want = slices.DeleteFunc(want, func(w string) bool { return strings.HasPrefix(w, "env $CO/venv") })
 				}
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("the launcher differs from the commit's own scripts:\n%s", diffLines(want, got))

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -270,13 +271,7 @@ func TestFollowsThePixiCheckout(t *testing.T) {
 			want := normalPixi(observe(t, orig, sc.scenario, py, wheels))
 			got := normalPixi(observe(t, ours, sc.scenario, py, wheels))
 			if sc.early {
-				var kept []string
-				for _, w := range want {
-					if !strings.Contains(w, " pixi ") {
-						kept = append(kept, w)
-					}
-				}
-				want = kept
+				want = slices.DeleteFunc(want, func(w string) bool { return strings.Contains(w, " pixi ") })
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("the launcher differs from the pixi branch's own scripts:\n%s", diffLines(want, got))
