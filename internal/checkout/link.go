@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -293,8 +292,11 @@ func (l *Linker) Unlink(ctx context.Context, say func(string, ...any)) (int, err
 
 // Command is how a hint names the running binary, so that it can be pasted
 // as it is: its own name where PATH finds this very binary by it, else its
-// absolute path.
+// absolute path (its name alone when that is not known).
 func (l *Linker) Command() string {
+	if l.Self == "" {
+		return layout.OwnName
+	}
 	if p := pathutil.Look(layout.OwnName, l.Checkout.Root, environ.List(l.Run.Env).Get("PATH"), ""); p != "" {
 		if real, err := filepath.EvalSymlinks(p); err == nil && real == l.Self {
 			return layout.OwnName
@@ -312,11 +314,13 @@ func (l *Linker) Command() string {
 // the change is dropped; forLink adds what link --force does not do. git,
 // when not nil, is asked which of the files hold a change.
 func RefusedHints(ctx context.Context, co layout.Checkout, git *gitx.Git, refusals []string, again string, forLink bool) []string {
+	// Each refusal names its file first: the top's launch files, or those
+	// of a folder handed over to (scripts/pip-install/lib.include.sh).
 	var files []string
 	seen := map[string]bool{}
 	for _, r := range refusals {
 		file, _, _ := strings.Cut(r, ":")
-		if !seen[file] && (file == layout.LibFile || slices.Contains(layout.Scripts(), file)) {
+		if fi, err := os.Stat(co.Path(file)); !seen[file] && !filepath.IsAbs(file) && err == nil && fi.Mode().IsRegular() {
 			seen[file] = true
 			files = append(files, file)
 		}
