@@ -26,7 +26,7 @@ type Lock struct{ f *os.File }
 // anything else there (a FIFO, a device) is refused, each a *NotALockFile
 // naming path. A new lock file's mode is 0666 less the user's umask.
 func TakeLock(path string, wait bool, onWait func()) (l *Lock, waited bool, err error) {
-	fd, err := unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0o666)
+	fd, err := unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0o666)
 	if err == unix.ELOOP || err == unix.EMLINK { // EMLINK: FreeBSD's word for ELOOP here
 		return nil, false, &NotALockFile{Path: path, Mode: fs.ModeSymlink, Target: readlink(path)}
 	}
