@@ -176,8 +176,12 @@ func (l *Linker) Return(ctx context.Context) (Returned, error) {
 // isGitsCopy reports whether the file at a script's place holds a copy
 // git has — the one kept in the state (git's at the last link or pull),
 // the staged one, or HEAD's — so that a link may replace it with nothing
-// lost. Where git cannot answer, only the kept copy counts.
+// lost. Only a regular file can be; where git cannot answer, only the
+// kept copy counts.
 func (l *Linker) isGitsCopy(ctx context.Context, name string) bool {
+	if fi, err := os.Lstat(l.Checkout.Path(name)); err != nil || !fi.Mode().IsRegular() {
+		return false // a link of the user's own, say: git's copies are files
+	}
 	if kept, err := pathutil.ReadFile(l.Checkout.Kept(name), pathutil.SmallFile); err == nil {
 		if data, err := pathutil.ReadFile(l.Checkout.Path(name), pathutil.SmallFile); err == nil && bytes.Equal(data, kept) {
 			return true
