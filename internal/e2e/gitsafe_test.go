@@ -6,11 +6,14 @@ package e2e_test
 // with a local bare remote; real Python and pip where an env is made.
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
@@ -219,4 +222,169 @@ func TestUmask027(t *testing.T) {
 			t.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), want)
 		}
 	}
+}
+
+// slowGit makes a folder whose git logs each call to log and waits a
+// moment before it runs the real git, so that a test can kill the
+// launcher before any given git command of its: between two steps.
+func slowGit(t *testing.T, log string) string {
+	t.Helper()
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	wrapper := "#!/bin/sh\necho \"$*\" >> " + shellQuote(log) + "\nsleep 0.3\nexec " + shellQuote(real) + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "git"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// killBeforeGit starts argv in co, in a process group of its own, with
+// git slowed (slowGit), and kills the group with SIGKILL once its n-th git
+// command has started (before that command can run). It reports whether
+// the kill came before the run ended by itself.
+func killBeforeGit(t *testing.T, co string, n int, argv ...string) bool {
+	t.Helper()
+	log := filepath.Join(t.TempDir(), "git.log")
+	os.WriteFile(log, nil, 0o644)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = co
+	cmd.Env = append(gitEnv(), "PATH="+slowGit(t, log)+":"+os.Getenv("PATH"), "OT_PYTHON_CMD="+s.python.Path)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	for {
+		select {
+		case <-done:
+			return false
+		case <-time.After(10 * time.Millisecond):
+		}
+		data, _ := os.ReadFile(log)
+		if strings.Count(string(data), "\n") >= n {
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+			return true
+		}
+	}
+}
+
+// A real kill -9 of unlink, and of the journal's repair (run by the next
+// launch), before each of their git commands in turn: after each, no
+// script is missing or hidden behind skip-worktree as a file, the user's
+// edit is in place or kept, and the next run finishes with everything as
+// it should be. (internal/checkout's TestUnlinkCutAtEveryStep and
+// TestRepairKeepsAnEditAtEveryStep stop at the steps between which no git
+// command runs.)
+func TestKillBeforeEveryGitCommand(t *testing.T) {
+	t.Parallel()
+	co := clonedCheckout(t)
+	startUI := filepath.Join(co, "start-ui.sh")
+	state := filepath.Join(co, ".git", "onetrainer-launcher")
+	mine := origScript + "export HF_HOME=/data/hf\n"
+	noFileHidden := func(when string) {
+		t.Helper()
+		for _, name := range skipWorktree(t, co) {
+			if fi, err := os.Lstat(filepath.Join(co, name)); err == nil && fi.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("%s: %s is a file git's skip-worktree bit hides", when, name)
+			}
+		}
+		for _, name := range layout.Scripts() {
+			if _, err := os.Lstat(filepath.Join(co, name)); err != nil {
+				t.Errorf("%s: %s is missing: %v", when, name, err)
+			}
+		}
+	}
+
+	t.Run("unlink", func(t *testing.T) {
+		for n := 1; ; n++ {
+			os.WriteFile(startUI, []byte(mine), 0o755)
+			if code, out := runLauncher(t, gitEnv(), "link", "--force", co); code != 0 {
+				t.Fatalf("link --force: %d\n%s", code, out)
+			}
+			killed := killBeforeGit(t, co, n, s.launcher, "unlink", co)
+			when := fmt.Sprintf("unlink killed before git command %d", n)
+			if killed {
+				noFileHidden(when)
+				inPlace, _ := os.ReadFile(startUI)
+				kept, _ := os.ReadFile(filepath.Join(state, "backup", "start-ui.sh"))
+				if string(inPlace) != mine && string(kept) != mine {
+					t.Fatalf("%s: the user's start-ui.sh is lost", when)
+				}
+				if code, out := runLauncher(t, gitEnv(), "unlink", co); code != 0 {
+					t.Fatalf("%s, unlink again: %d\n%s", when, code, out)
+				}
+			}
+			if data, _ := os.ReadFile(startUI); string(data) != mine || len(linked(co)) != 0 || len(skipWorktree(t, co)) != 0 {
+				t.Errorf("%s, then unlink: start-ui.sh %q, linked %v, hidden %v", when, data, linked(co), skipWorktree(t, co))
+			}
+			if st := git(t, co, "status", "--porcelain"); st != "M start-ui.sh" {
+				t.Errorf("%s, then unlink: git status %q", when, st)
+			}
+			if _, err := os.Lstat(state); err == nil {
+				t.Errorf("%s, then unlink: the state is still there", when)
+			}
+			if !killed {
+				if n < 6 {
+					t.Errorf("unlink ran only %d git commands", n-1)
+				}
+				break
+			}
+		}
+		git(t, co, "checkout", "--", "start-ui.sh")
+	})
+
+	t.Run("repair", func(t *testing.T) {
+		edit := origScript + "source ~/env.sh\n"
+		if code, out := runLauncher(t, gitEnv(), "link", co); code != 0 {
+			t.Fatalf("link: %d\n%s", code, out)
+		}
+		for n := 1; ; n++ {
+			// What a kill inside update.sh's merge leaves, then an edit of
+			// the user's to the script that stood in for the link.
+			os.RemoveAll(filepath.Join(state, "backup"))
+			target, _ := os.Readlink(startUI)
+			os.WriteFile(filepath.Join(state, "journal"), []byte("onetrainer-launcher journal 1\naway\tstart-ui.sh\t"+target+"\n"), 0o644)
+			git(t, co, "update-index", "--no-skip-worktree", "start-ui.sh")
+			os.Remove(startUI)
+			os.WriteFile(startUI, []byte(edit), 0o755)
+
+			killed := killBeforeGit(t, co, n, "./run-cmd.sh")
+			when := fmt.Sprintf("the repair killed before git command %d", n)
+			kept := filepath.Join(state, "backup", "start-ui.sh")
+			if killed {
+				noFileHidden(when)
+				inPlace, _ := os.ReadFile(startUI)
+				keptData, _ := os.ReadFile(kept)
+				if string(inPlace) != edit && string(keptData) != edit {
+					t.Fatalf("%s: the user's edit is lost", when)
+				}
+				code, stdout, stderr := launch(t, co, "run-cmd.sh", nil)
+				if code == 0 || !strings.Contains(stderr, "You must give the name of the script to run") {
+					t.Fatalf("%s, the next launch: %d\n%s\n%s", when, code, stdout, stderr)
+				}
+			}
+			if data, _ := os.ReadFile(kept); string(data) != edit {
+				t.Errorf("%s: the edit is not kept in %s: %q", when, kept, data)
+			}
+			if _, err := os.Lstat(filepath.Join(state, "journal")); err == nil || len(linked(co)) != 4 || len(skipWorktree(t, co)) != 4 {
+				t.Errorf("%s: not repaired: journal %v, linked %v, hidden %v", when, err, linked(co), skipWorktree(t, co))
+			}
+			if st := git(t, co, "status", "--porcelain"); st != "" {
+				t.Errorf("%s: git status %q", when, st)
+			}
+			if !killed {
+				if n < 4 {
+					t.Errorf("the repair ran only %d git commands", n-1)
+				}
+				break
+			}
+		}
+	})
 }
