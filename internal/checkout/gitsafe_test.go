@@ -173,6 +173,11 @@ func TestUnlinkWhereGitCannotAnswer(t *testing.T) {
 			t.Errorf("the hint's folder %s holds no git that runs: %v %s", dir, err, b)
 		}
 		nothingChanged(t, l)
+		// link too: a tracked script is not taken for an untracked one.
+		if err := noGit.Link(ctx, true, func(string, ...any) {}); !gitx.IsNoAnswer(err) || !strings.Contains(err.Error(), "nothing was linked") {
+			t.Errorf("link without git: %v", err)
+		}
+		nothingChanged(t, l)
 		if _, err := l.Unlink(ctx, func(string, ...any) {}); err != nil {
 			t.Fatal(err)
 		}
