@@ -14,7 +14,8 @@ import (
 // in names (checkout-relative files), as git takes them in the state the
 // checkout is in: a merge (git pull's default), a rebase (pull.rebase), or
 // neither. (git checkout -- FILE is not among them: git refuses it for a
-// path with a conflict, "path is unmerged".) The last says what the
+// path with a conflict, "path is unmerged".) Each command follows "run: "
+// and ends its line, so that it pastes as it is. The last says what the
 // launcher does once it is resolved.
 func ConflictHints(co layout.Checkout, names []string) []string {
 	git := "git -C " + out.Quote(co.Root)
@@ -32,10 +33,11 @@ func ConflictHints(co layout.Checkout, names []string) []string {
 			fmt.Sprintf("To undo the pull, run: %s merge --abort", git),
 		}
 	case "rebase":
-		// In a rebase, git calls upstream's side "ours".
 		hints = []string{
 			fmt.Sprintf("To keep both changes, edit %s (git marks the two sides with <<<<<<< and >>>>>>>), then run: %s add %[1]s && %[2]s -c core.editor=true rebase --continue", f, git),
-			fmt.Sprintf("To take upstream's version instead, run: %s checkout --ours -- %s && %[1]s add %[2]s && %[1]s -c core.editor=true rebase --continue (git may then say the commit became empty: %[1]s rebase --skip)", git, f),
+			fmt.Sprintf("To take upstream's version instead (the side a rebase calls \"ours\"), run: %s checkout --ours -- %s && %[1]s add %[2]s && %[1]s -c core.editor=true rebase --continue", git, f),
+			fmt.Sprintf("If git then says there is nothing to commit (your commit held only that change), run: %s rebase --skip", git),
+			"A rebase may stop again at a later commit of yours with the same conflict: the same commands apply (git status shows where it is).",
 			fmt.Sprintf("To undo the pull, run: %s rebase --abort", git),
 		}
 	default:

@@ -411,7 +411,8 @@ func TestGitFailuresSayWhy(t *testing.T) {
 // unmerged"). doctor names the conflict, not "no start-ui.sh" nor a
 // cut-short update. Resolved by the hint's commands, run as they are
 // printed (upstream's version; then, at a second conflict, the pull
-// undone), the next launch links it again.
+// undone; then, with pull.rebase, the rebase's), the next launch links it
+// again.
 func TestUpdateConflictInLinkedScript(t *testing.T) {
 	t.Parallel()
 	if s.err != nil {
@@ -512,6 +513,32 @@ func TestUpdateConflictInLinkedScript(t *testing.T) {
 	}
 	if st := git(t, co, "status", "--porcelain"); st != "" {
 		t.Errorf("git status after undoing the pull: %q", st)
+	}
+
+	// With pull.rebase, the rebase's commands: upstream's side is the one
+	// a rebase calls "ours".
+	git(t, co, "config", "pull.rebase", "true")
+	// One commit of the user's on top of upstream's, for the rebase to
+	// replay (with the merges above, it would replay each earlier one).
+	if out, err := exec.Command(s.launcher, "unlink", co).CombinedOutput(); err != nil {
+		t.Fatalf("unlink: %v\n%s", err, out)
+	}
+	git(t, co, "fetch", "-q")
+	git(t, co, "reset", "-q", "--hard", "origin/main")
+	out = conflict("# my third line\n", "# upstream's third line\n")
+	if !strings.Contains(out, "[OneTrainer] To undo the pull, run: git -C "+co+" rebase --abort") {
+		t.Errorf("the rebase's words:\n%s", out)
+	}
+	paste(hint(out, "To take upstream's version instead"))
+	code, stdout, stderr = launch(t, co, "run-cmd.sh", []string{"TEST_OUT=" + t.TempDir()}, "train")
+	if code != 0 || len(linked(co)) != 4 {
+		t.Errorf("after the rebase took upstream's: %d, linked %v\n%s\n%s", code, linked(co), stdout, stderr)
+	}
+	if data, _ := os.ReadFile(filepath.Join(co, ".git", "onetrainer-launcher", "upstream", "start-ui.sh")); !strings.HasSuffix(string(data), "# upstream's third line\n") {
+		t.Errorf("the launcher does not follow upstream's start-ui.sh after the rebase: %q", data)
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status after the rebase: %q", st)
 	}
 }
 
