@@ -128,7 +128,7 @@ func keepFromGit(ctx context.Context, co layout.Checkout, git gitx.Git, paths []
 		if err != nil {
 			continue
 		}
-		if os.MkdirAll(filepath.Dir(p), 0o755) == nil && pathutil.WriteFile(p, data) == nil {
+		if os.MkdirAll(filepath.Dir(p), 0o777) == nil && pathutil.WriteFile(p, data) == nil {
 			kept = true
 		}
 	}

@@ -114,10 +114,10 @@ func (s site) gitInit(ctx context.Context, cmds [][]string) (site, error) {
 	if _, err := checkout.Migrate(next.co); err != nil {
 		return next, err
 	}
-	if linkedAgain, _, err := next.linker().Return(ctx); err != nil {
+	if r, err := next.linker().Return(ctx); err != nil {
 		return next, err
-	} else if len(linkedAgain) > 0 {
-		next.out.Status("%s: linked to the launcher again, now in %s.", strings.Join(linkedAgain, ", "), next.co.StateDir)
+	} else if len(r.Linked) > 0 {
+		next.out.Status("%s: linked to the launcher again, now in %s.", strings.Join(r.Linked, ", "), next.co.StateDir)
 	}
 	return next, nil
 }
@@ -131,8 +131,10 @@ func (s site) pull(ctx context.Context) error {
 		return run.Run(ctx, pull) // git says why it cannot
 	}
 	l := s.linker()
-	linked := l.TrackedLinks(ctx)
-	if len(linked) == 0 {
+	linked, err := l.TrackedLinks(ctx)
+	if err != nil || len(linked) == 0 {
+		// Where git cannot answer, git pull says why in its own words, as
+		// the checkout's own update.sh would have it say.
 		return run.Run(ctx, pull)
 	}
 	lock, err := l.UpdateLock(true, func() { s.out.Status("Waiting for another ./update.sh of this checkout to finish...") })
@@ -161,16 +163,19 @@ func (s site) pull(ctx context.Context) error {
 		return err
 	}
 	pullErr := run.Run(ctx, pull)
-	linkedAgain, conflicted, err := l.Return(ctx)
+	r, err := l.Return(ctx)
 	if err != nil {
 		return err
 	}
-	if len(linkedAgain) > 0 {
-		s.out.Debugf("linked again: %s", strings.Join(linkedAgain, ", "))
+	if len(r.Linked) > 0 {
+		s.out.Debugf("linked again: %s", strings.Join(r.Linked, ", "))
 	}
-	if len(conflicted) > 0 {
-		return out.Errorf("the pull left a merge conflict in %s: git's conflicted file is kept for you to resolve (git status shows it)", strings.Join(conflicted, ", ")).
-			WithHints("Once resolved and committed, the next launch links it to the launcher again.").WithCode(proc.Code(pullErr))
+	for name, where := range r.Kept {
+		s.out.Warn("%s was not git's copy when the pull ended: it is kept in %s, and the link is back in its place.", name, where)
+	}
+	if len(r.Conflicted) > 0 {
+		return out.Errorf("the pull left a merge conflict in %s: git's conflicted file stands in for the link until you resolve it (git status shows it)", strings.Join(r.Conflicted, ", ")).
+			WithHints(checkout.ConflictHints(s.co, r.Conflicted)...).WithCode(proc.Code(pullErr))
 	}
 	return pullErr
 }

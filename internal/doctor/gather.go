@@ -64,16 +64,16 @@ func Gather(ctx context.Context, in Input) Report {
 			}
 		}
 	}
+	conflicted := checkout.Conflicted(ctx, co, g)
 	rep.Checkout = checkoutReport(ctx, co, g, in.Self, notOT)
+	markConflicts(&rep.Checkout, conflicted)
 	if !rep.Checkout.LooksLikeOneTrainer {
 		if len(rep.Checkout.Missing) > 0 {
 			rep.Problems = append(rep.Problems, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "))
 		}
 		rep.Problems = append(rep.Problems, rep.Checkout.Denied...)
 	}
-	if checkout.Pending(co) {
-		rep.Problems = append(rep.Problems, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+co.Journal()+")")
-	}
+	rep.Problems = append(rep.Problems, gitProblems(ctx, co, g, conflicted)...)
 	if l.File != nil {
 		rep.SettingsFile = l.File.Path
 		rep.Problems = append(rep.Problems, l.File.Warnings...)
@@ -84,13 +84,13 @@ func Gather(ctx context.Context, in Input) Report {
 		h := handoverReport(*l.Via)
 		rep.Upstream.Via = &h
 	}
-	rep.Problems = append(rep.Problems, facts.Refusals...)
+	rep.Problems = append(rep.Problems, besideConflicts(facts.Refusals, conflicted)...)
 	rep.Problems = append(rep.Problems, facts.Warnings...)
 	for _, set := range l.Settings.Settings {
 		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Source: set.Source,
 			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
 	}
-	rep.Problems = append(rep.Problems, problems...)
+	rep.Problems = append(rep.Problems, besideConflicts(problems, conflicted)...)
 	for _, name := range settings.ConstantNames {
 		rep.Constants = append(rep.Constants, Setting{Name: name, Value: l.Constants.Value(name), Source: l.Constants.Source[name]})
 	}

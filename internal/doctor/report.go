@@ -56,7 +56,7 @@ type Git struct {
 // Script is one launch script and what it is.
 type Script struct {
 	Name   string `json:"name"`
-	State  string `json:"state"`  // "linked" (to the checkout's copy), "linked elsewhere", "the checkout's own", "missing", "other link"
+	State  string `json:"state"`  // "linked" (to the checkout's copy), "linked elsewhere", "the checkout's own", "merge conflict" (git left one in it), "missing", "other link"
 	Target string `json:"target"` // a link's target
 }
 

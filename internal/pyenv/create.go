@@ -33,7 +33,7 @@ func (t Target) createVenv(ctx context.Context, r Request, hp hostPy, ours bool)
 		r.Out.Status("The venv in %q was left half-made by an earlier launch (its creation was cut short or failed): making it again.", v.Given)
 	}
 	r.Out.Status("Creating Python Venv environment in %q...", v.Given)
-	if err := os.MkdirAll(v.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(v.Dir, 0o777); err != nil {
 		return out.Errorf("cannot create OT_PYTHON_VENV=%q: %w", v.Given, pathutil.Explain(v.Dir, err))
 	}
 	if err := MarkCreated(v.Dir); err != nil {

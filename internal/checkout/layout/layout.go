@@ -8,6 +8,7 @@ package layout
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
@@ -110,10 +111,22 @@ func (c Checkout) NamedCondaLock(name string) string {
 func (c Checkout) Binary() string            { return filepath.Join(c.StateDir, "bin", OwnName) }
 func (c Checkout) Kept(script string) string { return filepath.Join(c.StateDir, "upstream", script) }
 func (c Checkout) Backup(name string) string { return filepath.Join(c.StateDir, "backup", name) }
+func (c Checkout) BackupDir() string         { return filepath.Join(c.StateDir, "backup") }
 func (c Checkout) FactsMemo() string         { return filepath.Join(c.StateDir, "facts") }
 func (c Checkout) HandoverMemo() string      { return filepath.Join(c.StateDir, "facts-handover") }
 func (c Checkout) Journal() string           { return filepath.Join(c.StateDir, "journal") }
 func (c Checkout) UpdateLock() string        { return filepath.Join(c.StateDir, "update.lock") }
+
+// BackupCopy is the n-th further copy of a user's script kept beside its
+// Backup (n from 1): a version the launcher found in place of a link it
+// puts back (a script edited while a pull had it away), which unlink
+// leaves where it is. BackupCopy(name, 0) is Backup(name).
+func (c Checkout) BackupCopy(name string, n int) string {
+	if n == 0 {
+		return c.Backup(name)
+	}
+	return c.Backup(name) + "." + strconv.Itoa(n)
+}
 
 // LinkTarget is the path from the checkout to its copy of the launcher, as
 // the scripts' links hold it: relative, so that the links keep working
