@@ -117,7 +117,8 @@ func Shadow(co layout.Checkout, scripts map[string]string) (string, error) {
 	}
 	name := fmt.Sprintf("%016x", h.Sum64())
 	up := strings.Repeat("/..", depth)[1:]
-	dir := filepath.Join(rel, filepath.Base(co.Hop(name)), up)
+	// Spelled out: filepath.Join would take the ".." away, as bash does.
+	dir := rel + "/" + filepath.Base(co.Hop(name)) + "/" + up
 	chain := strings.Repeat(upName+"/", depth)
 	hopTarget := filepath.Join(filepath.Base(co.Shadows()), name, chain)
 
@@ -156,6 +157,9 @@ func makeShadow(co layout.Checkout, path, chain string, fill func(tmp string) er
 		return pathutil.Explain(root, err)
 	}
 	defer os.RemoveAll(tmp) // gone once renamed
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp's is 0700: a shared checkout's other users run it too
+		return pathutil.Explain(tmp, err)
+	}
 	if err := os.MkdirAll(filepath.Join(tmp, chain), 0o755); err != nil {
 		return pathutil.Explain(tmp, err)
 	}

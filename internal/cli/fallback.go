@@ -105,8 +105,8 @@ func fallbackWarning(co layout.Checkout, fb *launch.Fallback) string {
 		return fmt.Sprintf("%s, so it runs as it is, with bash. To have the launcher follow git's %[2]s again: %[3]s unlink %[4]s && git -C %[4]s checkout -- %[2]s && %[3]s link %[4]s",
 			fb.Why, fb.Script, bin, root)
 	}
-	return fmt.Sprintf("the launcher cannot follow %s (%s), so the checkout's own %s runs as it is, with bash. A newer onetrainer-launcher may follow it: install it and run: onetrainer-launcher link %s; or go back to the checkout's own scripts: %s unlink %[4]s",
-		fb.Where, fb.Why, fb.Script, root, bin)
+	return fmt.Sprintf("the launcher cannot follow this checkout's launch files (%s), so the checkout's own %s runs as it is, with bash. A newer onetrainer-launcher may follow them: install it and run: onetrainer-launcher link %s; or go back to the checkout's own scripts: %s unlink %[3]s",
+		fb.Why, fb.Script, root, bin)
 }
 
 // updateOwn runs the checkout's own update.sh as it is (git's copy as a
