@@ -156,7 +156,7 @@ func makeShadow(co layout.Checkout, path, chain string, fill func(tmp string) er
 	if err != nil {
 		return pathutil.Explain(root, err)
 	}
-	defer os.RemoveAll(tmp) // gone once renamed
+	defer os.RemoveAll(tmp)                      // gone once renamed
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp's is 0700: a shared checkout's other users run it too
 		return pathutil.Explain(tmp, err)
 	}

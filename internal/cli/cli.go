@@ -33,8 +33,8 @@ type Invocation struct {
 	// the unlinked checkout's script would.
 	Cwd   string
 	Argv0 string
-	Host   host.Host
-	Stdio  proc.Stdio
+	Host  host.Host
+	Stdio proc.Stdio
 	// Exec replaces the launcher with the final process, or runs it as
 	// PID 1's child (proc.ExecOrInit). It returns the exit status when the
 	// process ran as a child, or the error that kept it from starting.
