@@ -250,3 +250,126 @@ func TestFallbackRunsTheCheckoutsOwnScript(t *testing.T) {
 		})
 	}
 }
+
+// TestFallbackThroughUpdate: upstream adds a step the launcher does not
+// model, and ./update.sh pulls it. Side by side with a clone that runs its
+// own scripts: install.sh before the change (which the launcher follows),
+// then update.sh (the launcher's pull, then the checkout's own update.sh,
+// whose pull finds nothing new), start-ui.sh and run-cmd.sh (the
+// checkout's own, with bash): the same statuses, envs, requirements and
+// what the Python scripts received. The links stay, git status clean.
+func TestFallbackThroughUpdate(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	work := t.TempDir()
+	up, remote := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git")
+	orig, ours := filepath.Join(work, "orig", "OneTrainer"), filepath.Join(work, "ours", "OneTrainer")
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, work, "clone", "-q", "--bare", up, remote)
+	git(t, up, "remote", "add", "origin", remote)
+	git(t, work, "clone", "-q", remote, orig)
+	git(t, work, "clone", "-q", remote, ours)
+	linkLauncher(t, ours)
+	// Upstream's change: a check that passes, before the env is prepared.
+	check := "\nfunction check_gpu_memory {\n    print \"GPU memory: enough for ${1:-nothing}\"\n}\n"
+	for _, name := range []string{"lib.include.sh", "start-ui.sh"} {
+		data, err := os.ReadFile(filepath.Join(up, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "lib.include.sh" {
+			data = append(data, check...)
+		} else {
+			data = bytes.Replace(data, []byte("\nprepare_runtime_environment\n"), []byte("\ncheck_gpu_memory \"$@\"\nprepare_runtime_environment\n"), 1)
+		}
+		pushChange(t, up, name, string(data))
+	}
+	var saw []string
+	sc := scenario{name: "update", steps: [][]string{{"./install.sh"}, {"./update.sh"}, {"./start-ui.sh", "a", "b c"}, {"./run-cmd.sh", "train", "--config-path", "x y.json"}},
+		check: func(step int, output string) { saw = append(saw, output) }}
+	wheels := upstreamWheels(t, s.python)
+	want := observe(t, orig, sc, s.python, wheels)
+	saw = nil
+	got := observe(t, ours, sc, s.python, wheels)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the launcher differs from the checkout's own scripts:\n%s", diffLines(want, got))
+	}
+	if !slicesContain(want, "step 2 args ['a', 'b c']") || !slicesContain(want, "step 3 script scripts/train.py") {
+		t.Errorf("too little observed: %q", want)
+	}
+	for i, out := range saw {
+		n := strings.Count(out, "the launcher cannot follow this checkout's launch files (start-ui.sh:7: check_gpu_memory")
+		if wantN := map[bool]int{true: 1}[i > 0]; n != wantN {
+			t.Errorf("step %d: %d fallback warnings, want %d:\n%s", i, n, wantN, out)
+		}
+	}
+	if l := linked(ours); len(l) != 4 {
+		t.Errorf("linked after the update: %v", l)
+	}
+	if st := git(t, ours, "status", "--porcelain"); st != "" {
+		t.Errorf("git status:\n%s", st)
+	}
+}
+
+// TestFallbackRunsYourOwnVersion: a user's own line in start-ui.sh
+// (export HF_HOME=…), linked with link --force, runs: the UI gets it, as
+// from the unlinked checkout with the same edit. install.sh, git's copy,
+// is followed by the launcher as before.
+func TestFallbackRunsYourOwnVersion(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	orig, ours := filepath.Join(t.TempDir(), "OneTrainer"), filepath.Join(t.TempDir(), "OneTrainer")
+	makeUpstreamCheckout(t, f, orig, false)
+	makeUpstreamCheckout(t, f, ours, false)
+	gitRun(t, ours, "init", "-q", "-b", "main")
+	gitRun(t, ours, "add", "-A")
+	gitRun(t, ours, "commit", "-q", "-m", "HEAD")
+	hf := filepath.Join(t.TempDir(), "hf home")
+	for _, dir := range []string{orig, ours} {
+		p := filepath.Join(dir, "start-ui.sh")
+		data, _ := os.ReadFile(p)
+		if err := os.WriteFile(p, bytes.Replace(data, []byte("set -e\n"), []byte("set -e\nexport HF_HOME=\""+hf+"\"\n"), 1), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o, err := exec.Command(s.launcher, "link", ours).CombinedOutput(); err == nil || !strings.Contains(string(o), "start-ui.sh holds a change of your own") {
+		t.Fatalf("link without --force: %v\n%s", err, o)
+	}
+	if o, err := exec.Command(s.launcher, "link", "--force", ours).CombinedOutput(); err != nil {
+		t.Fatalf("link --force: %v\n%s", err, o)
+	}
+	var saw []string
+	sc := scenario{name: "own", steps: [][]string{{"./install.sh"}, {"./start-ui.sh", "a", "b c"}},
+		check: func(step int, output string) { saw = append(saw, output) }}
+	wheels := upstreamWheels(t, s.python)
+	want := observe(t, orig, sc, s.python, wheels)
+	saw = nil
+	got := observe(t, ours, sc, s.python, wheels)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the launcher differs from the checkout's own scripts:\n%s", diffLines(want, got))
+	}
+	if !slicesContain(got, "step 1 env HF_HOME="+hf) {
+		t.Errorf("the UI did not get your HF_HOME: %q", got)
+	}
+	if len(saw) != 2 || strings.Contains(saw[0], "Warning: start-ui.sh is your own version") || strings.Count(saw[1], "Warning: start-ui.sh is your own version (kept by link --force), so it runs as it is, with bash") != 1 {
+		t.Errorf("want one warning, at start-ui.sh only: %q", saw)
+	}
+}
+
+func slicesContain(lines []string, want string) bool {
+	for _, l := range lines {
+		if l == want {
+			return true
+		}
+	}
+	return false
+}
