@@ -234,7 +234,37 @@ func TestFallbackRunsTheCheckoutsOwnScript(t *testing.T) {
 				if st := git(t, ours, "status", "--porcelain", "--ignored=no"); st != "" {
 					t.Errorf("git status after running the checkout's own script:\n%s", st)
 				}
+				// doctor says what ./start-ui.sh runs, and why.
+				cmd := exec.Command(s.launcher, "-C", ours, "doctor", "--json")
+				cmd.Env = append(os.Environ(), "PATH=/usr/bin:/bin")
+				o, _ := cmd.Output()
+				if !strings.Contains(string(o), `"fallback": "runs the checkout's own start-ui.sh: start-ui.sh:7: check_gpu_memory \"$@\": the launcher does not model this step`) {
+					t.Errorf("doctor --json does not say what runs:\n%s", o)
+				}
 			}
+			// Nothing else the launcher would stop on changes it: a setting
+			// it refuses, a damaged journal of update.sh (said, and past),
+			// and under the launcher's own name the checkout is the same.
+			os.WriteFile(filepath.Join(state, "journal"), []byte("not a journal\n"), 0o644)
+			for _, dir := range []string{orig, ours} {
+				out := t.TempDir()
+				cmd := exec.Command(filepath.Join(dir, "start-ui.sh"), "bad")
+				if dir == ours {
+					cmd = exec.Command(s.launcher, "-C", dir, "start-ui", "bad")
+				}
+				cmd.Dir = t.TempDir()
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "TEST_OUT=" + out, "OT_PREFER_VENV=maybe", "OT_PLATFORM_REQUIREMENTS=nowhere.txt"}
+				cmd.Stdin = strings.NewReader("in\n")
+				o, err := cmd.CombinedOutput()
+				data, _ := os.ReadFile(filepath.Join(out, "gpu.txt"))
+				if xe, ok := err.(*exec.ExitError); !ok || xe.ExitCode() != 3 || !strings.Contains(string(data), "SCRIPT_DIR="+dir+"\n") || !tc.inLib && !strings.Contains(string(data), "arg=[bad]") || !strings.Contains(string(data), "stdin=[in]") {
+					t.Errorf("%s with bad settings: %v\n%s\n%s", dir, err, o, data)
+				}
+				if dir == ours && (!strings.Contains(string(o), "Warning: the journal "+filepath.Join(state, "journal")+" is damaged") || strings.Contains(string(o), "Error")) {
+					t.Errorf("a damaged journal is said, as a warning:\n%s", o)
+				}
+			}
+			os.Remove(filepath.Join(state, "journal"))
 			// Not linked: the launcher still refuses, changing nothing.
 			before := snapshot(t, orig)
 			cmd := exec.Command(s.launcher, "-C", orig, "start-ui", "a")
