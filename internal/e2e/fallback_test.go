@@ -403,3 +403,80 @@ func slicesContain(lines []string, want string) bool {
 	}
 	return false
 }
+
+// TestFallbackUpdateBeforeThePull: update.sh itself gains a step the
+// launcher does not model. The first ./update.sh pulls it (the launcher's
+// pull) and runs the checkout's own update.sh; the next cannot follow
+// update.sh before its pull, so the checkout's own update.sh runs from
+// its start: its git pull merges a commit that changes a linked script
+// while the links stand aside as git's copies, and the links come back.
+func TestFallbackUpdateBeforeThePull(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	work := t.TempDir()
+	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, work, "clone", "-q", "--bare", up, remote)
+	git(t, up, "remote", "add", "origin", remote)
+	git(t, work, "clone", "-q", remote, co)
+	linkLauncher(t, co)
+	wheels := upstreamWheels(t, s.python)
+	run := func(script string) (int, string) {
+		cmd := exec.Command("./" + script)
+		cmd.Dir = co
+		cmd.Env = append(gitEnv(), "PATH="+filepath.Dir(s.python.Path)+":/usr/local/bin:/usr/bin:/bin", "HOME="+t.TempDir(), "OT_PYTHON_CMD="+s.python.Path,
+			"PIP_NO_INDEX=1", "PIP_FIND_LINKS="+wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_CACHE_DIR=1", "TEST_OUT="+t.TempDir())
+		o, err := cmd.CombinedOutput()
+		code := 0
+		if xe, ok := err.(*exec.ExitError); ok {
+			code = xe.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, string(o)
+	}
+	if code, o := run("install.sh"); code != 0 {
+		t.Fatalf("install.sh: %d\n%s", code, o)
+	}
+	lib, _ := os.ReadFile(filepath.Join(up, "lib.include.sh"))
+	pushChange(t, up, "lib.include.sh", string(lib)+"\nfunction check_gpu_memory {\n    print \"GPU memory: checked\"\n}\n")
+	upd, _ := os.ReadFile(filepath.Join(up, "update.sh"))
+	pushChange(t, up, "update.sh", strings.Replace(string(upd), "source \"lib.include.sh\"\n", "source \"lib.include.sh\"\ncheck_gpu_memory\n", 1))
+
+	code, o := run("update.sh")
+	if code != 0 || strings.Count(o, "[OneTrainer] GPU memory: checked") != 1 || !strings.Contains(o, "Already up to date.") ||
+		strings.Count(o, "Warning: the launcher cannot follow this checkout's launch files (update.sh:") != 1 {
+		t.Errorf("update.sh that pulls the step: %d\n%s", code, o)
+	}
+
+	// Upstream changes start-ui.sh, a linked script: the checkout's own
+	// update.sh pulls it.
+	start, _ := os.ReadFile(filepath.Join(up, "start-ui.sh"))
+	pushChange(t, up, "start-ui.sh", string(start)+"# upstream's next start-ui.sh\n")
+	code, o = run("update.sh")
+	if code != 0 || strings.Count(o, "[OneTrainer] GPU memory: checked") != 1 || strings.Contains(o, "[OneTrainer] + git fetch") ||
+		!strings.Contains(o, "start-ui.sh") || strings.Count(o, "Warning: the launcher cannot follow this checkout's launch files (update.sh:") != 1 {
+		t.Errorf("update.sh that cannot be followed before its pull: %d\n%s", code, o)
+	}
+	if h, u := git(t, co, "rev-parse", "HEAD"), git(t, up, "rev-parse", "HEAD"); h != u {
+		t.Errorf("HEAD %s, upstream %s", h, u)
+	}
+	if l := linked(co); len(l) != 4 {
+		t.Errorf("linked after the update: %v", l)
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status:\n%s", st)
+	}
+	if kept, _ := os.ReadFile(filepath.Join(co, ".git", "onetrainer-launcher", "upstream", "start-ui.sh")); !strings.Contains(string(kept), "upstream's next start-ui.sh") {
+		t.Errorf("git's copy of start-ui.sh kept for the launcher is not the pull's:\n%s", kept)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".git", "onetrainer-launcher", "journal")); err == nil {
+		t.Error("the journal is left")
+	}
+}
