@@ -480,3 +480,70 @@ func TestFallbackUpdateBeforeThePull(t *testing.T) {
 		t.Error("the journal is left")
 	}
 }
+
+// gitInitUpdate is an update.sh the launcher does not model that makes a
+// tree without git a clone of $REMOTE (as the pixi branch's does, its own
+// way): git init, a fetch, a forced switch that puts git's files in place
+// of the links, then a pull.
+const gitInitUpdate = `#!/usr/bin/env bash
+set -e
+cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
+if [[ ! -d .git ]]; then
+    git init -q
+    git remote add origin "${REMOTE}"
+    git fetch -q origin
+    git checkout -q -f -B main origin/main
+fi
+git pull -q
+source "lib.include.sh"
+echo "[OneTrainer] now at $(git rev-parse HEAD)"
+`
+
+// TestFallbackUpdateMakesAGitCheckout: a linked tree without git whose
+// update.sh the launcher cannot follow runs it as it is; it makes the tree
+// a git checkout, overwriting the links with git's scripts, and they are
+// links again after it, the launcher's state moved into .git, git status
+// clean.
+func TestFallbackUpdateMakesAGitCheckout(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	work := t.TempDir()
+	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, work, "clone", "-q", "--bare", up, remote)
+	makeUpstreamCheckout(t, f, co, false)
+	linkLauncher(t, co)
+	// An older launcher linked it; its update.sh since is one this one
+	// cannot follow (kept as the file it was, as link keeps it without git).
+	for _, p := range []string{"upstream", "backup"} {
+		if err := os.WriteFile(filepath.Join(co, ".onetrainer-launcher", p, "update.sh"), []byte(gitInitUpdate), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("./update.sh")
+	cmd.Dir = co
+	cmd.Env = append(gitEnv(), "REMOTE="+remote)
+	o, err := cmd.CombinedOutput()
+	head := git(t, up, "rev-parse", "HEAD")
+	if err != nil || !strings.Contains(string(o), "[OneTrainer] now at "+head) || !strings.Contains(string(o), "Warning: the launcher cannot follow this checkout's launch files (update.sh:") {
+		t.Fatalf("update.sh: %v\n%s", err, o)
+	}
+	if l := linked(co); len(l) != 4 {
+		t.Errorf("linked after the update: %v\n%s", l, o)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".git", "onetrainer-launcher", "bin", "onetrainer-launcher")); err != nil {
+		t.Errorf("the launcher's copy did not move into .git: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".onetrainer-launcher")); err == nil {
+		t.Error(".onetrainer-launcher is left")
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status:\n%s", st)
+	}
+}
