@@ -547,3 +547,77 @@ func TestFallbackUpdateMakesAGitCheckout(t *testing.T) {
 		t.Errorf("git status:\n%s", st)
 	}
 }
+
+// TestFallbackUpdateSignals: the checkout's own update.sh, run as it is,
+// gets the launcher's SIGTERM (143, as bash alone), and the links come back
+// after it; a kill -9 of the launcher leaves the journal, and link puts the
+// links back.
+func TestFallbackUpdateSignals(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	work := t.TempDir()
+	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, work, "clone", "-q", "--bare", up, remote)
+	git(t, up, "remote", "add", "origin", remote)
+	git(t, work, "clone", "-q", remote, co)
+	linkLauncher(t, co)
+	lib, _ := os.ReadFile(filepath.Join(up, "lib.include.sh"))
+	pushChange(t, up, "lib.include.sh", string(lib)+gpuCheck)
+	upd, _ := os.ReadFile(filepath.Join(up, "update.sh"))
+	pushChange(t, up, "update.sh", strings.Replace(string(upd), "source \"lib.include.sh\"\n", "source \"lib.include.sh\"\ncheck_gpu_memory\n", 1))
+
+	start := func(sig syscall.Signal) (int, string) {
+		out := t.TempDir()
+		cmd := exec.Command("./update.sh")
+		cmd.Dir = co
+		cmd.Env = append(gitEnv(), "TEST_OUT="+out)
+		var o bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &o
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 30*time.Second, "the checkout's update.sh waiting", func() bool {
+			_, err := os.Stat(filepath.Join(out, "waiting"))
+			return err == nil
+		})
+		cmd.Process.Signal(sig)
+		time.Sleep(100 * time.Millisecond)
+		stdin.Close() // after a kill -9, bash reads the end and goes on
+		cmd.Wait()
+		if ws := cmd.ProcessState.Sys().(syscall.WaitStatus); ws.Signaled() {
+			return 128 + int(ws.Signal()), o.String()
+		}
+		return cmd.ProcessState.ExitCode(), o.String()
+	}
+	code, o := start(syscall.SIGTERM)
+	if code != 143 || len(linked(co)) != 4 || git(t, co, "status", "--porcelain") != "" {
+		t.Errorf("SIGTERM: status %d, linked %v\n%s", code, linked(co), o)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".git", "onetrainer-launcher", "journal")); err == nil {
+		t.Error("SIGTERM: the journal is left")
+	}
+	// Now update.sh cannot be followed before its pull: the scripts stand
+	// aside for the whole of it, and a kill -9 leaves them so.
+	code, o = start(syscall.SIGKILL)
+	if code != 137 || len(linked(co)) != 0 {
+		t.Errorf("SIGKILL: status %d, linked %v\n%s", code, linked(co), o)
+	}
+	// link refuses what it cannot follow, after the repair.
+	if o, _ := exec.Command(s.launcher, "link", co).CombinedOutput(); !strings.Contains(string(o), "The last ./update.sh was cut short while git's copies stood in for install.sh, update.sh, start-ui.sh, run-cmd.sh: they are links to the launcher again.") {
+		t.Errorf("link after a kill:\n%s", o)
+	}
+	if len(linked(co)) != 4 || git(t, co, "status", "--porcelain") != "" {
+		t.Errorf("after link: linked %v", linked(co))
+	}
+}
