@@ -102,8 +102,11 @@ func (s site) invokedDir(cwd string) string {
 func fallbackWarning(co layout.Checkout, fb *launch.Fallback) string {
 	bin, root := out.Quote(co.Binary()), out.Quote(co.Root)
 	if fb.Where == "" {
-		return fmt.Sprintf("%s, so it runs as it is, with bash. To have the launcher follow git's %[2]s again: %[3]s unlink %[4]s && git -C %[4]s checkout -- %[2]s && %[3]s link %[4]s",
-			fb.Why, fb.Script, bin, root)
+		// unlink would put the user's version back, and remove the copy
+		// of the launcher a link after it would need: the kept version is
+		// removed instead.
+		return fmt.Sprintf("%s, so it runs as it is, with bash. To drop your version and have the launcher follow git's %s, run: rm %s",
+			fb.Why, fb.Script, out.Quote(fb.File))
 	}
 	return fmt.Sprintf("the launcher cannot follow this checkout's launch files (%s), so the checkout's own %s runs as it is, with bash. A newer onetrainer-launcher may follow them: install it and run: onetrainer-launcher link %s; or go back to the checkout's own scripts: %s unlink %[3]s",
 		fb.Why, fb.Script, root, bin)

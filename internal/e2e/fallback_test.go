@@ -390,8 +390,19 @@ func TestFallbackRunsYourOwnVersion(t *testing.T) {
 	if !slicesContain(got, "step 1 env HF_HOME="+hf) {
 		t.Errorf("the UI did not get your HF_HOME: %q", got)
 	}
-	if len(saw) != 2 || strings.Contains(saw[0], "Warning: start-ui.sh is your own version") || strings.Count(saw[1], "Warning: start-ui.sh is your own version (kept by link --force), so it runs as it is, with bash") != 1 {
-		t.Errorf("want one warning, at start-ui.sh only: %q", saw)
+	backup := filepath.Join(ours, ".git", "onetrainer-launcher", "backup", "start-ui.sh")
+	if len(saw) != 2 || strings.Contains(saw[0], "Warning: start-ui.sh is your own version") || strings.Count(saw[1], "Warning: start-ui.sh is your own version (kept by link --force), so it runs as it is, with bash") != 1 ||
+		!strings.Contains(saw[1], "To drop your version and have the launcher follow git's start-ui.sh, run: rm "+backup+"\n") {
+		t.Errorf("want one warning, at start-ui.sh only, with the way back to git's: %q", saw)
+	}
+	// The way back the warning gives: the launcher follows git's again.
+	if err := os.Remove(backup); err != nil {
+		t.Fatal(err)
+	}
+	saw = nil
+	got = observe(t, ours, scenario{name: "git's", steps: [][]string{{"./start-ui.sh"}}, check: func(step int, output string) { saw = append(saw, output) }}, s.python, wheels)
+	if slicesContain(got, "step 0 env HF_HOME="+hf) || strings.Contains(strings.Join(saw, ""), "Warning") || !slicesContain(got, "step 0 script scripts/train_ui_qt.py") {
+		t.Errorf("after rm of your version: %q\n%s", got, saw)
 	}
 }
 
