@@ -39,12 +39,13 @@ var s suite
 // OT_TEST_FULL=1, or with -short) runs of this package: one
 // script per applet (install.txtar runs install.sh, start-ui.sh and
 // run-cmd.sh; update.txtar update.sh; runcmd_names.txtar run-cmd.sh's
-// names), the own command line and doctor, and the check that the tests'
-// launch files are followed. CI and the README's test command run
-// everything (testkit.Full).
+// names), the own command line and doctor, the check that the tests'
+// launch files are followed, and that a linked checkout whose launch files
+// the launcher cannot follow runs its own script (no Python; about 10 s).
+// CI and the README's test command run everything (testkit.Full).
 var shortScripts = []string{"install", "update", "runcmd_names", "usage", "doctor"}
 
-const shortTests = "^(TestScripts|TestFrameworkIsFollowed)$"
+const shortTests = "^(TestScripts|TestFrameworkIsFollowed|TestFallbackRunsTheCheckoutsOwnScript)$"
 
 func TestMain(m *testing.M) {
 	flag.Parse()
