@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
+)
+
+// machineCheckout is a checkout of the test framework (bounds >= 3.10 and
+// < 3.14) with empty requirements, and a machine root under which the
+// machine's own os-release and GPUs do not count (osRelease is written
+// there when given).
+func machineCheckout(t *testing.T, osRelease string) (dir, root string) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := testkit.WriteFramework(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"scripts/train_ui.py":           "",
+		"scripts/util/version_check.py": "import sys\n",
+		"requirements-global.txt":       "",
+		"requirements-default.txt":      "",
+		"requirements-cuda.txt":         "",
+		"requirements-rocm.txt":         "",
+	} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755)
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+	}
+	root = t.TempDir()
+	if osRelease != "" {
+		os.MkdirAll(filepath.Join(root, "etc"), 0o755)
+		os.WriteFile(filepath.Join(root, "etc", "os-release"), []byte(osRelease), 0o644)
+	}
+	return dir, root
+}
+
+// runApplet runs the named applet in-process as main would, and returns
+// its exit status and what it printed.
+func runApplet(t *testing.T, name, dir string, h host.Host, env environ.List, args ...string) (int, string) {
+	t.Helper()
+	cmd, ok := Lookup(name)
+	if !ok {
+		t.Fatalf("no applet %s", name)
+	}
+	var o bytes.Buffer
+	inv := Invocation{Dir: dir, Env: env, Host: h, Stdio: proc.Stdio{Out: &o, Err: &o},
+		Exec: func(d, path string, argv, e []string) (int, error) { return 0, nil }}
+	code := Run(context.Background(), cmd, inv, args)
+	return code, o.String()
+}
+
+// binWith is a folder holding links to the given Pythons by their names,
+// for a PATH that has only them.
+func binWith(t *testing.T, pys ...string) string {
+	t.Helper()
+	bin := t.TempDir()
+	for _, p := range pys {
+		if err := os.Symlink(p, filepath.Join(bin, filepath.Base(p))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return bin
+}
+
+func mustFind(t *testing.T, lo, hi int) testkit.Python {
+	t.Helper()
+	py, err := testkit.Find(lo, hi)
+	if err != nil {
+		t.Skip("this needs a real Python:", err)
+	}
+	return py
+}
+
+func noVenv(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := os.Lstat(filepath.Join(dir, ".venv")); err == nil {
+		t.Errorf("a venv was made although the launcher refused")
+	}
+}
+
+// Item 6 of issue 34: an OT_PYTHON_CMD outside the checkout's bounds is
+// refused before a venv is made with it (the checkout's own scripts make
+// it first, then check), and the advice names the fitting Python the
+// machine already has, and how to use it, before any way to install one.
+func TestGivenPythonOutsideBoundsMakesNothing(t *testing.T) {
+	old, fit := mustFind(t, 6, 10), mustFind(t, 10, 14)
+	dir, root := machineCheckout(t, "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"22.04\"\nPRETTY_NAME=\"Ubuntu 22.04.4 LTS\"\n")
+	bin := binWith(t, old.Path, fit.Path)
+	env := environ.List{"PATH=" + bin + ":/usr/bin:/bin", "HOME=" + t.TempDir(), "GHW_CHROOT=" + root,
+		"OT_PYTHON_CMD=" + filepath.Base(old.Path)}
+	code, got := runApplet(t, "install.sh", dir, linuxHost, env)
+	if code == 0 {
+		t.Fatalf("install.sh succeeded with %s:\n%s", old, got)
+	}
+	noVenv(t, dir)
+	for _, want := range []string{
+		"is Python " + strings.TrimPrefix(old.String(), "Python ")[:3],
+		"OneTrainer needs a Python >= 3.10 and < 3.14; no venv was made with it",
+		"a fitting Python is already on this machine: " + filepath.Join(bin, filepath.Base(fit.Path)),
+		"unset OT_PYTHON_CMD",
+		"OT_PYTHON_CMD=" + filepath.Join(bin, filepath.Base(fit.Path)) + " ./install.sh",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+	if have, apt := strings.Index(got, "already on this machine"), strings.Index(got, "sudo apt install"); have < 0 || apt >= 0 && apt < have {
+		t.Errorf("the way to install a Python comes before the one the machine has:\n%s", got)
+	}
+	if strings.Contains(got, "rm -rf") {
+		t.Errorf("told to delete a venv that was never made:\n%s", got)
+	}
+}
+
+// pythonWithout makes a real Python that lacks the given extension
+// modules: the executable of a pyenv-built Python copied under
+// pyenvRoot/versions/VERSION/bin (its shared libpython is found where it
+// is), its standard library linked file by file, and lib-dynload without
+// the modules — as a Python built without libffi's or OpenSSL's headers
+// is.
+func pythonWithout(t *testing.T, py testkit.Python, pyenvRoot string, modules ...string) string {
+	t.Helper()
+	prefix := filepath.Dir(filepath.Dir(py.Path))
+	ver := filepath.Base(prefix)
+	stdlib := filepath.Join(prefix, "lib", fmt.Sprintf("python%d.%d", py.Major, py.Minor))
+	dynload := filepath.Join(stdlib, "lib-dynload")
+	if _, err := os.Stat(dynload); err != nil {
+		t.Skipf("%s has no lib-dynload folder to leave modules out of: %v", py, err)
+	}
+	dst := filepath.Join(pyenvRoot, "versions", ver)
+	dstStdlib := filepath.Join(dst, "lib", filepath.Base(stdlib))
+	os.MkdirAll(filepath.Join(dstStdlib, "lib-dynload"), 0o755)
+	os.MkdirAll(filepath.Join(dst, "bin"), 0o755)
+	b, err := os.ReadFile(py.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dst, "bin", filepath.Base(py.Path))
+	os.WriteFile(exe, b, 0o755)
+	libs, _ := filepath.Glob(filepath.Join(prefix, "lib", "libpython*"))
+	for _, l := range libs {
+		os.Symlink(l, filepath.Join(dst, "lib", filepath.Base(l)))
+	}
+	entries, _ := os.ReadDir(stdlib)
+	for _, e := range entries {
+		if e.Name() != "lib-dynload" {
+			os.Symlink(filepath.Join(stdlib, e.Name()), filepath.Join(dstStdlib, e.Name()))
+		}
+	}
+	mods, _ := os.ReadDir(dynload)
+	left := 0
+	for _, e := range mods {
+		mod, _, _ := strings.Cut(e.Name(), ".")
+		if slices.Contains(modules, mod) {
+			left++
+			continue
+		}
+		os.Symlink(filepath.Join(dynload, e.Name()), filepath.Join(dstStdlib, "lib-dynload", e.Name()))
+	}
+	if left != len(modules) {
+		t.Skipf("%s does not hold %v in lib-dynload (they may be built in)", py, modules)
+	}
+	probe := "import sys\nfor m in sys.argv[1:]:\n    try:\n        __import__(m)\n    except ImportError:\n        continue\n    sys.exit(m + ' imports')\nimport os; print(os.__file__)"
+	if out, err := exec.Command(exe, append([]string{"-c", probe}, modules...)...).CombinedOutput(); err != nil || !strings.HasPrefix(string(out), dst) {
+		t.Fatalf("the copy of %s at %s is no Python without %v: %v\n%s", py, exe, modules, err, out)
+	}
+	return exe
+}
+
+// Item 4 of issue 34: a Python built without _ctypes and _ssl (a real copy
+// of a pyenv Python without those modules) is refused as OT_PYTHON_CMD
+// before a venv is made, naming the modules, the distribution's -dev
+// packages and pyenv's rebuild; left to discovery, it is passed over
+// with the reason.
+func TestPythonWithoutItsModules(t *testing.T) {
+	py := mustFind(t, 12, 13)
+	pyenvRoot := t.TempDir()
+	exe := pythonWithout(t, py, pyenvRoot, "_ctypes", "_ssl")
+	ver := filepath.Base(filepath.Dir(filepath.Dir(exe)))
+	dir, root := machineCheckout(t, "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\nPRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\n")
+	env := environ.List{"PATH=" + filepath.Dir(exe) + ":/nowhere", "HOME=" + t.TempDir(), "PYENV_ROOT=" + pyenvRoot, "GHW_CHROOT=" + root}
+	code, got := runApplet(t, "install.sh", dir, linuxHost, append(env, "OT_PYTHON_CMD="+exe))
+	if code == 0 {
+		t.Fatalf("install.sh succeeded with a Python without _ctypes and _ssl:\n%s", got)
+	}
+	noVenv(t, dir)
+	for _, want := range []string{
+		"was built without _ctypes and _ssl",
+		"pip cannot reach any https package index",
+		"sudo apt install libffi-dev libssl-dev",
+		"pyenv install --force " + ver,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("OT_PYTHON_CMD: no %q in:\n%s", want, got)
+		}
+	}
+	// Left to discovery, the same Python is passed over, saying why.
+	code, got = runApplet(t, "install.sh", dir, linuxHost, env)
+	if code == 0 || !strings.Contains(got, "python3.12 ("+exe+", on PATH): Python "+ver+" built without _ctypes and _ssl") ||
+		!strings.Contains(got, "pyenv install --force "+ver) {
+		t.Errorf("discovery (exit %d) does not pass it over saying why:\n%s", code, got)
+	}
+	noVenv(t, dir)
+}
