@@ -214,3 +214,181 @@ func TestPythonWithoutItsModules(t *testing.T) {
 	}
 	noVenv(t, dir)
 }
+
+// Item 6 of issue 34: a pyenv shim that pyenv cannot run — real pyenv,
+// its shim for a version that is installed but not selected — is named
+// as such, with pyenv versions and the fix, before anything is made.
+func TestPyenvShimNotSelected(t *testing.T) {
+	pyenv, err := exec.LookPath("pyenv")
+	if err != nil {
+		t.Skip("pyenv is not installed:", err)
+	}
+	rootOut, err := exec.Command(pyenv, "root").Output()
+	if err != nil {
+		t.Skip("pyenv root:", err)
+	}
+	pyenvRoot := strings.TrimSpace(string(rootOut))
+	old, fit := mustFind(t, 6, 10), mustFind(t, 10, 14)
+	oldVer, fitVer := pyenvVersion(t, pyenvRoot, old), pyenvVersion(t, pyenvRoot, fit)
+	shim := filepath.Join(pyenvRoot, "shims", filepath.Base(fit.Path))
+	if _, err := os.Stat(shim); err != nil {
+		t.Skip("pyenv has no shim for", fit, err)
+	}
+	dir, root := machineCheckout(t, "")
+	// Only the old version selected: the fitting one's shim cannot run.
+	env := environ.List{"PATH=" + filepath.Dir(shim) + ":" + filepath.Dir(pyenv) + ":/usr/bin:/bin", "HOME=" + t.TempDir(),
+		"PYENV_ROOT=" + pyenvRoot, "PYENV_VERSION=" + oldVer, "GHW_CHROOT=" + root, "OT_PYTHON_CMD=" + filepath.Base(fit.Path)}
+	code, got := runApplet(t, "install.sh", dir, linuxHost, env)
+	if code == 0 {
+		t.Fatalf("install.sh succeeded with a shim pyenv cannot run:\n%s", got)
+	}
+	noVenv(t, dir)
+	for _, want := range []string{
+		"is pyenv's shim " + shim + ", which pyenv cannot run (\"pyenv: " + filepath.Base(fit.Path) + ": command not found\")",
+		"pyenv versions",
+		"pyenv global " + fitVer,
+		"OT_PYTHON_CMD=" + filepath.Join(pyenvRoot, "versions", fitVer, "bin", filepath.Base(fit.Path)) + " ./install.sh",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+}
+
+// pyenvVersion is the pyenv version py belongs to; the test skips when it
+// is none of pyenv's.
+func pyenvVersion(t *testing.T, pyenvRoot string, py testkit.Python) string {
+	t.Helper()
+	rel, err := filepath.Rel(filepath.Join(pyenvRoot, "versions"), py.Path)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		t.Skipf("%s is not one of pyenv's", py)
+	}
+	v, _, _ := strings.Cut(rel, "/")
+	return v
+}
+
+// macSysctl writes a stand-in for macOS's sysctl (there is no Mac here)
+// answering `sysctl -n hw.optional.arm64` as the real one does: 1 on Apple
+// silicon, also under Rosetta; on an Intel Mac the name is unknown and it
+// fails. Each question is noted in the file it returns.
+func macSysctl(t *testing.T, bin string, appleSilicon bool) (asked string) {
+	t.Helper()
+	asked = filepath.Join(t.TempDir(), "asked")
+	answer := "echo 1"
+	if !appleSilicon {
+		answer = "echo 'sysctl: unknown oid '\\''hw.optional.arm64'\\''' >&2; exit 1"
+	}
+	script := "#!/bin/sh\n# stand-in for macOS's sysctl\necho \"$*\" >> " + asked + "\nif [ \"$*\" = \"-n hw.optional.arm64\" ]; then " + answer + "; else exit 1; fi\n"
+	if err := os.WriteFile(filepath.Join(bin, "sysctl"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return asked
+}
+
+// Item 2 of issue 34, with stand-ins for what a Mac answers: sysctl (the
+// hardware) and the host value (the launcher's own build); the Python is
+// real, and its platform.machine() says x86_64 as an Intel Homebrew's or
+// a Rosetta terminal's does on Apple silicon. Such a Python is never
+// chosen: OT_PYTHON_CMD naming it is refused before anything is made,
+// discovery passes it over saying why, and the launcher itself, an amd64
+// build there, says once that it runs under Rosetta. On Apple silicon the
+// arm64 launcher asks sysctl nothing.
+func TestMacRosettaPython(t *testing.T) {
+	fit := mustFind(t, 10, 14)
+	if out, _ := exec.Command(fit.Path, "-c", "import platform; print(platform.machine())").Output(); strings.TrimSpace(string(out)) != "x86_64" {
+		t.Skipf("%s is no x86_64 Python (%s), which this test needs to stand for one under Rosetta", fit, out)
+	}
+	dir, root := machineCheckout(t, "")
+	bin := binWith(t, fit.Path)
+	asked := macSysctl(t, bin, true)
+	env := environ.List{"PATH=" + bin + ":/nowhere", "HOME=" + t.TempDir(), "GHW_CHROOT=" + root}
+	rosetta := host.Host{GOOS: "darwin", GOARCH: "amd64"}
+
+	code, got := runApplet(t, "install.sh", dir, rosetta, append(env, "OT_PYTHON_CMD="+filepath.Base(fit.Path)))
+	if code == 0 {
+		t.Fatalf("install.sh succeeded with an x86_64 Python on Apple silicon:\n%s", got)
+	}
+	noVenv(t, dir)
+	for _, want := range []string{
+		"is a x86_64 Python, which runs under Rosetta on this Mac's Apple silicon",
+		"PyTorch publishes no macOS wheels for x86_64",
+		"This launcher is the macOS x86_64 (amd64) build, running under Rosetta",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("OT_PYTHON_CMD: no %q in:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "This launcher is the macOS x86_64"); n != 1 {
+		t.Errorf("the launcher's Rosetta said %d times:\n%s", n, got)
+	}
+	code, got = runApplet(t, "install.sh", dir, rosetta, env)
+	if code == 0 || !strings.Contains(got, "Python "+strings.TrimPrefix(fit.String(), "Python ")[:4]) || !strings.Contains(got, "for x86_64, which runs under Rosetta") {
+		t.Errorf("discovery (exit %d) does not pass it over saying why:\n%s", code, got)
+	}
+	noVenv(t, dir)
+
+	// An arm64 launcher is on Apple silicon: nothing asked, and the same
+	// Python is passed over all the same.
+	os.Remove(asked)
+	code, got = runApplet(t, "install.sh", dir, macHost, env)
+	if code == 0 || !strings.Contains(got, "for x86_64, which runs under Rosetta") || strings.Contains(got, "This launcher is the macOS x86_64") {
+		t.Errorf("arm64 launcher (exit %d):\n%s", code, got)
+	}
+	if b, err := os.ReadFile(asked); err == nil {
+		t.Errorf("the arm64 launcher asked sysctl %q", b)
+	}
+	noVenv(t, dir)
+
+	// On an Intel Mac an x86_64 Python is native.
+	macSysctl(t, bin, false)
+	if _, got = runApplet(t, "install.sh", dir, rosetta, append(env, "OT_PYTHON_CMD="+filepath.Base(fit.Path))); strings.Contains(got, "Rosetta") {
+		t.Errorf("an Intel Mac was taken for Apple silicon:\n%s", got)
+	}
+}
+
+// smallDisk mounts a real 4 MiB tmpfs for the test, where the test runs
+// as root and may mount; else it skips, saying so.
+func smallDisk(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("a small filesystem needs a mount, which needs root; this test runs as uid", os.Geteuid())
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a 4 MiB tmpfs here (%v: %s)", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
+	return mnt
+}
+
+// Item 5 of issue 34, on a real 4 MiB filesystem: before the install the
+// launcher warns that the env's filesystem has less room than the install
+// needs, with the numbers; the venv's creation then runs out of space
+// (ensurepip's pip does not fit), and that is named as such — which
+// filesystem, how much is free — with the ways.
+func TestSmallDisk(t *testing.T) {
+	py := mustFind(t, 10, 14)
+	mnt := smallDisk(t)
+	dir, root := machineCheckout(t, "")
+	env := environ.List{"PATH=" + binWith(t, py.Path) + ":/usr/bin:/bin", "HOME=" + t.TempDir(), "GHW_CHROOT=" + root,
+		"OT_PYTHON_CMD=" + filepath.Base(py.Path), "OT_PYTHON_VENV=" + filepath.Join(mnt, "venv")}
+	code, got := runApplet(t, "install.sh", dir, linuxHost, env)
+	if code == 0 {
+		t.Fatalf("install.sh succeeded on a 4 MiB filesystem:\n%s", got)
+	}
+	warn, making := strings.Index(got, "may run out of disk space"), strings.Index(got, "Creating Python Venv")
+	if warn < 0 || making < 0 || warn > making {
+		t.Errorf("no warning before the venv is made:\n%s", got)
+	}
+	for _, want := range []string{
+		"environment in \"" + filepath.Join(mnt, "venv") + "\" needs about 4.0 GiB, and " + mnt + " has ",
+		"The disk ran out of space (the filesystem is all but full): the venv (" + filepath.Join(mnt, "venv") + ", on the filesystem mounted at " + mnt + ": ",
+		"TMPDIR=/path/on/a/bigger/disk ./install.sh",
+		"PIP_NO_CACHE_DIR=1 ./install.sh",
+		"OT_PYTHON_VENV=/path/on/a/bigger/disk/venv ./install.sh",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+}

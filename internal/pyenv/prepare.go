@@ -112,6 +112,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	beforeInstall(ctx, r, t, platform)
 	lock, err := takeLock(t.Place, r.Out)
 	if err != nil {
 		return Result{}, err
