@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 )
 
@@ -97,6 +98,9 @@ func mountOf(dir string, dev uint64) string {
 }
 
 func (p place) describe() string {
+	if strings.Contains(p.what, p.dir) {
+		return fmt.Sprintf("%s (on the filesystem mounted at %s: %s free)", p.what, p.mount, size(p.free))
+	}
 	return fmt.Sprintf("%s (%s, on the filesystem mounted at %s: %s free)", p.what, p.dir, p.mount, size(p.free))
 }
 
@@ -123,12 +127,13 @@ func tempDir(r Request) string {
 	return "/tmp"
 }
 
-// spaceWays are the ways to more room for an install.
-func spaceWays(r Request, envDir string) []string {
+// spaceWays are the ways to more room for an install; venv adds the one
+// that puts the venv elsewhere.
+func spaceWays(r Request, venv bool) []string {
 	s := []string{"Free space on the filesystem that is short (pip's cache is ~/.cache/pip: pip cache purge empties it)."}
 	s = append(s, "Point pip's temporary files at a bigger disk: TMPDIR=/path/on/a/bigger/disk ./"+r.Script)
 	s = append(s, "Keep pip from caching the downloads as well: PIP_NO_CACHE_DIR=1 ./"+r.Script)
-	if r.Settings != nil && !r.Settings.Unknown("OT_PYTHON_VENV") && !strings.HasPrefix(r.Script, "pixi") {
+	if venv && r.Settings != nil && !r.Settings.Unknown("OT_PYTHON_VENV") {
 		s = append(s, "Put the venv on another disk: OT_PYTHON_VENV=/path/on/a/bigger/disk/venv ./"+r.Script)
 	}
 	return s
@@ -160,7 +165,7 @@ func checkSpace(r Request, label, envDir, platform string) {
 	}
 	r.Out.Warn("The install of %s (%s build of PyTorch) may run out of disk space: %s. The install goes on; it fails where the space runs out.",
 		platform, gpu.BuildOf(platform), strings.Join(short, "; "))
-	for _, w := range spaceWays(r, envDir) {
+	for _, w := range spaceWays(r, isVenv(r)) {
 		r.Out.Status("%s", w)
 	}
 }
@@ -194,7 +199,7 @@ func outOfSpace(r Request, label, envDir, said string) (why string, hints []stri
 	if !saysSo {
 		evidence = "the filesystem is all but full"
 	}
-	return fmt.Sprintf("the disk ran out of space (%s): %s", evidence, strings.Join(full, "; ")), spaceWays(r, envDir), true
+	return fmt.Sprintf("the disk ran out of space (%s): %s", evidence, strings.Join(full, "; ")), spaceWays(r, isVenv(r)), true
 }
 
 // withSpace adds the out-of-space diagnosis to e, an install step's
@@ -210,4 +215,10 @@ func withSpace(r Request, e error, label, envDir, said string) error {
 		return oe
 	}
 	return &out.Error{Err: e, Msg: fmt.Sprintf("Making the %s failed: %s.", label, why), Hints: hints}
+}
+
+// isVenv reports whether the launch's runtime is a venv.
+func isVenv(r Request) bool {
+	_, ok := r.Runtime.(*launch.Venv)
+	return ok
 }

@@ -47,7 +47,7 @@ func checkTempSpace(r Request, platform string) {
 	if tmp.known && tmp.free < need.temp {
 		r.Out.Warn("The install of %s (%s build of PyTorch) may run out of disk space: pip's temporary folder (%s) needs about %s at its peak, and %s has %s free. The install goes on; it fails where the space runs out.",
 			platform, gpu.BuildOf(platform), tmp.dir, size(need.temp), tmp.mount, size(tmp.free))
-		for _, w := range spaceWays(r, "") {
+		for _, w := range spaceWays(r, isVenv(r)) {
 			r.Out.Status("%s", w)
 		}
 	}
