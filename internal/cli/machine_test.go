@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -484,5 +485,88 @@ func TestNoDisplay(t *testing.T) {
 				t.Errorf("%s: no %q in:\n%s", tc.name, want, got)
 			}
 		}
+	}
+}
+
+// nvidiaSMI writes a stand-in for nvidia-smi (no GPU can be had here)
+// under the machine root's /usr/bin: without arguments it prints a real
+// banner (gpu/testdata: driver 580, CUDA 13.0); asked
+// --query-gpu=name,compute_cap --format=csv,noheader it prints one
+// "NAME, X.Y" line per GPU, as the real one does.
+func nvidiaSMI(t *testing.T, root string, cards ...string) {
+	t.Helper()
+	banner, err := os.ReadFile(filepath.Join("..", "gpu", "testdata", "smi-580-cuda13.0.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/sh\n# stand-in for nvidia-smi\nif [ \"$*\" = \"--query-gpu=name,compute_cap --format=csv,noheader\" ]; then\ncat <<'EOF'\n" +
+		strings.Join(cards, "\n") + "\nEOF\nexit 0\nfi\ncat <<'EOF'\n" + string(banner) + "EOF\n"
+	os.MkdirAll(filepath.Join(root, "usr", "bin"), 0o755)
+	if err := os.WriteFile(filepath.Join(root, "usr", "bin", "nvidia-smi"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Each item of issue 34 is a doctor finding too, found without making
+// anything: the display state, a Python without its modules named as the
+// reason no venv can be made, the GPUs' compute capabilities with a
+// pre-Turing card under the CUDA 13 choice a problem, and a small disk
+// where the env is to be made.
+func TestDoctorMachineFindings(t *testing.T) {
+	py := mustFind(t, 12, 13)
+	pyenvRoot := t.TempDir()
+	exe := pythonWithout(t, py, pyenvRoot, "_ctypes", "_ssl")
+	mnt := smallDisk(t, "4m")
+	dir, root := machineCheckout(t, "ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n")
+	os.WriteFile(filepath.Join(dir, "requirements-cuda-legacy.txt"), nil, 0o644)
+	nvidiaSMI(t, root, "NVIDIA GeForce GTX 1080 Ti, 6.1")
+	env := environ.List{"PATH=" + filepath.Dir(exe) + ":/usr/bin:/bin", "HOME=" + t.TempDir(), "PYENV_ROOT=" + pyenvRoot, "GHW_CHROOT=" + root,
+		"OT_PYTHON_CMD=" + exe, "OT_PYTHON_VENV=" + filepath.Join(mnt, "venv")}
+	code, got := runApplet(t, "doctor", dir, linuxHost, env, "--json")
+	if code != 1 {
+		t.Errorf("doctor: exit %d, want 1 (problems)", code)
+	}
+	var rep struct {
+		Machine struct {
+			Display string `json:"display"`
+			GPUs    []struct {
+				Name              string `json:"name"`
+				ComputeCapability string `json:"compute_capability"`
+			} `json:"gpus"`
+			Disk []struct {
+				Path string `json:"path"`
+				Free uint64 `json:"free"`
+				Need uint64 `json:"need"`
+			} `json:"disk"`
+		} `json:"machine"`
+		Problems []string `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(got), &rep); err != nil {
+		t.Fatalf("doctor --json: %v\n%s", err, got)
+	}
+	if rep.Machine.Display != "none (neither DISPLAY nor WAYLAND_DISPLAY is set)" {
+		t.Errorf("display: %q", rep.Machine.Display)
+	}
+	if len(rep.Machine.GPUs) != 1 || rep.Machine.GPUs[0].ComputeCapability != "6.1" {
+		t.Errorf("gpus: %+v", rep.Machine.GPUs)
+	}
+	if len(rep.Machine.Disk) == 0 || rep.Machine.Disk[0].Path != filepath.Join(mnt, "venv") || rep.Machine.Disk[0].Free > 4<<20 || rep.Machine.Disk[0].Need < 1<<30 {
+		t.Errorf("disk: %+v", rep.Machine.Disk)
+	}
+	problems := strings.Join(rep.Problems, "\n")
+	for _, want := range []string{
+		"no venv can be made: OT_PYTHON_CMD=\"" + exe + "\" (" + exe + ", Python 3.12",
+		"was built without _ctypes and _ssl",
+		"sudo apt install libffi-dev libssl-dev",
+		"NVIDIA GeForce GTX 1080 Ti (compute capability 6.1): CUDA 13",
+		"OT_PLATFORM_REQUIREMENTS=requirements-cuda-legacy.txt ./install.sh",
+		"has 4.0 MiB free on the filesystem mounted at " + mnt,
+	} {
+		if !strings.Contains(problems, want) {
+			t.Errorf("no %q in the problems:\n%s", want, problems)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(mnt, "venv")); err == nil {
+		t.Errorf("doctor made the venv")
 	}
 }

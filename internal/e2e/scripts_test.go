@@ -426,7 +426,8 @@ func cmdDoctorGolden(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(dec.Decode(&rep))
 	work := ts.Getenv("WORK")
 	placeholder := map[string]string{"version": "<version>", "revision": "<revision>", "go": "<go version>",
-		"os": "<os>", "arch": "<arch>", "python_version": "<python version>"}
+		"os": "<os>", "arch": "<arch>", "python_version": "<python version>",
+		"mount": "<mount>", "machine": "<machine>"} // machine's: where $WORK's filesystem is mounted, Python's platform.machine()
 	var walk func(key string, v any) any
 	walk = func(key string, v any) any {
 		switch v := v.(type) {
@@ -438,6 +439,11 @@ func cmdDoctorGolden(ts *testscript.TestScript, neg bool, args []string) {
 		case []any:
 			for i, x := range v {
 				v[i] = walk(key, x)
+			}
+			return v
+		case json.Number:
+			if key == "free" { // machine.disk's free space changes from run to run
+				return "<free>"
 			}
 			return v
 		case string:

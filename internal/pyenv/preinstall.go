@@ -67,8 +67,21 @@ func gpuGeneration(ctx context.Context, r Request, platform string) []string {
 	if !pixi && !isRegular(r.Checkout.Path(lg.Legacy)) {
 		return nil
 	}
-	old := OldCards(ctx, r)
-	if len(old) == 0 {
+	smi := r.Probe().Look().SMI()
+	if smi == "" {
+		return nil
+	}
+	return cudaWarnings(r, platform, gpu.OldForCUDA13(askCards(ctx, r, smi)))
+}
+
+// cudaWarnings are gpuGeneration's words for the cards old.
+func cudaWarnings(r Request, platform string, old []gpu.Card) []string {
+	lg := r.Facts.Legacy
+	if len(old) == 0 || lg == nil || lg.Below < 13 || platform != lg.Default || gpu.BuildOf(platform) != gpu.CUDA {
+		return nil
+	}
+	pixi := r.Family.Name == upstream.FamilyPixi
+	if !pixi && !isRegular(r.Checkout.Path(lg.Legacy)) {
 		return nil
 	}
 	way := fmt.Sprintf("OT_PLATFORM_REQUIREMENTS=%s ./%s", lg.Legacy, layout.InstallScript)
@@ -79,15 +92,10 @@ func gpuGeneration(ctx context.Context, r Request, platform string) []string {
 		gpu.DescribeCards(old), platform, gpu.CUDA13Major, gpu.CUDA13Minor, way)}
 }
 
-// OldCards asks nvidia-smi, where the machine has one, for each GPU's
-// compute capability and returns those CUDA 13 has no kernels for.
-func OldCards(ctx context.Context, r Request) []gpu.Card {
-	smi := r.Probe().Look().SMI()
-	if smi == "" {
-		return nil
-	}
+// askCards asks nvidia-smi at smi each GPU's name and compute capability.
+func askCards(ctx context.Context, r Request, smi string) []gpu.Card {
 	text, _ := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: smi, Argv: append([]string{smi}, gpu.CapabilityQuery...)})
-	return gpu.OldForCUDA13(gpu.ParseCapabilities(text))
+	return gpu.ParseCapabilities(text)
 }
 
 // lastIntelTorch is the last PyTorch with macOS x86_64 wheels.
