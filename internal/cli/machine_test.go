@@ -108,7 +108,7 @@ func TestGivenPythonOutsideBoundsMakesNothing(t *testing.T) {
 	noVenv(t, dir)
 	for _, want := range []string{
 		"is Python " + strings.TrimPrefix(old.String(), "Python ")[:3],
-		"OneTrainer needs a Python >= 3.10 and < 3.14; no venv was made with it",
+		", outside >= 3.10 and < 3.14, the versions this checkout supports; no venv was made with it",
 		"a fitting Python is already on this machine: " + filepath.Join(bin, filepath.Base(fit.Path)),
 		"unset OT_PYTHON_CMD",
 		"OT_PYTHON_CMD=" + filepath.Join(bin, filepath.Base(fit.Path)) + " ./install.sh",

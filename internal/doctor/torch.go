@@ -149,8 +149,8 @@ func archProblems(t Torch, e Environment, file string, reinstall []string) []str
 					legacy[j] = layout.RequirementsCUDALeg
 				}
 			}
-			fix = fmt.Sprintf("install the CUDA 12 build, in the checkout: %s, and keep OT_PLATFORM_REQUIREMENTS=%s for ./update.sh",
-				out.QuoteArgs(legacy), layout.RequirementsCUDALeg)
+			fix = fmt.Sprintf("install the CUDA 12 build, in the checkout: %s, and keep OT_PLATFORM_REQUIREMENTS=%s for ./%s",
+				out.QuoteArgs(legacy), layout.RequirementsCUDALeg, layout.UpdateScript)
 		}
 		problems = append(problems, fmt.Sprintf("torch %s (%s build) has kernels for %s only, and GPU %d, %s, is compute capability %s: its first kernel fails with \"no kernel image is available for execution on the device\" although torch.cuda.is_available() is true. To fix it, %s",
 			t.Version, t.Build, strings.Join(t.ArchList, " "), i, name, cc, fix))

@@ -37,7 +37,7 @@ func (c candidate) refuseGiven(ctx context.Context, r Request, bounds pyversion.
 	case c.version == nil:
 		return nil
 	case !bounds.Holds(c.version):
-		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s) is Python %s, and OneTrainer needs a Python %s; no venv was made with it.", cmd, c.exe, c.version, bounds)
+		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s) is Python %s, outside %s, the versions this checkout supports; no venv was made with it.", cmd, c.exe, c.version, bounds)
 		hints = pythonWays(ctx, r, hardware, c.exe)
 	case c.missing != "":
 		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s, Python %s) cannot make a venv with pip: it has no %s", cmd, c.exe, c.version, strings.Join(strings.Fields(c.missing), " and "))
@@ -98,6 +98,7 @@ func haveHints(ctx context.Context, r Request, hardware, except string) []string
 // newest first, but the one at except.
 func fittingPythons(ctx context.Context, r Request, hardware, except string) []candidate {
 	var fit []candidate
+	seen := map[string]bool{} // one per version and folder: PATH's python, python3 and python3.X of one install
 	realExcept, _ := filepath.EvalSymlinks(except)
 	for _, c := range discover(r, "python") {
 		if c.exe == "" {
@@ -107,7 +108,9 @@ func fittingPythons(ctx context.Context, r Request, hardware, except string) []c
 			continue
 		}
 		c.ask(ctx, r, r.Constants.Python, hardware)
-		if c.why == "" {
+		key := c.version.String() + "\x00" + filepath.Dir(c.exe)
+		if c.why == "" && !seen[key] {
+			seen[key] = true
 			fit = append(fit, c)
 		}
 	}
