@@ -555,7 +555,7 @@ func TestDoctorMachineFindings(t *testing.T) {
 	}
 	problems := strings.Join(rep.Problems, "\n")
 	for _, want := range []string{
-		"no venv can be made: OT_PYTHON_CMD=\"" + exe + "\" (" + exe + ", Python 3.12",
+		"the venv cannot be made: OT_PYTHON_CMD=\"" + exe + "\" (" + exe + ", Python 3.12",
 		"was built without _ctypes and _ssl",
 		"sudo apt install libffi-dev libssl-dev",
 		"NVIDIA GeForce GTX 1080 Ti (compute capability 6.1): CUDA 13",

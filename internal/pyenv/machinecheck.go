@@ -8,7 +8,6 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 )
 
 // MachineCheck is what doctor reports of the machine for this launch
@@ -42,7 +41,7 @@ type DiskCheck struct {
 
 // CheckMachine makes the checks of an install for doctor: the Mac's
 // hardware, the Python (the env's, or for a venv not made yet the one
-// that would make it — a refusal is a problem), the GPUs' compute
+// that would make it, as Inspect found it), the GPUs' compute
 // capabilities against the requirements chosen (platform), the disk, and
 // an Intel Mac. insp is doctor's inspection of the env.
 func CheckMachine(ctx context.Context, r Request, insp Inspection, platform string) MachineCheck {
@@ -53,35 +52,25 @@ func CheckMachine(ctx context.Context, r Request, insp Inspection, platform stri
 		mc.Problems = append(mc.Problems, "this launcher is the macOS x86_64 (amd64) build, running under Rosetta on Apple silicon: use the darwin-arm64 build")
 	}
 	made := insp.State != StateMissing && insp.State != StateUnusable && insp.State != StateInterrupted
-	v, isVenv := r.Runtime.(*launch.Venv)
-	switch {
-	case made && insp.Python != "":
+	_, isVenv := r.Runtime.(*launch.Venv)
+	// The env's Python, or the one Inspect found to make the venv (which
+	// then passed every check a launch makes; none found is Inspect's
+	// problem already).
+	if insp.Python != "" && insp.State != StateUnusable {
 		c := candidate{name: insp.Python, exe: insp.Python, where: "the env"}
 		c.ask(ctx, r, r.Constants.Python, hw)
-		mc.Python = pythonCheck("the env's", c)
-		if c.lacks != "" {
+		role := "the env's"
+		if !made {
+			role = "makes the venv"
+		}
+		mc.Python = pythonCheck(role, c)
+		if made && c.lacks != "" {
 			mc.Problems = append(mc.Problems, fmt.Sprintf("the env's Python %s (Python %s) was built without %s: %s; to fix it, %s",
 				c.exe, c.version, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks), strings.Join(rebuildHints(r, c), ", ")))
 		}
-		if !host.NativeMachine(c.machine, hw) {
+		if made && !host.NativeMachine(c.machine, hw) {
 			mc.Problems = append(mc.Problems, fmt.Sprintf("the env's Python %s is a %s Python, which runs under Rosetta on this Mac's Apple silicon: PyTorch publishes no macOS wheels for it; make the env again with a native (arm64) Python", c.exe, c.machine))
 		}
-	case isVenv && insp.State != StateUnusable:
-		hp, err := hostPython(ctx, r, v)
-		if err != nil {
-			msg := err.Error()
-			if oe, ok := err.(*out.Error); ok && oe.Msg != "" {
-				msg = oe.Msg
-				if len(oe.Hints) > 0 {
-					msg += " " + strings.Join(oe.Hints, " ")
-				}
-			}
-			mc.Problems = append(mc.Problems, "no venv can be made: "+msg)
-			break
-		}
-		c := candidate{name: hp.name, exe: hp.exe}
-		c.ask(ctx, r, r.Constants.Python, hw)
-		mc.Python = pythonCheck("makes the venv", c)
 	}
 	if platform == "" {
 		return mc
