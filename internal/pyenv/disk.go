@@ -58,6 +58,9 @@ type place struct {
 // exists (an env not made yet).
 func placeOf(what, dir string) place {
 	p := place{what: what, dir: dir}
+	if dir == "" { // a named conda env before conda makes it: where is conda's to say
+		return p
+	}
 	d := dir
 	for {
 		fi, err := os.Stat(d)
@@ -193,7 +196,11 @@ func outOfSpace(r Request, label, envDir, said string) (why string, hints []stri
 		return "", nil, false
 	}
 	if len(full) == 0 {
-		full = []string{env.describe(), tmp.describe()}
+		for _, p := range []place{env, tmp} {
+			if p.known {
+				full = append(full, p.describe())
+			}
+		}
 	}
 	evidence := "its output says \"No space left on device\""
 	if !saysSo {
