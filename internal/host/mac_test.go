@@ -7,12 +7,12 @@ import "testing"
 // an arm64 launcher needs no answer.
 func TestMacHardware(t *testing.T) {
 	for _, tc := range []struct {
-		h                Host
-		answer           string
-		answered         bool
-		hardware         string
-		rosetta          bool
-		nativeX86Python  bool
+		h                 Host
+		answer            string
+		answered          bool
+		hardware          string
+		rosetta           bool
+		nativeX86Python   bool
 		nativeARM64Python bool
 	}{
 		{Host{"darwin", "arm64"}, "", false, MachineARM64, false, false, true},
