@@ -39,8 +39,8 @@ type candidate struct {
 	lacks string
 	// machine is its platform.machine() ("x86_64", "arm64").
 	machine string
-	// stderr is what it said when it did not run; shim is pyenv's shim
-	// it is, when it is one.
+	// stderr is what it said when it did not run (a pyenv shim's
+	// "pyenv: python3.9: command not found").
 	stderr string
 }
 
@@ -141,13 +141,14 @@ func (c *candidate) ask(ctx context.Context, r Request, bounds pyversion.Range, 
 }
 
 // hostPython finds the Python that makes the venv v — a venv's need, and
-// no other kind's. An OT_PYTHON_CMD the user set is taken as it is, as the
-// original scripts did — but it must be one this user can run, and one
-// that can make a venv with pip, which is found out before anything is
-// made. Left unset, the checkout's default (`python`) is taken when it
+// no other kind's. An OT_PYTHON_CMD the user set is never swapped for
+// another, as the original scripts did — but it must be one this user can
+// run, inside the checkout's bounds, able to make a venv with pip, built
+// with the modules OneTrainer needs and, on a Mac, native; all of it is
+// found out before anything is made (refuseGiven). Left unset, the checkout's default (`python`) is taken when it
 // fits, as the scripts would run it; else the newest fitting Python the
 // machine has, from PATH, pyenv, uv, mise, asdf and, on macOS, Homebrew and
-// python.org, each asked its version without a "+" line. The line that
+// python.org, each asked what it is (pythonQuestion) without a "+" line. The line that
 // says which was chosen says where it was found and why the ones before it
 // were passed over; when none fits, the error lists every one found and
 // the fixes for this machine, conda's own Python among them.
