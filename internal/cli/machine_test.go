@@ -311,7 +311,7 @@ func TestMacRosettaPython(t *testing.T) {
 	}
 	noVenv(t, dir)
 	for _, want := range []string{
-		"is a x86_64 Python, which runs under Rosetta on this Mac's Apple silicon",
+		"is an x86_64 Python, which runs under Rosetta on this Mac's Apple silicon",
 		"PyTorch publishes no macOS wheels for x86_64",
 		"This launcher is the macOS x86_64 (amd64) build, running under Rosetta",
 	} {

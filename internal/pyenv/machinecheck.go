@@ -69,7 +69,7 @@ func CheckMachine(ctx context.Context, r Request, insp Inspection, platform stri
 				c.exe, c.version, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks), strings.Join(rebuildHints(r, c), ", ")))
 		}
 		if made && !host.NativeMachine(c.machine, hw) {
-			mc.Problems = append(mc.Problems, fmt.Sprintf("the env's Python %s is a %s Python, which runs under Rosetta on this Mac's Apple silicon: PyTorch publishes no macOS wheels for it; make the env again with a native (arm64) Python", c.exe, c.machine))
+			mc.Problems = append(mc.Problems, fmt.Sprintf("the env's Python %s is an %s Python, which runs under Rosetta on this Mac's Apple silicon: PyTorch publishes no macOS wheels for it; make the env again with a native (arm64) Python", c.exe, c.machine))
 		}
 	}
 	if platform == "" {

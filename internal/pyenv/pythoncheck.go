@@ -46,7 +46,7 @@ func (c candidate) refuseGiven(ctx context.Context, r Request, bounds pyversion.
 		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s, Python %s) was built without %s: %s. No venv was made with it.", cmd, c.exe, c.version, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks))
 		hints = append(rebuildHints(r, c), haveHints(ctx, r, hardware, c.exe)...)
 	case !host.NativeMachine(c.machine, hardware):
-		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s, Python %s) is a %s Python, which runs under Rosetta on this Mac's Apple silicon (sysctl hw.optional.arm64 says 1, the Python's platform.machine() says %s): PyTorch publishes no macOS wheels for %s, so pip would end the install with \"No matching distribution found for torch\". No venv was made with it.",
+		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s, Python %s) is an %s Python, which runs under Rosetta on this Mac's Apple silicon (sysctl hw.optional.arm64 says 1, the Python's platform.machine() says %s): PyTorch publishes no macOS wheels for %s, so pip would end the install with \"No matching distribution found for torch\". No venv was made with it.",
 			cmd, c.exe, c.version, c.machine, c.machine, c.machine)
 		hints = pythonWays(ctx, r, hardware, c.exe)
 	default:
