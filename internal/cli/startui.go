@@ -27,5 +27,6 @@ func startUI(ctx context.Context, inv Invocation, args []string) error {
 	} else {
 		l.warnUI(pyenv.CheckUI(ctx, l.request(), res.Target, l.Facts.UIScript.Value, false))
 	}
+	l.warnDisplay()
 	return l.execRun(res.Target, "", l.passedOn(args)...)
 }

@@ -105,6 +105,7 @@ func Gather(ctx context.Context, in Input) Report {
 	})
 	probe.NameDevices(m.PCI)
 	rep.GPU = gpuReport(probe.Root, m)
+	rep.Machine = machineReport(ctx, in, l, m, &rep)
 
 	if l.Runtime == nil {
 		return rep

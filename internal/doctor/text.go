@@ -209,6 +209,7 @@ func WriteText(w io.Writer, r Report) {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
+	writeMachine(w, r.Machine)
 	if t := r.Torch; t != nil {
 		writeTorch(w, t)
 	}

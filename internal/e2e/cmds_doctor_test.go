@@ -92,6 +92,13 @@ var goldenPlaceholders = map[string]string{
 	"os":                         "<os>",
 	"arch":                       "<arch>",
 	"environment.python_version": "<python version>",
+	// machine: where $WORK's filesystem is mounted and what is free there
+	// (it changes from run to run), the Python's version and
+	// platform.machine().
+	"machine.disk[].mount":   "<mount>",
+	"machine.disk[].free":    "<free>",
+	"machine.python.version": "<python version>",
+	"machine.python.machine": "<machine>",
 }
 
 func joinPath(path, key string) string {
@@ -125,6 +132,11 @@ func cmdDoctorGolden(ts *testscript.TestScript, neg bool, args []string) {
 		case []any:
 			for i, x := range v {
 				v[i] = walk(path+"[]", x)
+			}
+			return v
+		case json.Number:
+			if p, ok := goldenPlaceholders[path]; ok {
+				return p
 			}
 			return v
 		case string:

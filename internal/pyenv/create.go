@@ -57,8 +57,9 @@ func (t Target) createVenv(ctx context.Context, r Request, hp hostPy, ours bool)
 	if ee.Code > 128 {
 		return &out.Error{Code: ee.Code, Err: err, Msg: fmt.Sprintf("Interrupted while making the venv in %q (exit status %d). %s", v.Given, ee.Code, kept)}
 	}
-	return &out.Error{Code: ee.Code, Err: err,
-		Msg: fmt.Sprintf("Making the venv in %q with %s failed (exit status %d; its messages are above). %s", v.Given, hp.exe, ee.Code, kept)}
+	return withSpace(r, &out.Error{Code: ee.Code, Err: err,
+		Msg: fmt.Sprintf("Making the venv in %q with %s failed (exit status %d; its messages are above). %s", v.Given, hp.exe, ee.Code, kept)},
+		"venv", v.Dir, "") // venv keeps ensurepip's words to itself: the filesystem tells
 }
 
 // createConda has conda make the env as the checkout's scripts do, and
@@ -67,7 +68,7 @@ func (t Target) createConda(ctx context.Context, r Request) (Target, error) {
 	c := t.conda
 	r.Out.Status("Creating Conda environment %q...", c.Given)
 	if err := r.Run.Run(ctx, proc.Cmd{Path: c.Exe, Argv: c.createArgs()}); err != nil {
-		return t, err
+		return t, withSpace(r, err, t.Place.Label, t.Place.Dir, "")
 	}
 	t, _ = t.locate(ctx, r, r.Run.Output)
 	if !t.Exists {

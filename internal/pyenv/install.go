@@ -109,6 +109,9 @@ func installFailed(dir string, r Request, t Target, err error, pipLog string) er
 			hints = append(hints, "The package index cannot be reached from here: this machine may be offline, or a proxy or firewall stands in the way. Point pip elsewhere and run again: PIP_INDEX_URL=https://MIRROR/simple for a mirror of PyPI, PIP_FIND_LINKS=/folder/of/wheels with PIP_NO_INDEX=1 for wheels on disk, or HTTPS_PROXY=http://PROXY:PORT for a proxy.")
 		}
 	}
+	if why, more, ok := outOfSpace(r, label, dir, pipLog); ok {
+		how, hints = why, append(hints, more...)
+	}
 	if ferr := FailInstall(dir, r.Script, how); ferr != nil {
 		r.Out.Debugf("recording the failed install: %v", ferr)
 	}

@@ -107,6 +107,7 @@ func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error)
 	if st.exists && st.rec.Pending() {
 		r.Out.Status("Installing the %s again: %s.", t.Place.Label, st.rec.Why())
 	}
+	beforeInstall(ctx, r, t, name)
 	if err := installPixi(ctx, r, t, env); err != nil {
 		return res, err
 	}

@@ -81,7 +81,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 		case !t.Exists:
 			hp, err = hostPython(ctx, r, v)
 		case v.Python.Given:
-			_, err = lookGivenPython(r, v)
+			_, err = lookGivenPython(ctx, r, v)
 		}
 		if err != nil {
 			return Result{}, err
@@ -112,6 +112,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	beforeInstall(ctx, r, t, platform)
 	lock, err := takeLock(t.Place, r.Out)
 	if err != nil {
 		return Result{}, err
