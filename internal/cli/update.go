@@ -3,12 +3,15 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 )
 
@@ -45,6 +48,10 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	}
 	g := s.git()
 	before, _ := g.Head(ctx)
+	// The update.sh the user started: where the pull brings launch files
+	// the launcher cannot follow, it is this one that finishes the update,
+	// as bash goes on reading the file it started while git replaces it.
+	started, _ := pathutil.ReadFile(s.co.Kept(layout.UpdateScript), pathutil.SmallFile)
 	if plan.Pull {
 		if err := s.pull(ctx); err != nil {
 			return err
@@ -63,9 +70,13 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	}
 	if l.Fallback != nil {
 		// The pull brought launch files the launcher cannot follow: the
-		// checkout's own update.sh finishes it (its pull, after ours,
-		// finds nothing new).
-		return s.updateOwn(ctx, l.Fallback)
+		// checkout's own update.sh finishes it — the one the user
+		// started, as with the unlinked checkout, whose bash reads on in
+		// the file it opened while git replaces it: its steps after the
+		// pull run, with the new lib.include.sh it sources then, and a
+		// step the pull added to update.sh runs from the next update on.
+		// Its pull, after ours, finds nothing new.
+		return s.updateOwn(ctx, s.startedUpdate(l.Fallback, started))
 	}
 	lazyNeeded, err := l.updateNeeded(ctx)
 	if err != nil {
@@ -208,4 +219,25 @@ func (s site) pull(ctx context.Context) error {
 			WithHints(checkout.ConflictHints(s.co, r.Conflicted)...).WithCode(proc.Code(pullErr))
 	}
 	return pullErr
+}
+
+// startedUpdate is the fallback of an update whose pull brought launch
+// files the launcher cannot follow: update.sh as it was before the pull
+// (started, git's copy then), kept in the state for bash to read. A
+// user's own update.sh, or one whose copy could not be read or kept, runs
+// as fb says.
+func (s site) startedUpdate(fb *launch.Fallback, started []byte) *launch.Fallback {
+	if fb.Script != layout.UpdateScript || fb.Own || started == nil {
+		return fb
+	}
+	p := s.co.StartedUpdate()
+	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+		return fb
+	}
+	if err := pathutil.WriteFile(p, started); err != nil {
+		return fb
+	}
+	next := *fb
+	next.File = p
+	return &next
 }

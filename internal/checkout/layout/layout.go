@@ -136,6 +136,10 @@ func (c Checkout) Shadows() string           { return filepath.Join(c.StateDir, 
 func (c Checkout) Shadow(name string) string { return filepath.Join(c.Shadows(), name) }
 func (c Checkout) Hop(name string) string    { return filepath.Join(c.StateDir, "fallback-"+name) }
 
+// StartedUpdate is update.sh as it was before a pull that brought launch
+// files the launcher cannot follow: the one that finishes that update.
+func (c Checkout) StartedUpdate() string { return filepath.Join(c.StateDir, "started", UpdateScript) }
+
 // LinkTarget is the path from the checkout to its copy of the launcher, as
 // the scripts' links hold it: relative, so that the links keep working
 // when the checkout moves.
