@@ -197,6 +197,9 @@ func (s site) pull(ctx context.Context) error {
 		}
 		return l.RefreshKept(ctx)
 	}
+	if err := s.ownVersionsPulled(incoming); err != nil {
+		return err
+	}
 	s.out.Status("The pull changes %s: git's copies stand in for the links while git merges, and the links come back right after.", strings.Join(incoming, ", "))
 	if err := l.StepAside(ctx, incoming); err != nil {
 		// The journal has what stepped aside: put it back now.
@@ -240,4 +243,32 @@ func (s site) startedUpdate(fb *launch.Fallback, started []byte) *launch.Fallbac
 	next := *fb
 	next.File = p
 	return &next
+}
+
+// ownVersionsPulled stops a pull that changes a script holding the user's
+// own version (kept by link --force), as git stops the unlinked
+// checkout's pull over a local change ("Your local changes … would be
+// overwritten by merge", status 1): nothing is merged, and the checkout
+// stays where it was, the user's version running as before.
+func (s site) ownVersionsPulled(incoming []string) error {
+	var own, backups []string
+	for _, name := range incoming {
+		if b := checkout.OwnVersion(s.co, name); b != "" {
+			own, backups = append(own, name), append(backups, b)
+		}
+	}
+	if len(own) == 0 {
+		return nil
+	}
+	co := out.Quote(s.co.Root)
+	rm := make([]string, len(backups))
+	for i, b := range backups {
+		rm[i] = out.Quote(b)
+	}
+	return out.Errorf("the pull changes %s, which holds your own version (kept by link --force): as git does over a change of yours, nothing was pulled, and the checkout stays where it was", strings.Join(own, ", ")).
+		WithHints(
+			"What upstream changed: git -C "+co+" diff HEAD @{upstream} -- "+strings.Join(own, " "),
+			"To take upstream's version and drop yours: rm "+strings.Join(rm, " ")+" && ./"+layout.UpdateScript,
+			"To carry your change over: "+out.Quote(s.co.Binary())+" unlink "+co+" && git -C "+co+" stash && git -C "+co+" pull && git -C "+co+" stash pop, then, once merged, onetrainer-launcher link --force "+co,
+		).WithCode(1)
 }
