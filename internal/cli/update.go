@@ -31,6 +31,9 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	}
 	git := s.git()
 	plan, err := launch.UpdatePlan(ctx, launch.Input{Checkout: s.co, Env: s.inv.Env, Host: s.inv.Host, Git: &git})
+	if fb := launch.UpdateFallback(s.co, err); fb != nil {
+		return s.updateOwn(ctx, fb) // the checkout's own update.sh, from its start
+	}
 	if err != nil {
 		return err
 	}
@@ -58,8 +61,15 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
+	if l.Fallback != nil {
+		// The pull brought launch files the launcher cannot follow: the
+		// checkout's own update.sh finishes it (its pull, after ours,
+		// finds nothing new).
+		return s.updateOwn(ctx, l.Fallback)
+	}
 	lazyNeeded, err := l.updateNeeded(ctx)
 	if err != nil {
+		l.changedWarning(changed, "")
 		return err
 	}
 	if !lazyNeeded {
@@ -67,20 +77,40 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	}
 	res, err := l.prepare(ctx, lazyNeeded)
 	if err != nil {
+		l.changedWarning(changed, "")
 		return err
 	}
 	l.ready(res)
 	l.checkUI(ctx, res)
-	if len(changed) > 0 {
-		follows := fmt.Sprintf("the %s, Python >= %s and < %s, and the UI script %s", res.Target.Place.Label,
-			l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh, l.Facts.UIScript.Value)
-		if _, pixi := l.Runtime.(*launch.Pixi); pixi {
-			follows = fmt.Sprintf("the %s and the UI script %s", res.Target.Place.Label, l.Facts.UIScript.Value)
-		}
-		l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses %s. `%s doctor` shows every value and where it comes from.",
-			strings.Join(changed, ", "), follows, ownName)
-	}
+	l.changedWarning(changed, res.Target.Place.Label)
 	return nil
+}
+
+// changedWarning says that the pull changed launch files (changed, none:
+// nothing is said) and what the launcher follows now, whether or not the
+// install after it succeeded; env is how the env is named, "" when it
+// was not found.
+func (l *applet) changedWarning(changed []string, env string) {
+	if len(changed) == 0 {
+		return
+	}
+	var uses []string
+	if env != "" {
+		uses = append(uses, "the "+env)
+	}
+	if _, pixi := l.Runtime.(*launch.Pixi); !pixi {
+		uses = append(uses, fmt.Sprintf("Python >= %s and < %s", l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh))
+	}
+	uses = append(uses, "the UI script "+l.Facts.UIScript.Value)
+	follows := uses[0]
+	switch n := len(uses); {
+	case n == 2:
+		follows = uses[0] + " and " + uses[1]
+	case n > 2:
+		follows = strings.Join(uses[:n-1], ", ") + ", and " + uses[n-1]
+	}
+	l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses %s. `%s doctor` shows every value and where it comes from.",
+		strings.Join(changed, ", "), follows, ownName)
 }
 
 // gitInit makes a tree that is not a git checkout one, as the checkout's

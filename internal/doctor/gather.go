@@ -80,6 +80,9 @@ func Gather(ctx context.Context, in Input) Report {
 	}
 	facts := l.Facts
 	rep.Upstream = upstreamReport(facts)
+	if fb := l.Fallback; fb != nil {
+		rep.Upstream.Fallback = "runs the checkout's own " + fb.Script + ": " + fb.Why
+	}
 	if l.Via != nil {
 		h := handoverReport(*l.Via)
 		rep.Upstream.Via = &h

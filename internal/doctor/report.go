@@ -85,6 +85,11 @@ type Upstream struct {
 	// Refusals are what the launcher cannot follow: with any, no applet
 	// acts on the checkout.
 	Refusals []string `json:"refusals"`
+	// Fallback is how ./start-ui.sh runs where the launcher does not
+	// follow the launch files of the linked checkout, or the script is the
+	// user's own version: "runs the checkout's own start-ui.sh: WHY"; ""
+	// when the launcher follows them.
+	Fallback string `json:"fallback"`
 	// Via is the hand-over the settings make the applets follow
 	// (OT_PIP_INSTALL=true); the rest of this report is then that folder's.
 	Via             *Handover  `json:"via"`

@@ -115,6 +115,14 @@ func (c Checkout) HandoverMemo() string      { return filepath.Join(c.StateDir, 
 func (c Checkout) Journal() string           { return filepath.Join(c.StateDir, "journal") }
 func (c Checkout) UpdateLock() string        { return filepath.Join(c.StateDir, "update.lock") }
 
+// The run of a checkout's own script as it is (the launcher cannot follow
+// it): Shadows holds the folders that stand for the checkout's top, one
+// per set of its entries (name), and Hop(name) is the link in the state
+// itself that leads into one of them (checkout.Shadow says why).
+func (c Checkout) Shadows() string           { return filepath.Join(c.StateDir, "fallback") }
+func (c Checkout) Shadow(name string) string { return filepath.Join(c.Shadows(), name) }
+func (c Checkout) Hop(name string) string    { return filepath.Join(c.StateDir, "fallback-"+name) }
+
 // LinkTarget is the path from the checkout to its copy of the launcher, as
 // the scripts' links hold it: relative, so that the links keep working
 // when the checkout moves.
