@@ -17,11 +17,14 @@ import (
 
 // OwnVersion is the user's own version of the linked script, kept by
 // `link --force` (Backup), or "" when there is none: no backup, or one
-// that is git's copy all the same (a checkout without git keeps every
-// script it links, as the file it was, which is also the copy the
-// launcher follows). On the warm path it is one stat: only a backup
-// there is compared, by size and then by its bytes.
+// that is git's copy all the same. Without git there is no change of the
+// user's own: link keeps every script as the file it was, which is also
+// the copy the launcher follows. On the warm path it is one stat: only a
+// backup there is compared, by size and then by its bytes.
 func OwnVersion(co layout.Checkout, script string) string {
+	if co.GitDir == "" {
+		return ""
+	}
 	backup := co.Backup(script)
 	bi, err := os.Stat(backup)
 	if err != nil || !bi.Mode().IsRegular() {
@@ -136,11 +139,29 @@ func Shadow(co layout.Checkout, scripts map[string]string) (string, error) {
 		}
 	}
 	if t, err := os.Readlink(co.Hop(name)); err != nil || t != hopTarget {
-		if err := symlinkAtomic(hopTarget, co.Hop(name)); err != nil {
+		if err := makeHop(co.StateDir, hopTarget, co.Hop(name)); err != nil {
 			return "", err
 		}
 	}
 	return dir, nil
+}
+
+// makeHop makes the link hop to target in one rename, from a folder of
+// its own (launches at once each make theirs).
+func makeHop(state, target, hop string) error {
+	tmp, err := os.MkdirTemp(state, ".hop-")
+	if err != nil {
+		return pathutil.Explain(state, err)
+	}
+	defer os.RemoveAll(tmp)
+	link := filepath.Join(tmp, "hop")
+	if err := os.Symlink(target, link); err != nil {
+		return pathutil.Explain(link, err)
+	}
+	if err := os.Rename(link, hop); err != nil {
+		return pathutil.Explain(hop, err)
+	}
+	return nil
 }
 
 // makeShadow makes the shadow folder at path: its chain and what fill
