@@ -18,6 +18,7 @@ package e2e_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -220,17 +221,37 @@ func TestNeverWorseThanTheScripts(t *testing.T) {
 			}, user, applyTo(row.edit))
 
 			steps := append(append([][]string(nil), corpusSteps...), row.more...)
-			outputs := map[string][]string{}
-			side := func(dir string) scenario {
-				return scenario{name: row.name, steps: steps, check: func(step int, output string) {
-					outputs[dir] = append(outputs[dir], output)
-				}}
-			}
 			// Where the launcher runs the script itself: every step after
 			// the pull (and, for a user's edit, from the first), of the
 			// scripts the row names.
 			fallsBack := func(i int) bool {
 				return (i > 0 || row.user != nil) && (row.fallsBack == nil || slices.Contains(row.fallsBack, stepScript(steps[i])))
+			}
+			outputs := map[string][]string{}
+			side := func(dir string) scenario {
+				gitLog := filepath.Join(filepath.Dir(dir), "git-calls.log")
+				return scenario{name: row.name, steps: steps,
+					check: func(step int, output string) { outputs[dir] = append(outputs[dir], output) },
+					// git is a wrapper that logs each call and runs the real
+					// one: where the launcher runs the script itself, it may
+					// cost no more than the script and the launcher's own
+					// start, so it asks git nothing the script does not
+					// (update.sh aside: the launcher pulls in its own way).
+					tools: func(t *testing.T, bin string) { gitLogger(t, bin, gitLog) },
+					after: func(t *testing.T, dir string, step int) []string {
+						data, _ := os.ReadFile(gitLog)
+						os.Remove(gitLog)
+						if !fallsBack(step) || stepScript(steps[step]) == "update.sh" {
+							return nil
+						}
+						var calls []string
+						for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+							if l != "" {
+								calls = append(calls, strings.ReplaceAll(l, dir, "$CO"))
+							}
+						}
+						return calls
+					}}
 			}
 			tmp := regexp.MustCompile(regexp.QuoteMeta(filepath.Dir(t.TempDir())) + `/\d+`)
 			bashOwn := regexp.MustCompile(`^step (\d+) env (OLDPWD|PWD|SHLVL|_)=`)
@@ -327,4 +348,15 @@ func onlyIn(want, got []string) string {
 		return "  the same lines in another order:\n" + diffLines(want, got)
 	}
 	return b.String()
+}
+
+// gitLogger puts in bin a git that logs each call ("git ARGS") to log and
+// runs the real git.
+func gitLogger(t *testing.T, bin, log string) {
+	t.Helper()
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeExec(t, filepath.Join(bin, "git"), "#!/bin/sh\n# git, each call logged.\necho \"git $*\" >>"+strconv.Quote(log)+"\nexec "+strconv.Quote(real)+" \"$@\"\n")
 }
