@@ -55,6 +55,9 @@ type corpusEdit struct {
 	user func(u *testkit.Upstream) *testkit.Upstream
 	// more are steps run after the common ones.
 	more [][]string
+	// conda runs every step with OT_PREFER_VENV=false and the conda
+	// stand-in on PATH (conda cannot be installed here).
+	conda bool
 	// where is what the launcher's one warning line names on every step
 	// it runs the checkout's own script, a regular expression: FILE:LINE
 	// of the step it cannot follow. fallsBack is the scripts it does that
@@ -105,6 +108,22 @@ if (( free_kb < 1024 )); then
     print_warning "Less than 1 MB of disk space is free in ${SCRIPT_DIR}."
 fi`).After(testkit.LibFile, "activate_chosen_env", "warn_if_low_disk_space")
 			}},
+		{name: "conda: activate_chosen_env gains a step", where: `lib\.include\.sh:\d+`, conda: true,
+			edit: func(u *testkit.Upstream) *testkit.Upstream {
+				return u.After(testkit.LibFile, "ensure_conda_env_exists", `run_in_conda_env python -c "import sys; print('[OneTrainer] Conda Python: ' + sys.prefix)"`)
+			},
+			sees: []string{"step 2 env CONDA_PREFIX=$CO/conda_env"}},
+		{name: "activate_python_venv gains an export", where: `lib\.include\.sh:\d+`,
+			edit: func(u *testkit.Upstream) *testkit.Upstream {
+				return u.After(testkit.LibFile, `source "${OT_PYTHON_VENV}/bin/activate"`, `export HF_HUB_OFFLINE="${HF_HUB_OFFLINE:-1}"`)
+			},
+			sees: []string{"step 2 env HF_HUB_OFFLINE=1"}},
+		{name: "install_requirements_in_active_env installs one more", where: `lib\.include\.sh:\d+`,
+			edit: func(u *testkit.Upstream) *testkit.Upstream {
+				return u.After(testkit.LibFile, `run_pip_in_active_env install --upgrade --upgrade-strategy eager -r requirements-global.txt -r "$(get_platform_requirements_path)"`,
+					`run_pip_in_active_env install --upgrade otrocm`)
+			},
+			sees: []string{"env $CO/venv installed otdefault otglobal otrocm"}},
 		{name: "a new setting", after: "branch settings (issue 32 item 3: a default the launcher has no row for is exported with the checkout's default)",
 			edit: func(u *testkit.Upstream) *testkit.Upstream {
 				return u.SetDefault("OT_NEWTHING", "x")
@@ -162,6 +181,10 @@ export CUDA_VISIBLE_DEVICES=1`)
 // update.sh, which pulls the edit, then each applet.
 var corpusSteps = [][]string{{"./install.sh"}, {"./update.sh"}, {"./start-ui.sh", "--ui-flag", "two words"},
 	{"./run-cmd.sh", "train", "--config-path", "x.json"}, {"./install.sh"}}
+
+// isSetting reports a step's VAR=VALUE word, which observe's labels leave
+// out.
+func isSetting(w string) bool { return strings.Contains(w, "=") && !strings.HasPrefix(w, "./") }
 
 // stepScript is the launch script a step runs.
 func stepScript(step []string) string {
@@ -221,6 +244,11 @@ func TestNeverWorseThanTheScripts(t *testing.T) {
 			}, user, applyTo(row.edit))
 
 			steps := append(append([][]string(nil), corpusSteps...), row.more...)
+			if row.conda {
+				for i, st := range steps {
+					steps[i] = append([]string{"OT_PREFER_VENV=false"}, st...)
+				}
+			}
 			// Where the launcher runs the script itself: every step after
 			// the pull (and, for a user's edit, from the first), of the
 			// scripts the row names.
@@ -230,7 +258,7 @@ func TestNeverWorseThanTheScripts(t *testing.T) {
 			outputs := map[string][]string{}
 			side := func(dir string) scenario {
 				gitLog := filepath.Join(filepath.Dir(dir), "git-calls.log")
-				return scenario{name: row.name, steps: steps,
+				return scenario{name: row.name, steps: steps, conda: row.conda,
 					check: func(step int, output string) { outputs[dir] = append(outputs[dir], output) },
 					// git is a wrapper that logs each call and runs the real
 					// one: where the launcher runs the script itself, it may
@@ -283,7 +311,7 @@ func TestNeverWorseThanTheScripts(t *testing.T) {
 			// Each step's status on the scripts' side, so that a row whose
 			// steps both sides fail alike is seen.
 			for i, step := range steps {
-				st := fmt.Sprintf("step %d %s: status %d", i, strings.Join(step, " "), row.statuses[i])
+				st := fmt.Sprintf("step %d %s: status %d", i, strings.Join(slices.DeleteFunc(slices.Clone(step), isSetting), " "), row.statuses[i])
 				if !containsLine(want, st) {
 					t.Errorf("the checkout's own scripts: want %q in %q", st, want)
 				}
