@@ -152,7 +152,8 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 		vs = append(vs,
 			&variant{name: "./start-ui.sh (upstream launch files, linked)", argv: []string{"./start-ui.sh"}, dir: head},
 			&variant{name: "./run-cmd.sh train (upstream launch files, linked)", argv: []string{"./run-cmd.sh", "train"}, dir: head})
-		fb, own := filepath.Join(work, "head-fallback"), filepath.Join(work, "head-own")
+		// (Named …head, as head is, for its environment below.)
+		fb, own := filepath.Join(work, "fallback-head"), filepath.Join(work, "own-head")
 		if err := writeFallback(fb, own, upstreamDir, launcher, py.Path); err != nil {
 			return err
 		}
@@ -203,7 +204,7 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 		v.env = base
 		if v.dir != co {
 			v.env = append(append([]string(nil), os.Environ()...), "OT_PYTHON_VENV=.venv", "OT_PREFER_VENV=true")
-			if strings.Contains(filepath.Base(v.dir), "head") {
+			if strings.HasSuffix(v.dir, "head") {
 				v.env = os.Environ()
 			}
 			if strings.HasSuffix(v.dir, "pixi") {
