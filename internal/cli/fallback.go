@@ -102,8 +102,11 @@ func (s site) invokedDir(cwd string) string {
 func fallbackWarning(co layout.Checkout, fb *launch.Fallback) string {
 	bin, root := out.Quote(co.Binary()), out.Quote(co.Root)
 	if fb.Where == "" {
-		return fmt.Sprintf("%s, so it runs as it is, with bash. To have the launcher follow git's %[2]s again: %[3]s unlink %[4]s && git -C %[4]s checkout -- %[2]s && %[3]s link %[4]s",
-			fb.Why, fb.Script, bin, root)
+		// unlink would put the user's version back, and remove the copy
+		// of the launcher a link after it would need: the kept version is
+		// removed instead.
+		return fmt.Sprintf("%s, so it runs as it is, with bash. To drop your version and have the launcher follow git's %s, run: rm %s",
+			fb.Why, fb.Script, out.Quote(fb.File))
 	}
 	return fmt.Sprintf("the launcher cannot follow this checkout's launch files (%s), so the checkout's own %s runs as it is, with bash. A newer onetrainer-launcher may follow them: install it and run: onetrainer-launcher link %s; or go back to the checkout's own scripts: %s unlink %[3]s",
 		fb.Why, fb.Script, root, bin)
@@ -124,6 +127,9 @@ func (s site) updateOwn(ctx context.Context, fb *launch.Fallback) error {
 	run := proc.Runner{Dir: dir, Env: s.inv.Env, Stdio: s.inv.Stdio}
 	cmd := proc.Cmd{Path: bash, Argv: argv}
 	l := s.linker()
+	if s.co.GitDir == "" {
+		return s.updateOwnOutsideGit(ctx, run, cmd)
+	}
 	linked := l.TrackedLinks(ctx)
 	if len(linked) == 0 {
 		return quietly(run.Run(ctx, cmd))
@@ -143,6 +149,34 @@ func (s site) updateOwn(ctx context.Context, fb *launch.Fallback) error {
 	} else if len(conflicted) > 0 {
 		s.out.Warn("%s %s a merge conflict from the checkout's own update.sh: git's conflicted file is kept for you to resolve (git status shows it); the next launch links it again once resolved.",
 			strings.Join(conflicted, ", "), map[bool]string{true: "has", false: "have"}[len(conflicted) == 1])
+	}
+	return quietly(runErr)
+}
+
+// updateOwnOutsideGit runs the checkout's own update.sh in a tree without
+// git, which it may make a git checkout (the pixi branch's update.sh: git
+// init, a fetch and a forced switch, which puts git's scripts in place of
+// the links), as gitInit does for the launcher's own: the journal records
+// the links first, and after the script they are linked again, the
+// launcher's state moved into the new git folder.
+func (s site) updateOwnOutsideGit(ctx context.Context, run proc.Runner, cmd proc.Cmd) error {
+	l := s.linker()
+	var linked []string
+	for _, name := range layout.Scripts() {
+		if checkout.IsLauncherLink(s.co.Path(name), l.Self) {
+			linked = append(linked, name)
+		}
+	}
+	if err := l.Away(linked); err != nil {
+		return err
+	}
+	runErr := run.Run(ctx, cmd)
+	next := site{inv: s.inv, co: layout.Open(s.inv.Dir), out: s.out}
+	if _, err := checkout.Migrate(next.co); err != nil {
+		return err
+	}
+	if _, _, err := next.linker().Return(ctx); err != nil {
+		return err
 	}
 	return quietly(runErr)
 }

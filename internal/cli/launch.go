@@ -114,9 +114,10 @@ func (s site) launch(ctx context.Context, script string) (*applet, error) {
 func begin(ctx context.Context, inv Invocation, script string) (*applet, error) {
 	s, err := openSite(ctx, inv)
 	if err != nil {
-		if a, _ := s.launch(ctx, script); a != nil && a.Fallback != nil {
-			a.Out.Warn("%v", err)
-			return a, nil
+		git := s.git()
+		if l, _ := launch.Decide(ctx, launch.Input{Checkout: s.co, Env: s.inv.Env, Host: s.inv.Host, Git: &git}, script); l.Fallback != nil {
+			s.out.Warn("%v", err)
+			return &applet{site: s, Launch: l, Out: s.out}, nil
 		}
 		return nil, err
 	}

@@ -234,7 +234,37 @@ func TestFallbackRunsTheCheckoutsOwnScript(t *testing.T) {
 				if st := git(t, ours, "status", "--porcelain", "--ignored=no"); st != "" {
 					t.Errorf("git status after running the checkout's own script:\n%s", st)
 				}
+				// doctor says what ./start-ui.sh runs, and why.
+				cmd := exec.Command(s.launcher, "-C", ours, "doctor", "--json")
+				cmd.Env = append(os.Environ(), "PATH=/usr/bin:/bin")
+				o, _ := cmd.Output()
+				if !strings.Contains(string(o), `"fallback": "runs the checkout's own start-ui.sh: start-ui.sh:7: check_gpu_memory \"$@\": the launcher does not model this step`) {
+					t.Errorf("doctor --json does not say what runs:\n%s", o)
+				}
 			}
+			// Nothing else the launcher would stop on changes it: a setting
+			// it refuses, a damaged journal of update.sh (said, and past),
+			// and under the launcher's own name the checkout is the same.
+			os.WriteFile(filepath.Join(state, "journal"), []byte("not a journal\n"), 0o644)
+			for _, dir := range []string{orig, ours} {
+				out := t.TempDir()
+				cmd := exec.Command(filepath.Join(dir, "start-ui.sh"), "bad")
+				if dir == ours {
+					cmd = exec.Command(s.launcher, "-C", dir, "start-ui", "bad")
+				}
+				cmd.Dir = t.TempDir()
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "TEST_OUT=" + out, "OT_PREFER_VENV=maybe", "OT_PLATFORM_REQUIREMENTS=nowhere.txt"}
+				cmd.Stdin = strings.NewReader("in\n")
+				o, err := cmd.CombinedOutput()
+				data, _ := os.ReadFile(filepath.Join(out, "gpu.txt"))
+				if xe, ok := err.(*exec.ExitError); !ok || xe.ExitCode() != 3 || !strings.Contains(string(data), "SCRIPT_DIR="+dir+"\n") || !tc.inLib && !strings.Contains(string(data), "arg=[bad]") || !strings.Contains(string(data), "stdin=[in]") {
+					t.Errorf("%s with bad settings: %v\n%s\n%s", dir, err, o, data)
+				}
+				if dir == ours && (!strings.Contains(string(o), "Warning: the journal "+filepath.Join(state, "journal")+" is damaged") || strings.Contains(string(o), "Error")) {
+					t.Errorf("a damaged journal is said, as a warning:\n%s", o)
+				}
+			}
+			os.Remove(filepath.Join(state, "journal"))
 			// Not linked: the launcher still refuses, changing nothing.
 			before := snapshot(t, orig)
 			cmd := exec.Command(s.launcher, "-C", orig, "start-ui", "a")
@@ -360,8 +390,19 @@ func TestFallbackRunsYourOwnVersion(t *testing.T) {
 	if !slicesContain(got, "step 1 env HF_HOME="+hf) {
 		t.Errorf("the UI did not get your HF_HOME: %q", got)
 	}
-	if len(saw) != 2 || strings.Contains(saw[0], "Warning: start-ui.sh is your own version") || strings.Count(saw[1], "Warning: start-ui.sh is your own version (kept by link --force), so it runs as it is, with bash") != 1 {
-		t.Errorf("want one warning, at start-ui.sh only: %q", saw)
+	backup := filepath.Join(ours, ".git", "onetrainer-launcher", "backup", "start-ui.sh")
+	if len(saw) != 2 || strings.Contains(saw[0], "Warning: start-ui.sh is your own version") || strings.Count(saw[1], "Warning: start-ui.sh is your own version (kept by link --force), so it runs as it is, with bash") != 1 ||
+		!strings.Contains(saw[1], "To drop your version and have the launcher follow git's start-ui.sh, run: rm "+backup+"\n") {
+		t.Errorf("want one warning, at start-ui.sh only, with the way back to git's: %q", saw)
+	}
+	// The way back the warning gives: the launcher follows git's again.
+	if err := os.Remove(backup); err != nil {
+		t.Fatal(err)
+	}
+	saw = nil
+	got = observe(t, ours, scenario{name: "git's", steps: [][]string{{"./start-ui.sh"}}, check: func(step int, output string) { saw = append(saw, output) }}, s.python, wheels)
+	if slicesContain(got, "step 0 env HF_HOME="+hf) || strings.Contains(strings.Join(saw, ""), "Warning") || !slicesContain(got, "step 0 script scripts/train_ui_qt.py") {
+		t.Errorf("after rm of your version: %q\n%s", got, saw)
 	}
 }
 
@@ -372,4 +413,222 @@ func slicesContain(lines []string, want string) bool {
 		}
 	}
 	return false
+}
+
+// TestFallbackUpdateBeforeThePull: update.sh itself gains a step the
+// launcher does not model. The first ./update.sh pulls it (the launcher's
+// pull) and runs the checkout's own update.sh; the next cannot follow
+// update.sh before its pull, so the checkout's own update.sh runs from
+// its start: its git pull merges a commit that changes a linked script
+// while the links stand aside as git's copies, and the links come back.
+func TestFallbackUpdateBeforeThePull(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	work := t.TempDir()
+	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, work, "clone", "-q", "--bare", up, remote)
+	git(t, up, "remote", "add", "origin", remote)
+	git(t, work, "clone", "-q", remote, co)
+	linkLauncher(t, co)
+	wheels := upstreamWheels(t, s.python)
+	run := func(script string) (int, string) {
+		cmd := exec.Command("./" + script)
+		cmd.Dir = co
+		cmd.Env = append(gitEnv(), "PATH="+filepath.Dir(s.python.Path)+":/usr/local/bin:/usr/bin:/bin", "HOME="+t.TempDir(), "OT_PYTHON_CMD="+s.python.Path,
+			"PIP_NO_INDEX=1", "PIP_FIND_LINKS="+wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_CACHE_DIR=1", "TEST_OUT="+t.TempDir())
+		o, err := cmd.CombinedOutput()
+		code := 0
+		if xe, ok := err.(*exec.ExitError); ok {
+			code = xe.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, string(o)
+	}
+	if code, o := run("install.sh"); code != 0 {
+		t.Fatalf("install.sh: %d\n%s", code, o)
+	}
+	lib, _ := os.ReadFile(filepath.Join(up, "lib.include.sh"))
+	pushChange(t, up, "lib.include.sh", string(lib)+"\nfunction check_gpu_memory {\n    print \"GPU memory: checked\"\n}\n")
+	upd, _ := os.ReadFile(filepath.Join(up, "update.sh"))
+	pushChange(t, up, "update.sh", strings.Replace(string(upd), "source \"lib.include.sh\"\n", "source \"lib.include.sh\"\ncheck_gpu_memory\n", 1))
+
+	code, o := run("update.sh")
+	if code != 0 || strings.Count(o, "[OneTrainer] GPU memory: checked") != 1 || !strings.Contains(o, "Already up to date.") ||
+		strings.Count(o, "Warning: the launcher cannot follow this checkout's launch files (update.sh:") != 1 {
+		t.Errorf("update.sh that pulls the step: %d\n%s", code, o)
+	}
+
+	// Upstream changes start-ui.sh, a linked script: the checkout's own
+	// update.sh pulls it.
+	start, _ := os.ReadFile(filepath.Join(up, "start-ui.sh"))
+	pushChange(t, up, "start-ui.sh", string(start)+"# upstream's next start-ui.sh\n")
+	code, o = run("update.sh")
+	if code != 0 || strings.Count(o, "[OneTrainer] GPU memory: checked") != 1 || strings.Contains(o, "[OneTrainer] + git fetch") ||
+		!strings.Contains(o, "start-ui.sh") || strings.Count(o, "Warning: the launcher cannot follow this checkout's launch files (update.sh:") != 1 {
+		t.Errorf("update.sh that cannot be followed before its pull: %d\n%s", code, o)
+	}
+	if h, u := git(t, co, "rev-parse", "HEAD"), git(t, up, "rev-parse", "HEAD"); h != u {
+		t.Errorf("HEAD %s, upstream %s", h, u)
+	}
+	if l := linked(co); len(l) != 4 {
+		t.Errorf("linked after the update: %v", l)
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status:\n%s", st)
+	}
+	if kept, _ := os.ReadFile(filepath.Join(co, ".git", "onetrainer-launcher", "upstream", "start-ui.sh")); !strings.Contains(string(kept), "upstream's next start-ui.sh") {
+		t.Errorf("git's copy of start-ui.sh kept for the launcher is not the pull's:\n%s", kept)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".git", "onetrainer-launcher", "journal")); err == nil {
+		t.Error("the journal is left")
+	}
+}
+
+// gitInitUpdate is an update.sh the launcher does not model that makes a
+// tree without git a clone of $REMOTE (as the pixi branch's does, its own
+// way): git init, a fetch, a forced switch that puts git's files in place
+// of the links, then a pull.
+const gitInitUpdate = `#!/usr/bin/env bash
+set -e
+cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
+if [[ ! -d .git ]]; then
+    git init -q
+    git remote add origin "${REMOTE}"
+    git fetch -q origin
+    git checkout -q -f -B main origin/main
+fi
+git pull -q
+source "lib.include.sh"
+echo "[OneTrainer] now at $(git rev-parse HEAD)"
+`
+
+// TestFallbackUpdateMakesAGitCheckout: a linked tree without git whose
+// update.sh the launcher cannot follow runs it as it is; it makes the tree
+// a git checkout, overwriting the links with git's scripts, and they are
+// links again after it, the launcher's state moved into .git, git status
+// clean.
+func TestFallbackUpdateMakesAGitCheckout(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	work := t.TempDir()
+	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, work, "clone", "-q", "--bare", up, remote)
+	makeUpstreamCheckout(t, f, co, false)
+	linkLauncher(t, co)
+	// An older launcher linked it; its update.sh since is one this one
+	// cannot follow (kept as the file it was, as link keeps it without git).
+	for _, p := range []string{"upstream", "backup"} {
+		if err := os.WriteFile(filepath.Join(co, ".onetrainer-launcher", p, "update.sh"), []byte(gitInitUpdate), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("./update.sh")
+	cmd.Dir = co
+	cmd.Env = append(gitEnv(), "REMOTE="+remote)
+	o, err := cmd.CombinedOutput()
+	head := git(t, up, "rev-parse", "HEAD")
+	if err != nil || !strings.Contains(string(o), "[OneTrainer] now at "+head) || !strings.Contains(string(o), "Warning: the launcher cannot follow this checkout's launch files (update.sh:") {
+		t.Fatalf("update.sh: %v\n%s", err, o)
+	}
+	if l := linked(co); len(l) != 4 {
+		t.Errorf("linked after the update: %v\n%s", l, o)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".git", "onetrainer-launcher", "bin", "onetrainer-launcher")); err != nil {
+		t.Errorf("the launcher's copy did not move into .git: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".onetrainer-launcher")); err == nil {
+		t.Error(".onetrainer-launcher is left")
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status:\n%s", st)
+	}
+}
+
+// TestFallbackUpdateSignals: the checkout's own update.sh, run as it is,
+// gets the launcher's SIGTERM (143, as bash alone), and the links come back
+// after it; a kill -9 of the launcher leaves the journal, and link puts the
+// links back.
+func TestFallbackUpdateSignals(t *testing.T) {
+	t.Parallel()
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	f := headFixtureOf(t)
+	work := t.TempDir()
+	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, work, "clone", "-q", "--bare", up, remote)
+	git(t, up, "remote", "add", "origin", remote)
+	git(t, work, "clone", "-q", remote, co)
+	linkLauncher(t, co)
+	lib, _ := os.ReadFile(filepath.Join(up, "lib.include.sh"))
+	pushChange(t, up, "lib.include.sh", string(lib)+gpuCheck)
+	upd, _ := os.ReadFile(filepath.Join(up, "update.sh"))
+	pushChange(t, up, "update.sh", strings.Replace(string(upd), "source \"lib.include.sh\"\n", "source \"lib.include.sh\"\ncheck_gpu_memory\n", 1))
+
+	start := func(sig syscall.Signal) (int, string) {
+		out := t.TempDir()
+		cmd := exec.Command("./update.sh")
+		cmd.Dir = co
+		cmd.Env = append(gitEnv(), "TEST_OUT="+out)
+		var o bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &o
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 30*time.Second, "the checkout's update.sh waiting", func() bool {
+			_, err := os.Stat(filepath.Join(out, "waiting"))
+			return err == nil
+		})
+		cmd.Process.Signal(sig)
+		time.Sleep(100 * time.Millisecond)
+		stdin.Close() // after a kill -9, bash reads the end and goes on
+		cmd.Wait()
+		if ws := cmd.ProcessState.Sys().(syscall.WaitStatus); ws.Signaled() {
+			return 128 + int(ws.Signal()), o.String()
+		}
+		return cmd.ProcessState.ExitCode(), o.String()
+	}
+	code, o := start(syscall.SIGTERM)
+	if code != 143 || len(linked(co)) != 4 || git(t, co, "status", "--porcelain") != "" {
+		t.Errorf("SIGTERM: status %d, linked %v\n%s", code, linked(co), o)
+	}
+	if _, err := os.Stat(filepath.Join(co, ".git", "onetrainer-launcher", "journal")); err == nil {
+		t.Error("SIGTERM: the journal is left")
+	}
+	// Now update.sh cannot be followed before its pull: the scripts stand
+	// aside for the whole of it, and a kill -9 leaves them so.
+	code, o = start(syscall.SIGKILL)
+	if code != 137 || len(linked(co)) != 0 {
+		t.Errorf("SIGKILL: status %d, linked %v\n%s", code, linked(co), o)
+	}
+	// link refuses what it cannot follow, after the repair.
+	if o, _ := exec.Command(s.launcher, "link", co).CombinedOutput(); !strings.Contains(string(o), "The last ./update.sh was cut short while git's copies stood in for install.sh, update.sh, start-ui.sh, run-cmd.sh: they are links to the launcher again.") {
+		t.Errorf("link after a kill:\n%s", o)
+	}
+	if len(linked(co)) != 4 || git(t, co, "status", "--porcelain") != "" {
+		t.Errorf("after link: linked %v", linked(co))
+	}
 }

@@ -106,3 +106,49 @@ func TestFallbackDecided(t *testing.T) {
 		t.Errorf("a worktree: %v, %+v", err, l.Fallback)
 	}
 }
+
+// A refusal in the folder a hand-over goes to (the pixi branch's
+// scripts/pip-install/, with OT_PIP_INSTALL=true) is a fallback too: the
+// top's start-ui.sh runs as it is, and hands over itself.
+func TestFallbackThroughAHandover(t *testing.T) {
+	src := testkit.Fixture(t, "e079c1f2")
+	dir := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if rel == "scripts/pip-install/lib.include.sh" {
+			data = []byte(strings.Replace(string(data), "function prepare_runtime_environment {\n", "function prepare_runtime_environment {\n    check_gpu_memory\n", 1))
+		}
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755)
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"scripts/train_ui.py", "scripts/train.py", layout.RequirementsGlobal, layout.PixiLock} {
+		os.WriteFile(filepath.Join(dir, f), nil, 0o644)
+	}
+	os.Mkdir(filepath.Join(dir, ".git"), 0o755)
+	co := layout.Open(dir)
+	for _, name := range layout.Scripts() {
+		os.MkdirAll(filepath.Dir(co.Kept(name)), 0o755)
+		if err := os.Rename(co.Path(name), co.Kept(name)); err != nil {
+			t.Fatal(err)
+		}
+		os.Symlink(co.LinkTarget(), co.Path(name))
+	}
+	if l, err := decide(t, dir, layout.StartUIScript); err != nil || l.Fallback != nil || l.Via != nil {
+		t.Fatalf("the pixi family, no hand-over: %v, %+v", err, l.Fallback)
+	}
+	l, err := decide(t, dir, layout.StartUIScript, "OT_PIP_INSTALL=true")
+	if fb := l.Fallback; err != nil || l.Via == nil || fb == nil || fb.File != co.Kept(layout.StartUIScript) ||
+		!strings.HasPrefix(fb.Where, "scripts/pip-install/lib.include.sh:") {
+		t.Errorf("through the hand-over: %v, %+v", err, l.Fallback)
+	}
+}

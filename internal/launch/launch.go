@@ -170,6 +170,9 @@ func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, s
 	l.Family = Family{Name: f.Family.Value, Where: f.Family.Where}
 	if err := checkout.Follow(l.Checkout, f, ""); err != nil {
 		l.Family.Refused = err
+		if fallbackOf(l.Checkout, l.Script, err) != nil {
+			git = nil // the checkout's own script runs: no git asked for hints it will not show
+		}
 		fail(out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, l.Checkout, git, f.Refusals, "run ./"+l.Script+" again", false)...))
 	}
 	if err := checkout.Identify(l.Checkout, f, true); err != nil {
