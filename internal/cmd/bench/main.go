@@ -158,8 +158,8 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 			return err
 		}
 		vs = append(vs,
-			&variant{name: "bash ./start-ui.sh (a step not modelled, not linked)", argv: []string{"bash", "./start-ui.sh"}, dir: own},
-			&variant{name: "./start-ui.sh (a step not modelled, linked: falls back)", argv: []string{"./start-ui.sh"}, dir: fb})
+			&variant{name: "bash ./start-ui.sh (step not modelled, not linked)", argv: []string{"bash", "./start-ui.sh"}, dir: own},
+			&variant{name: "./start-ui.sh (step not modelled, linked: fallback)", argv: []string{"./start-ui.sh"}, dir: fb})
 	} else {
 		fmt.Printf("(no %s: the upstream-files case is left out)\n", filepath.Join(upstreamDir, "lib.include.sh"))
 	}
