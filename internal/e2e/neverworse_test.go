@@ -175,6 +175,19 @@ export CUDA_VISIBLE_DEVICES=1`)
 				return u.Replace("requirements-global.txt", "otglobal\notlegacy\n")
 			},
 			sees: []string{"step 2 env HF_HOME=$TMP/hf-cache", "step 2 env CUDA_VISIBLE_DEVICES=1", "env $CO/venv installed otdefault otglobal otlegacy"}},
+		{name: "upstream changes the script the user edited", where: `start-ui\.sh .*link --force`, fallsBack: []string{"start-ui.sh"},
+			user: func(u *testkit.Upstream) *testkit.Upstream {
+				return u.Before("start-ui.sh", "prepare_runtime_environment", "export CUDA_VISIBLE_DEVICES=1")
+			},
+			// git refuses the pull over the user's change (exit 1), and
+			// the checkout stays where it was.
+			edit: func(u *testkit.Upstream) *testkit.Upstream {
+				return u.Edit("start-ui.sh", func(text string) (string, error) {
+					return strings.Replace(text, "scripts/train_ui_qt.py", "scripts/train_ui.py", 1), nil
+				})
+			},
+			statuses: map[int]int{1: 1},
+			sees:     []string{"step 2 script scripts/train_ui_qt.py", "step 2 env CUDA_VISIBLE_DEVICES=1"}},
 	}
 }
 
