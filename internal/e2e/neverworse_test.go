@@ -12,8 +12,10 @@ package e2e_test
 // final Python script received — its argv, its working directory and its
 // whole environment. Where the launcher cannot follow the pulled files it
 // runs the checkout's script with bash after one warning line naming the
-// file:line, and its output is then the script's, line for line. A user's
-// own edit kept by link --force is one more row.
+// file:line, and its output is then the script's, line for line, asking
+// git nothing the script does not (git on PATH logs each call). Two rows
+// are the user's: an edit of start-ui.sh kept by link --force, while
+// upstream changes another file and while it changes that script.
 
 import (
 	"fmt"
