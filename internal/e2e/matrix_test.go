@@ -170,6 +170,15 @@ func boundsOf(t *testing.T, dir string) (lo, hi int, text string) {
 // linked in — and then moves the origin on by a commit of what next
 // changes there, for update.sh to pull.
 func clonedTwins(t *testing.T, write, next func(dir string)) (orig, ours string) {
+	return clonedTwinsWith(t, write, nil, next)
+}
+
+// clonedTwinsWith is clonedTwins where user, when set, first changes both
+// clones as a user changes their checkout (an uncommitted edit of a launch
+// script, say): the launcher is then linked over it with link --force, as
+// a user with such an edit links. next's commit takes every file it
+// changed or added.
+func clonedTwinsWith(t *testing.T, write, user, next func(dir string)) (orig, ours string) {
 	t.Helper()
 	work := filepath.Join(t.TempDir(), "work")
 	write(work)
@@ -182,9 +191,18 @@ func clonedTwins(t *testing.T, write, next func(dir string)) (orig, ours string)
 	for _, twin := range []string{orig, ours} {
 		gitRun(t, filepath.Dir(twin), "clone", "-q", origin, twin)
 	}
-	linkLauncher(t, ours)
+	if user != nil {
+		user(orig)
+		user(ours)
+		if out, err := exec.Command(s.launcher, "link", "--force", ours).CombinedOutput(); err != nil {
+			t.Fatalf("link --force: %v\n%s", err, out)
+		}
+	} else {
+		linkLauncher(t, ours)
+	}
 	next(work)
-	gitRun(t, work, "commit", "-q", "-am", "upstream moves on")
+	gitRun(t, work, "add", "-A")
+	gitRun(t, work, "commit", "-q", "-m", "upstream moves on")
 	gitRun(t, work, "push", "-q", origin, "master")
 	return orig, ours
 }

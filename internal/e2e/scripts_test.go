@@ -208,6 +208,7 @@ func TestScripts(t *testing.T) {
 			"json-valid":    cmdJSONValid,
 			"doctor-golden": cmdDoctorGolden,
 			"framework":     cmdFramework,
+			"edit-upstream": cmdEditUpstream,
 			"torch-standin": cmdTorchStandin,
 			"conda-install": func(ts *testscript.TestScript, neg bool, args []string) {
 				// conda-install ROOT: the conda stand-in as ROOT/bin/conda.

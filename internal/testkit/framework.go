@@ -1,12 +1,6 @@
 package testkit
 
-import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // frameworkLib and frameworkScripts are launch files of the pip family's
 // framework, written for these tests with the launch-scripts guide's
@@ -135,36 +129,13 @@ func FrameworkScript(name string) string { return frameworkScripts()[name] }
 // WriteFramework writes the test framework's launch files into dir, each
 // export NAME="…" of lib.include.sh given the value sets names (the
 // bounds, say). A script that is a link already (a checkout whose scripts
-// were linked by hand) gets its copy where link keeps git's copies.
+// were linked by hand) gets its copy where link keeps git's copies. Other
+// edits: FrameworkUpstream.
 func WriteFramework(dir string, sets ...string) error {
-	lib := frameworkLib
+	u := FrameworkUpstream()
 	for _, kv := range sets {
 		name, value, _ := strings.Cut(kv, "=")
-		re := regexp.MustCompile(`export ` + regexp.QuoteMeta(name) + `="[^"\n]*"`)
-		if !re.MatchString(lib) {
-			return fmt.Errorf("the test framework's lib.include.sh exports no %s", name)
-		}
-		lib = re.ReplaceAllLiteralString(lib, `export `+name+`="`+value+`"`)
+		u.SetConstant(name, value)
 	}
-	files := map[string]string{"lib.include.sh": lib}
-	for k, v := range frameworkScripts() {
-		files[k] = v
-	}
-	state := filepath.Join(dir, ".onetrainer-launcher")
-	if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-		state = filepath.Join(dir, ".git", "onetrainer-launcher")
-	}
-	for name, body := range files {
-		path := filepath.Join(dir, name)
-		if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-			path = filepath.Join(state, "upstream", name)
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return err
-			}
-		}
-		if err := os.WriteFile(path, []byte(body), 0o755); err != nil {
-			return err
-		}
-	}
-	return nil
+	return u.Write(dir)
 }

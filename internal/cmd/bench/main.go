@@ -11,8 +11,14 @@
 // `./start-ui.sh` and `./run-cmd.sh train` on a miniature checkout without
 // launch files, and on one holding the launch files of -upstream (default:
 // OneTrainer's HEAD from ../shared/fixtures/upstream/23df3832, when there)
-// linked with `link`, as a user has it; and, with -original, the original
-// Bash scripts of a OneTrainer checkout on the same venv. It prints medians,
+// linked with `link`, as a user has it; a launch that falls back — the same
+// files with a step in lib.include.sh that the launcher does not model, so
+// that it runs the checkout's own start-ui.sh with bash — against `bash
+// start-ui.sh` on an unlinked copy of those files; and, with -original, the
+// original Bash scripts of a OneTrainer checkout on the same venv. The
+// Python bounds come from the launch files, read by the launcher's own
+// parser: the built-in ones for the miniature checkout, -upstream's for
+// the others. It prints medians,
 // their ratios to the bare start and to the Go floor, and minor page faults
 // (this machine's largest start-up cost), then a first install against the
 // same steps run directly, conda calls per warm launch, the launcher's peak
@@ -30,10 +36,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/testkit"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 func main() {
@@ -72,7 +82,20 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build (run from the repository root): %v\n%s", err, out)
 	}
-	py, err := testkit.Find(10, 14)
+	// The miniature checkout has no launch files: the built-in bounds.
+	mini, err := constantsOf("")
+	if err != nil {
+		return err
+	}
+	bounds := mini.Python
+	if _, err := os.Stat(filepath.Join(upstreamDir, layout.LibFile)); err == nil {
+		up, err := constantsOf(upstreamDir)
+		if err != nil {
+			return err
+		}
+		bounds = intersect(bounds, up.Python)
+	}
+	py, err := findPython(bounds)
 	if err != nil {
 		return err
 	}
@@ -129,6 +152,14 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 		vs = append(vs,
 			&variant{name: "./start-ui.sh (upstream launch files, linked)", argv: []string{"./start-ui.sh"}, dir: head},
 			&variant{name: "./run-cmd.sh train (upstream launch files, linked)", argv: []string{"./run-cmd.sh", "train"}, dir: head})
+		// (Named …head, as head is, for its environment below.)
+		fb, own := filepath.Join(work, "fallback-head"), filepath.Join(work, "own-head")
+		if err := writeFallback(fb, own, upstreamDir, launcher, py.Path); err != nil {
+			return err
+		}
+		vs = append(vs,
+			&variant{name: "bash ./start-ui.sh (step not modelled, not linked)", argv: []string{"bash", "./start-ui.sh"}, dir: own},
+			&variant{name: "./start-ui.sh (step not modelled, linked: fallback)", argv: []string{"./start-ui.sh"}, dir: fb})
 	} else {
 		fmt.Printf("(no %s: the upstream-files case is left out)\n", filepath.Join(upstreamDir, "lib.include.sh"))
 	}
@@ -203,7 +234,7 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 		m := median(v.runs)
 		fmt.Printf("%-52s %10s %8.3f %9.3f %12d\n", v.name, ms(m), float64(m)/float64(bare), float64(m)/float64(floorMed), medianInt(v.flts))
 	}
-	if err := firstInstall(work, co, base, py.Path); err != nil {
+	if err := firstInstall(work, co, base, py.Path, mini); err != nil {
 		return err
 	}
 	if err := condaCalls(work, co, base, original != ""); err != nil {
@@ -333,6 +364,104 @@ func writeUpstream(head, upstreamDir, launcher, python string) error {
 	return nil
 }
 
+// writeFallback makes two checkouts holding the launch files of the
+// upstream folder with one step more that the launcher does not model (a
+// function of lib.include.sh that prepare_runtime_environment calls, made
+// of Bash builtins only): fb, linked before that step came (by a commit),
+// so that its ./start-ui.sh runs the checkout's own script with bash after
+// one warning line; own, not linked, whose start-ui.sh is run with bash
+// directly. Each has a ready venv of its own.
+func writeFallback(fb, own, upstreamDir, launcher, python string) error {
+	if err := writeUpstream(fb, upstreamDir, launcher, python); err != nil {
+		return err
+	}
+	u, err := testkit.ReadUpstream(fb)
+	if err != nil {
+		return err
+	}
+	u.AddFunction("check_checkout_writable", `if [[ ! -w "${SCRIPT_DIR}" ]]; then
+    print_warning "${SCRIPT_DIR} is not writable: updates will fail."
+fi`).After(layout.LibFile, "activate_chosen_env", "check_checkout_writable")
+	if err := u.Write(fb); err != nil {
+		return err
+	}
+	commit := exec.Command("git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-am", "a step not modelled")
+	commit.Dir = fb
+	if out, err := commit.CombinedOutput(); err != nil {
+		return fmt.Errorf("committing the step not modelled: %v\n%s", err, out)
+	}
+	if err := writeMini(own); err != nil {
+		return err
+	}
+	if err := u.Write(own); err != nil {
+		return err
+	}
+	check, err := os.ReadFile(filepath.Join(fb, "scripts", "util", "version_check.py"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(own, "scripts", "util", "version_check.py"), check, 0o644); err != nil {
+		return err
+	}
+	if out, err := exec.Command(python, "-m", "venv", "--without-pip", filepath.Join(own, "venv")).CombinedOutput(); err != nil {
+		return fmt.Errorf("the unlinked copy's venv: %v\n%s", err, out)
+	}
+	// The linked checkout falls back: one warning line, then the script.
+	cmd := exec.Command("./start-ui.sh")
+	cmd.Dir = fb
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "[OneTrainer] Warning: ") {
+		return fmt.Errorf("the linked checkout with a step not modelled does not fall back to its own script: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// constantsOf is the Python bounds and conda's Python of the launch files
+// in dir, read by the launcher's own parser: with dir "", the built-in
+// ones, which a checkout without launch files gets.
+func constantsOf(dir string) (settings.Constants, error) {
+	var srcs []upstream.Source
+	if dir != "" {
+		for _, name := range append([]string{layout.LibFile}, layout.Scripts()...) {
+			if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+				srcs = append(srcs, upstream.Source{Name: name, Data: data})
+			}
+		}
+	}
+	return settings.ConstantsOf(upstream.Extract(dir, host.Current().Uname(), srcs))
+}
+
+// intersect is the Pythons both ranges accept.
+func intersect(a, b pyversion.Range) pyversion.Range {
+	if b.Lo.Compare(a.Lo) > 0 {
+		a.Lo = b.Lo
+	}
+	if b.Hi.Compare(a.Hi) < 0 {
+		a.Hi = b.Hi
+	}
+	return a
+}
+
+// findPython is the newest installed Python 3 the range accepts.
+func findPython(r pyversion.Range) (testkit.Python, error) {
+	minor := func(v pyversion.Version, above int) int {
+		switch {
+		case len(v) == 0 || v[0] < 3:
+			return 0
+		case v[0] > 3:
+			return above
+		case len(v) < 2:
+			return 0
+		}
+		return v[1]
+	}
+	py, err := testkit.Find(minor(r.Lo, 1000), minor(r.Hi, 1000))
+	if err != nil {
+		return py, fmt.Errorf("a Python %s: %v", r, err)
+	}
+	return py, nil
+}
+
 // condaCalls counts the conda calls of one warm launch on a conda prefix
 // env, with the conda stand-in from internal/e2e/condastandin (conda itself
 // cannot be installed here), for the launcher and, with -original, the
@@ -344,7 +473,14 @@ func condaCalls(work, co string, base []string, original bool) error {
 		return fmt.Errorf("building the conda stand-in: %v\n%s", err, out)
 	}
 	log := filepath.Join(work, "conda.log")
-	py, _ := testkit.Find(10, 14)
+	k, err := constantsOf("")
+	if err != nil {
+		return err
+	}
+	py, err := findPython(k.Python)
+	if err != nil {
+		return err
+	}
 	env := append(append([]string(nil), base...), "OT_PREFER_VENV=false", "OT_CONDA_ENV=./conda_env",
 		"OT_CONDA_CMD="+conda, "CONDA_STANDIN_PYTHON="+py.Path, "CONDA_STANDIN_LOG="+log)
 	install := exec.Command("./install.sh")
@@ -382,7 +518,7 @@ func condaCalls(work, co string, base []string, original bool) error {
 // firstInstall times ./install.sh on a fresh copy of the checkout against
 // the same steps run directly (venv creation, the version check, both pip
 // commands), interleaved over five rounds, and prints the medians.
-func firstInstall(work, co string, base []string, python string) error {
+func firstInstall(work, co string, base []string, python string, k settings.Constants) error {
 	var ours, direct []time.Duration
 	for i := 0; i < 5; i++ {
 		for _, viaLauncher := range []bool{true, false} {
@@ -396,7 +532,7 @@ func firstInstall(work, co string, base []string, python string) error {
 				pip := []string{".venv/bin/python", "-m", "pip", "install", "--upgrade", "--upgrade-strategy", "eager"}
 				steps = [][]string{
 					{python, "-m", "venv", ".venv"},
-					{".venv/bin/python", "scripts/util/version_check.py", "3.10", "3.14"},
+					{".venv/bin/python", "scripts/util/version_check.py", k.PythonVersionMinimum, k.PythonVersionTooHigh},
 					append(append([]string(nil), pip...), "pip", "setuptools"),
 					append(append([]string(nil), pip...), "-r", "requirements-global.txt", "-r", "requirements-default.txt"),
 				}
