@@ -76,6 +76,7 @@ func Gather(ctx context.Context, in Input) Report {
 	}
 	if l.File != nil {
 		rep.SettingsFile = l.File.Path
+		rep.SettingsFilePasses = l.File.Passed()
 		rep.Problems = append(rep.Problems, l.File.Warnings...)
 	}
 	facts := l.Facts
@@ -297,6 +298,12 @@ func upstreamReport(f *upstream.Facts) Upstream {
 			er.Value = "(uname -s)"
 		case upstream.ExportSetting:
 			er.Value = "(the setting)"
+		}
+		if d := e.Default; d != nil { // a setting's own default
+			er.Default = settings.ShowDefault(*d)
+			if d.Where != e.Where {
+				er.Default += " (from " + d.Where + ")"
+			}
 		}
 		var when []string
 		for _, cond := range e.Conds {

@@ -7,22 +7,26 @@ package doctor
 
 // Report is what doctor finds.
 type Report struct {
-	OS           string        `json:"os"`
-	Arch         string        `json:"arch"`
-	Go           string        `json:"go"`
-	Launcher     Launcher      `json:"launcher"`
-	OSRelease    string        `json:"os_release"` // /etc/os-release's PRETTY_NAME, or macOS's version
-	Checkout     Checkout      `json:"checkout"`
-	SettingsFile string        `json:"settings_file"` // "" when there is none
-	Settings     []Setting     `json:"settings"`
-	Constants    []Setting     `json:"constants"`
-	Upstream     Upstream      `json:"upstream"`    // what the checkout's launch files decide
-	Environment  *Environment  `json:"environment"` // null when the launch has no runtime (a bad setting or constant, an env that cannot be)
-	GPU          GPU           `json:"gpu"`
-	Requirements *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
-	UI           *UI           `json:"ui"`           // null when the launch has no runtime
-	Torch        *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
-	Problems     []string      `json:"problems"`
+	OS           string   `json:"os"`
+	Arch         string   `json:"arch"`
+	Go           string   `json:"go"`
+	Launcher     Launcher `json:"launcher"`
+	OSRelease    string   `json:"os_release"` // /etc/os-release's PRETTY_NAME, or macOS's version
+	Checkout     Checkout `json:"checkout"`
+	SettingsFile string   `json:"settings_file"` // "" when there is none
+	// SettingsFilePasses are the keys of the settings file other than the
+	// OT_* settings, which it hands to the launch; their values are never
+	// shown (they may be secrets).
+	SettingsFilePasses []string      `json:"settings_file_passes,omitempty"`
+	Settings           []Setting     `json:"settings"`
+	Constants          []Setting     `json:"constants"`
+	Upstream           Upstream      `json:"upstream"`    // what the checkout's launch files decide
+	Environment        *Environment  `json:"environment"` // null when the launch has no runtime (a bad setting or constant, an env that cannot be)
+	GPU                GPU           `json:"gpu"`
+	Requirements       *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
+	UI                 *UI           `json:"ui"`           // null when the launch has no runtime
+	Torch              *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
+	Problems           []string      `json:"problems"`
 }
 
 // Launcher is the launcher binary itself.
@@ -116,7 +120,7 @@ type Plan struct {
 
 // Handover is a launch script's hand-over to another script.
 type Handover struct {
-	When       string `json:"when"` // "OT_PIP_INSTALL = true"
+	When       string `json:"when"` // e.g. OT_PIP_INSTALL = true
 	Script     string `json:"script"`
 	PassesArgs bool   `json:"passes_args"`
 	Message    string `json:"message"` // the status line it prints first, without "[OneTrainer] "; "" for none
@@ -156,8 +160,12 @@ type Export struct {
 	Script string `json:"script"` // "lib.include.sh", "start-ui.sh", ...
 	Name   string `json:"name"`
 	Value  string `json:"value"`
-	When   string `json:"when"` // its condition, "" for always
-	Where  string `json:"where"`
+	// Default is a setting's default as this export gives it, when
+	// nothing before it set one: "$CONDA_EXE, else conda"; "" for the
+	// other kinds of export.
+	Default string `json:"default,omitempty"`
+	When    string `json:"when"` // its condition, "" for always
+	Where   string `json:"where"`
 }
 
 // Environment is the env the next launch uses: found the way a launch

@@ -44,6 +44,9 @@ func WriteText(w io.Writer, r Report) {
 	}
 	if r.SettingsFile != "" {
 		fmt.Fprintf(w, "Settings file: %s\n", r.SettingsFile)
+		if len(r.SettingsFilePasses) > 0 {
+			fmt.Fprintf(w, "  also hands the launch: %s (values not shown)\n", strings.Join(r.SettingsFilePasses, ", "))
+		}
 	}
 	fmt.Fprintln(w, "Settings:")
 	for _, s := range r.Settings {

@@ -14,6 +14,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // hostPy is the Python that makes a venv: the command's name, as argv
@@ -119,10 +120,10 @@ func hostPython(ctx context.Context, r Request, v *launch.Venv) (hostPy, error) 
 		if err != nil {
 			return hostPy{}, err
 		}
-		c := candidate{name: cmd, exe: exe, where: "OT_PYTHON_CMD"}
+		c := candidate{name: cmd, exe: exe, where: upstream.VarPythonCmd}
 		c.ask(ctx, r, bounds)
 		if c.missing != "" && c.version != nil {
-			return hostPy{}, out.Errorf("OT_PYTHON_CMD=%q (%s, Python %s) cannot make a venv with pip: it has no %s", cmd, exe, c.version, strings.Join(strings.Fields(c.missing), " and ")).
+			return hostPy{}, out.Errorf(upstream.VarPythonCmd+"=%q (%s, Python %s) cannot make a venv with pip: it has no %s", cmd, exe, c.version, strings.Join(strings.Fields(c.missing), " and ")).
 				WithHints(append(missingHints(r, c), "Nothing was created.")...)
 		}
 		// Its version is the checkout's version check's to judge, after the

@@ -54,16 +54,16 @@ func TestReadEnvFileSyntax(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-	if len(f.Values) != len(want) {
-		t.Errorf("values: %+v", f.Values)
+	if len(f.Values) != len(want)+1 || f.Values["BASE"].Value != "/opt/ot" || f.Keys[2] != "OT_SCRIPT_DEBUG" || f.Keys[3] != "BASE" {
+		t.Errorf("values: %+v in the order %q", f.Values, f.Keys)
 	}
 	if f.Values["OT_CUDA_LOWMEM_MODE"].Line != 3 || f.Values["OT_PREFER_VENV"].Line != 14 {
 		t.Errorf("line numbers: %+v", f.Values)
 	}
-	if len(f.Ignored) != 1 || f.Ignored[0].Key != "BASE" {
-		t.Errorf("ignored: %+v", f.Ignored)
+	if p := f.Passed(); len(p) != 1 || p[0] != "BASE" {
+		t.Errorf("passed: %q", p)
 	}
-	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[0], ":12: not a KEY=VALUE line") || !strings.Contains(f.Warnings[1], ":13: unbalanced single quote") {
+	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[0], ":12: not a KEY=VALUE line") || !strings.Contains(f.Warnings[1], ":13: OT_PREFER_VENV: unbalanced single quote") {
 		t.Errorf("warnings: %q", f.Warnings)
 	}
 }
@@ -112,9 +112,11 @@ func TestParseBadFileValueNamesFileAndLine(t *testing.T) {
 	}
 }
 
+// The file is at the same place on every system: macOS has no
+// environment.d, and reads it there all the same (docs/configuration.md).
 func TestEnvFilePath(t *testing.T) {
-	if EnvFilePath(host.Host{GOOS: "darwin", GOARCH: "arm64"}, environ.List{"HOME=/h"}) != "" {
-		t.Error("environment.d is systemd's: macOS has none, and the launcher reads none there")
+	if got := EnvFilePath(host.Host{GOOS: "darwin", GOARCH: "arm64"}, environ.List{"HOME=/h"}); got != "/h/.config/environment.d/onetrainer.conf" {
+		t.Errorf("macOS reads %q", got)
 	}
 	for _, tc := range []struct {
 		env  environ.List

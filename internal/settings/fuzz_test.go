@@ -21,7 +21,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(uint8(0), s)
 	}
 	f.Fuzz(func(t *testing.T, which uint8, value string) {
-		v := Vars[int(which)%len(Vars)]
+		v := upstream.Vars[int(which)%len(upstream.Vars)]
 		c, err := parse(environ.List{v.Name + "=" + value})
 		if err != nil {
 			if !strings.Contains(err.Error(), v.Name) {
@@ -41,17 +41,17 @@ func FuzzParse(f *testing.F) {
 		if value != "" && strings.TrimSpace(value) == "" {
 			t.Fatalf("%s=%q (whitespace) was taken as %q", v.Name, value, got)
 		}
-		if _, isBool := v.field(c).(*bool); isBool && got != "true" && got != "false" {
+		if isBool := v.Kind == upstream.KindBool; isBool && got != "true" && got != "false" {
 			t.Fatalf("boolean %s=%q exported as %q", v.Name, value, got)
 		}
-		if _, isBool := v.field(c).(*bool); !isBool && value != "" && got != value {
+		if isBool := v.Kind == upstream.KindBool; !isBool && value != "" && got != value {
 			t.Fatalf("%s=%q exported as %q", v.Name, value, got)
 		}
 	})
 }
 
 // The settings-file reader never panics and never takes a key that is not
-// a variable name; every OT_* value it takes comes with its line.
+// a variable name; every value it takes comes with its line.
 func FuzzReadEnvFile(f *testing.F) {
 	for _, s := range []string{
 		"OT_PREFER_VENV=true\n", "# c\nOT_X=\"a $B ${C:-d}\"\n", "OT_Y='x\n", "A=1\nOT_Z=${A:+yes}\r\n", "=x\n", "OT_W=\\$HOME\n",
@@ -68,9 +68,12 @@ func FuzzReadEnvFile(f *testing.F) {
 			t.Fatal("an existing file gave nil")
 		}
 		for k, fv := range file.Values {
-			if !upstream.IsName(k) || !strings.HasPrefix(k, "OT_") || fv.Line < 1 || fv.Key != k {
+			if !upstream.IsName(k) || fv.Line < 1 || fv.Key != k {
 				t.Fatalf("took %q as %+v", k, fv)
 			}
+		}
+		if len(file.Keys) != len(file.Values) {
+			t.Fatalf("keys %q for %d values", file.Keys, len(file.Values))
 		}
 	})
 }

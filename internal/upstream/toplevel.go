@@ -8,11 +8,8 @@ import (
 // which tool makes it: a checkout's default for one of them that cannot be
 // evaluated is a refusal, not a detail.
 func placeVar(name string) bool {
-	switch name {
-	case "OT_PYTHON_VENV", "OT_CONDA_ENV", "OT_PREFER_VENV", "OT_CONDA_CMD", "OT_PLATFORM", "OT_PLATFORM_REQUIREMENTS":
-		return true
-	}
-	return false
+	v, _ := VarOf(name)
+	return v.Place
 }
 
 // lib reads lib.include.sh: its top level (exports, conditional exports,
@@ -116,7 +113,7 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 			x.f.Defaults = append(x.f.Defaults, d)
 		}
 		s.setRuntime(name)
-		export(Export{Kind: ExportSetting})
+		export(Export{Kind: ExportSetting, Default: &d})
 		return
 	}
 	if cs := onlyCmdSubst(a.Value); cs != nil && isUname(cs) {
