@@ -179,3 +179,73 @@ func TestEnvFileHostile(t *testing.T) {
 		t.Errorf("/dev/zero: %+v", f)
 	}
 }
+
+// Every KEY=VALUE of the file goes to the launch, as systemd gives the
+// session every line of it; the environment's own value wins (for an OT_*
+// key when not empty, as ${OT_X:-...} reads it; for any other key whenever
+// set, as a shell's export wins over the login's).
+func TestEnvFileApply(t *testing.T) {
+	env := environ.List{"HF_HUB_OFFLINE=", "CUDA_VISIBLE_DEVICES=0", "OT_PYTHON_VENV=", "PATH=/bin"}
+	f := ReadEnvFile(writeConf(t, "HF_HOME=/data/hf\nCUDA_VISIBLE_DEVICES=1\nHF_HUB_OFFLINE=1\n"+
+		"OT_PYTHON_VENV=/v\nLD_LIBRARY_PATH=/opt/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\nHF_HOME=/data/hf2\n"), env)
+	got := f.Apply(env)
+	for k, want := range map[string]string{"HF_HOME": "/data/hf2", "CUDA_VISIBLE_DEVICES": "0", "HF_HUB_OFFLINE": "",
+		"OT_PYTHON_VENV": "/v", "LD_LIBRARY_PATH": "/opt/lib", "PATH": "/bin"} {
+		if v, ok := got.Lookup(k); v != want || !ok {
+			t.Errorf("%s=%q (set: %v), want %q", k, v, ok, want)
+		}
+	}
+	if p := f.Passed(); strings.Join(p, " ") != "HF_HOME CUDA_VISIBLE_DEVICES HF_HUB_OFFLINE LD_LIBRARY_PATH" {
+		t.Errorf("passed: %q", p)
+	}
+	if env.Get("HF_HOME") != "" {
+		t.Error("Apply changed its argument")
+	}
+	var none *EnvFile
+	if got := none.Apply(env); strings.Join(got, " ") != strings.Join(env, " ") || none.Passed() != nil {
+		t.Errorf("no file: %q", got)
+	}
+}
+
+// A file's values may be secrets: what the launcher says of a line it
+// cannot take names the file, the line and at most the key, never the
+// value, however the line is broken.
+func TestEnvFileNeverShowsAValue(t *testing.T) {
+	const secret = "sk-live-51HxSECRETvalue"
+	lines := []string{
+		"export WANDB_API_KEY=" + secret,
+		"export\tHF_TOKEN='" + secret + "'",
+		secret,
+		"Bearer " + secret + "=x",
+		"TOKEN='" + secret,
+		"TOKEN=\"" + secret,
+		"TOKEN=" + secret + "'x",
+		"TOKEN=\"" + secret + "\"x\"",
+		"TOKEN=${" + secret + "}",
+		"TOKEN=${A:=" + secret + "}",
+		"TOKEN=${" + secret,
+		"TOKEN=" + secret + "\\",
+		"TOKEN=" + secret + "\x1b",
+		"OTHER=${X}" + secret,
+	}
+	f := ReadEnvFile(writeConf(t, strings.Join(lines, "\n")+"\n"), environ.List{"X=" + strings.Repeat("y", 70<<10)})
+	var said []string
+	said = append(said, f.Warnings...)
+	for _, e := range f.Errors {
+		said = append(said, e.Error())
+	}
+	if len(said) != len(lines) {
+		t.Errorf("%d problems for %d bad lines: %q", len(said), len(lines), said)
+	}
+	for _, s := range said {
+		if strings.Contains(s, secret) || strings.Contains(s, "51HxSECRET") {
+			t.Errorf("shows the value: %s", s)
+		}
+	}
+	if !strings.Contains(said[0], ":1: WANDB_API_KEY: environment.d takes no \"export\"") || !strings.Contains(said[1], ":2: HF_TOKEN:") {
+		t.Errorf("export lines not named by their key: %q", said[:2])
+	}
+	if len(f.Values) != 0 {
+		t.Errorf("took %+v", f.Values)
+	}
+}
