@@ -16,7 +16,9 @@ import (
 // grownFramework is the test framework's launch files after upstream added
 // settings the launcher's table lacks: one in lib.include.sh's top level
 // (with a chained default), one whose default depends on another setting at
-// launch time, and one start-ui.sh gives itself.
+// launch time, one that keeps an empty value (${NAME-DEFAULT}), one
+// start-ui.sh gives itself, and one lib.include.sh makes empty that
+// start-ui.sh then keeps so.
 func grownFramework(t *testing.T) *upstream.Facts {
 	t.Helper()
 	dir := t.TempDir()
@@ -43,9 +45,12 @@ func grownFramework(t *testing.T) *upstream.Facts {
 				"    export OT_LOWX=\"${OT_LOWX:-on}\"\n"+
 				"else\n"+
 				"    export OT_LOWX=\"${OT_LOWX:-off}\"\n"+
-				"fi\n", 1)
+				"fi\n"+
+				"export OT_KEEPEMPTY=\"${OT_KEEPEMPTY-kept}\"\n"+
+				"export OT_BLANK=\"${OT_BLANK:-}\"\n", 1)
 		case layout.StartUIScript:
-			text = strings.Replace(text, "prepare_runtime_environment\n", "export OT_UIONLY=\"${OT_UIONLY:-ui}\"\nprepare_runtime_environment\n", 1)
+			text = strings.Replace(text, "prepare_runtime_environment\n", "export OT_UIONLY=\"${OT_UIONLY:-ui}\"\n"+
+				"export OT_BLANK=\"${OT_BLANK-y}\"\nprepare_runtime_environment\n", 1)
 		}
 		srcs = append(srcs, upstream.Source{Name: name, Data: []byte(text)})
 	}
@@ -73,12 +78,14 @@ func TestCheckoutSettingTheTableLacks(t *testing.T) {
 		want   map[string]string // "" : not exported
 	}{
 		{name: "defaults", applet: layout.StartUIScript,
-			want: map[string]string{"OT_NEWTHING": "abc", "OT_CACHE": "cache", "OT_LOWX": "off", "OT_UIONLY": "ui"}},
+			want: map[string]string{"OT_NEWTHING": "abc", "OT_CACHE": "cache", "OT_LOWX": "off", "OT_UIONLY": "ui", "OT_KEEPEMPTY": "kept", "OT_BLANK": "-"}},
 		{name: "the environment wins", applet: layout.StartUIScript,
 			env:  environ.List{"OT_NEWTHING=x", "XDG_CACHE_HOME=/xdg", "OT_UIONLY=mine"},
 			want: map[string]string{"OT_NEWTHING": "x", "OT_CACHE": "/xdg", "OT_UIONLY": "mine"}},
 		{name: "empty is unset", applet: layout.StartUIScript, env: environ.List{"OT_NEWTHING=", "OT_UIONLY="},
 			want: map[string]string{"OT_NEWTHING": "abc", "OT_UIONLY": "ui"}},
+		{name: "empty stands where the checkout's default is ${NAME-DEFAULT}", applet: layout.StartUIScript, env: environ.List{"OT_KEEPEMPTY="},
+			want: map[string]string{"OT_KEEPEMPTY": "-"}},
 		{name: "the condition's own default", applet: layout.StartUIScript, env: environ.List{"OT_CUDA_LOWMEM_MODE=yes"},
 			want: map[string]string{"OT_LOWX": "on", "PYTORCH_CUDA_ALLOC_CONF": "garbage_collection_threshold:0.6,max_split_size_mb:128"}},
 		{name: "the settings file", applet: layout.StartUIScript, file: conf, env: environ.List{"XDG_CACHE_HOME=/xdg"},
@@ -98,6 +105,9 @@ func TestCheckoutSettingTheTableLacks(t *testing.T) {
 			got := Export(tc.env, "/ot", host.Host{GOOS: "linux"}, c, f, tc.applet)
 			for name, want := range tc.want {
 				v, set := got.Lookup(name)
+				if want == "-" && v == "" && set {
+					continue // set, and empty
+				}
 				if v != want || set != (want != "") {
 					t.Errorf("%s=%q (set: %v), want %q", name, v, set, want)
 				}
@@ -105,7 +115,7 @@ func TestCheckoutSettingTheTableLacks(t *testing.T) {
 		})
 	}
 
-	c, err := Parse(environ.List{"OT_NEWTHING=x"}, ReadEnvFile(conf, nil), f)
+	c, err := Parse(environ.List{"OT_NEWTHING=x", "OT_KEEPEMPTY="}, ReadEnvFile(conf, nil), f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,13 +123,29 @@ func TestCheckoutSettingTheTableLacks(t *testing.T) {
 		{Name: "OT_NEWTHING", Kind: upstream.KindText, Value: "x", Source: SourceEnv, DefaultFrom: "lib.include.sh:13"},
 		{Name: "OT_CACHE", Kind: upstream.KindText, Value: "/data/cache", Source: conf + ":2", DefaultFrom: "lib.include.sh:14"},
 		{Name: "OT_LOWX", Kind: upstream.KindText, Value: "on", Source: SourceDefault, DefaultFrom: "lib.include.sh:16"},
+		{Name: "OT_KEEPEMPTY", Kind: upstream.KindText, Value: "", Source: SourceEnv, DefaultFrom: "lib.include.sh:20"},
 		{Name: "OT_UIONLY", Kind: upstream.KindText, Value: "ui", Source: SourceDefault, DefaultFrom: "start-ui.sh:4"},
 	} {
 		if got := c.Setting(want.Name); got != want {
 			t.Errorf("setting %+v, want %+v", got, want)
 		}
 	}
-	if n := len(c.Settings); n != len(upstream.Vars)+4 {
+	if n := len(c.Settings); n != len(upstream.Vars)+6 {
 		t.Errorf("%d settings: %+v", n, c.Settings)
+	}
+}
+
+// A setting of the table whose checkout default is ${NAME-DEFAULT} keeps
+// an empty value, as the checkout's scripts would: the launcher cannot use
+// one, and says so, naming the way out.
+func TestTableSettingEmptyWhereTheCheckoutKeepsIt(t *testing.T) {
+	f := upstream.Extract("/ot", "Linux", []upstream.Source{{Name: layout.LibFile,
+		Data: []byte("export OT_PYTHON_VENV=\"${OT_PYTHON_VENV-venv}\"\n")}})
+	if c, err := Parse(nil, nil, f); err != nil || c.PythonVenv != "venv" {
+		t.Fatalf("unset: %v, %+v", err, c.Setting("OT_PYTHON_VENV"))
+	}
+	_, err := Parse(environ.List{"OT_PYTHON_VENV="}, nil, f)
+	if err == nil || !strings.Contains(err.Error(), "OT_PYTHON_VENV is set but empty, and this checkout's launch files keep an empty value") {
+		t.Fatalf("empty: %v", err)
 	}
 }

@@ -60,7 +60,7 @@ func (c *Config) exported(e upstream.Export, out environ.List) (string, bool) {
 		return "", false
 	case settled && set.Source != SourceDefault:
 		return set.Value, true // the user's, as Parse settled it
-	case out.Get(e.Name) != "":
+	case kept(e, out):
 		return out.Get(e.Name), true // ${NAME:-...} keeps what is there
 	case e.Default != nil && settled && e.Default.Where == set.DefaultFrom:
 		return set.Value, true // the very default Parse settled
@@ -70,4 +70,11 @@ func (c *Config) exported(e upstream.Export, out environ.List) (string, bool) {
 		return set.Value, true
 	}
 	return "", false
+}
+
+// kept reports whether the export e keeps the value out holds: one that is
+// not empty, or, for ${NAME-DEFAULT}, any value that is set.
+func kept(e upstream.Export, out environ.List) bool {
+	v, set := out.Lookup(e.Name)
+	return v != "" || set && e.Default != nil && e.Default.Unset
 }

@@ -34,5 +34,9 @@ func ShowDefault(d upstream.Default) string {
 	for _, v := range d.Vars {
 		out += "$" + v + ", else "
 	}
-	return out + d.Lit
+	out += d.Lit
+	if d.Unset {
+		out += " (when unset; an empty value stands)"
+	}
+	return out
 }

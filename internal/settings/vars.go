@@ -194,11 +194,14 @@ func checkoutDefaults(f *upstream.Facts) []upstream.Default {
 func (c *Config) parse(v upstream.Var, def upstream.Default, unknown bool, env environ.List, file *EnvFile) error {
 	c.Settings = append(c.Settings, Setting{Name: v.Name, Kind: v.Kind, DefaultFrom: def.Where, Unknown: unknown})
 	set := &c.Settings[len(c.Settings)-1]
-	raw, source := env.Get(v.Name), SourceEnv
-	if fv, ok := file.value(v.Name); raw == "" && ok && fv.Value != "" {
-		raw, source = fv.Value, fmt.Sprintf("%s:%d", file.Path, fv.Line)
+	// Given: set and not empty, or, where the default is ${NAME-DEFAULT},
+	// set at all.
+	raw, isSet := env.Lookup(v.Name)
+	source, given := SourceEnv, raw != "" || def.Unset && isSet
+	if fv, ok := file.value(v.Name); !given && ok && (fv.Value != "" || def.Unset) {
+		raw, source, given = fv.Value, fmt.Sprintf("%s:%d", file.Path, fv.Line), true
 	}
-	if raw == "" {
+	if !given {
 		raw, source = defaultValue(def, env), SourceDefault
 	}
 	set.Source, set.Value = source, raw
@@ -240,6 +243,11 @@ func check(name string, isBool bool, raw, source string) string {
 	where := ""
 	if source != SourceEnv && source != SourceDefault {
 		where = " (set in " + source + ")"
+	}
+	if raw == "" && source != SourceDefault {
+		// Only where the checkout's default is ${NAME-DEFAULT}, which keeps
+		// an empty value.
+		return fmt.Sprintf("%s is set but empty%s, and this checkout's launch files keep an empty value (${%s-...}): unset it to get the default, or give a value", name, where, name)
 	}
 	if strings.TrimSpace(raw) == "" && raw != "" {
 		return fmt.Sprintf("%s=%q%s holds only whitespace: unset it to get the default, or give a value", name, raw, where)

@@ -152,11 +152,14 @@ type Fact struct {
 
 // Default is a user variable's default: the first of Vars that is set
 // and not empty at launch time (as ${CONDA_EXE:-conda} tries CONDA_EXE),
-// else Lit.
+// else Lit. It stands for an unset or empty variable
+// (${NAME:-DEFAULT}); with Unset, for an unset one only (${NAME-DEFAULT}):
+// an empty value is kept.
 type Default struct {
 	Name  string
 	Vars  []string
 	Lit   string
+	Unset bool
 	Where string
 }
 

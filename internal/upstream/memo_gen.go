@@ -4,7 +4,7 @@ package upstream
 
 // memoSchema fingerprints the types the memo carries: a memo written for
 // other types is not read.
-const memoSchema = "237b6233284532b7"
+const memoSchema = "6381a96e3c94f7b3"
 
 func (e *memoEnc) Facts(v *Facts) {
 	e.Fact(&v.Family)
@@ -111,6 +111,7 @@ func (e *memoEnc) Default(v *Default) {
 		e.str(v.Vars[i0])
 	}
 	e.str(v.Lit)
+	e.flag(v.Unset)
 	e.str(v.Where)
 }
 
@@ -323,6 +324,7 @@ func (d *memoDec) Default(v *Default) {
 		}
 	}
 	v.Lit = d.str()
+	v.Unset = d.flag()
 	v.Where = d.str()
 }
 

@@ -95,7 +95,8 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 		export(Export{Kind: ExportCheckout})
 		return
 	}
-	if pe := onlyParam(a.Value); pe != nil && pe.Param.Value == name && pe.Exp != nil && pe.Exp.Op == syntax.DefaultUnsetOrNull {
+	if pe := onlyParam(a.Value); pe != nil && pe.Param.Value == name && pe.Exp != nil &&
+		(pe.Exp.Op == syntax.DefaultUnsetOrNull || pe.Exp.Op == syntax.DefaultUnset) {
 		d, ok := x.defaultChain(pe.Exp.Word, s)
 		if !ok {
 			if placeVar(name) {
@@ -105,7 +106,7 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 			}
 			d = BuiltinDefault(name)
 		}
-		d.Name = name
+		d.Name, d.Unset = name, pe.Exp.Op == syntax.DefaultUnset
 		if ok {
 			d.Where = where
 		}
