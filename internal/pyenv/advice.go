@@ -156,10 +156,8 @@ func condaWay(r Request) string {
 		return ""
 	}
 	py := r.Constants.CondaUsePythonVersion
+	// The launcher reads the settings file on every system (macOS too).
 	keep := "and keep OT_PREFER_VENV=false for every launch after it (export it, or put it in ~/.config/environment.d/onetrainer.conf)"
-	if r.Host.MacOS() {
-		keep = "and keep OT_PREFER_VENV=false for every launch after it (export it in your shell's profile)"
-	}
 	if c := r.Conda(); c != nil {
 		return fmt.Sprintf("Or use conda, which is installed (%s) and brings its own Python %s: run OT_PREFER_VENV=false ./install.sh, %s.", c.Exe, py, keep)
 	}
