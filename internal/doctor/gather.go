@@ -88,7 +88,7 @@ func Gather(ctx context.Context, in Input) Report {
 	rep.Problems = append(rep.Problems, facts.Refusals...)
 	rep.Problems = append(rep.Problems, facts.Warnings...)
 	for _, set := range l.Settings.Settings {
-		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Source: set.Source,
+		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Kind: string(set.Kind), Source: set.Source,
 			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
 	}
 	rep.Problems = append(rep.Problems, problems...)

@@ -8,6 +8,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // WriteText writes the report for a person to read.
@@ -56,6 +57,9 @@ func WriteText(w io.Writer, r Report) {
 		}
 		if s.Unknown {
 			note += "; not known to this checkout"
+		}
+		if s.Kind == string(upstream.KindText) {
+			note += "; this checkout's own, handed on as its scripts do"
 		}
 		if s.Problem != "" {
 			note += "; BAD: " + s.Problem

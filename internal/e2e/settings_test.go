@@ -99,7 +99,7 @@ func TestSettingsFollowTheCheckoutAndTheFile(t *testing.T) {
 		text := string(out)
 		wants := []string{"OT_NEWTHING", "lib.include.sh:" + strconv.Itoa(line), "HF_HOME", "HF_TOKEN", "WANDB_API_KEY"}
 		if args[len(args)-1] == "--json" {
-			wants = append(wants, `"name": "OT_NEWTHING"`, `"value": "abc"`, `"default_from": "lib.include.sh:`+strconv.Itoa(line)+`"`,
+			wants = append(wants, `"name": "OT_NEWTHING"`, `"kind": "text"`, `"value": "abc"`, `"default_from": "lib.include.sh:`+strconv.Itoa(line)+`"`,
 				`"settings_file_passes": [`)
 		}
 		for _, want := range wants {
