@@ -90,6 +90,8 @@ func TestCheckoutSettingTheTableLacks(t *testing.T) {
 			want: map[string]string{"OT_LOWX": "on", "PYTORCH_CUDA_ALLOC_CONF": "garbage_collection_threshold:0.6,max_split_size_mb:128"}},
 		{name: "the settings file", applet: layout.StartUIScript, file: conf, env: environ.List{"XDG_CACHE_HOME=/xdg"},
 			want: map[string]string{"OT_CACHE": "/data/cache", "OT_NEWTHING": "abc"}},
+		{name: "the settings file's other keys feed a default", applet: layout.StartUIScript, file: writeConf(t, "XDG_CACHE_HOME=/from/file\n"),
+			want: map[string]string{"OT_CACHE": "/from/file"}},
 		{name: "another script's own is not exported", applet: layout.RunCmdScript,
 			want: map[string]string{"OT_NEWTHING": "abc", "OT_UIONLY": ""}},
 	} {

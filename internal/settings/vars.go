@@ -1,8 +1,11 @@
-// Package settings is the one place that knows the OT_* variables: their
-// names, parsing (from the environment and the settings file), defaults
-// (what the checkout's lib.include.sh gives, or the built-in one), the
-// constants the checkout sets (the Python bounds), and how they and the
-// checkout's other exports are handed on to child processes.
+// Package settings is the user's settings as a launch takes them: the rows
+// of upstream.Vars (the one table of them, where every OT_* name is
+// spelled) and every other variable the checkout's launch files give a
+// default, parsed from the environment and the settings file, their
+// defaults (what the checkout gives, or the built-in one), the constants
+// the checkout sets (the Python bounds), and how they, the settings file's
+// other keys and the checkout's other exports are handed on to child
+// processes.
 package settings
 
 import (
@@ -34,7 +37,7 @@ var fields = map[string]func(*Config) any{
 	upstream.VarPipInstall:           func(c *Config) any { return &c.PipInstall },
 }
 
-// Config holds the parsed values of every variable in Vars.
+// Config holds the parsed values of the settings.
 type Config struct {
 	CondaCmd             string
 	CondaEnv             string
@@ -143,21 +146,23 @@ func parseBool(s string) (bool, bool) {
 func Parse(env environ.List, file *EnvFile, f *upstream.Facts) (*Config, error) {
 	c := &Config{Settings: make([]Setting, 0, len(upstream.Vars)), File: file}
 	var errs []error
+	session := env // what a default's ${OTHER:-...} reads: the file's keys under the environment
 	if file != nil {
 		errs = append(errs, file.Errors...)
+		session = file.Apply(env)
 	}
 	for _, v := range upstream.Vars {
 		def, known := f.DefaultOf(v.Name)
 		if !known {
 			def = upstream.BuiltinDefault(v.Name)
 		}
-		if err := c.parse(v, def, !known, env, file); err != nil {
+		if err := c.parse(v, def, !known, env, session, file); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for _, def := range checkoutDefaults(f) {
 		v, _ := upstream.VarOf(def.Name)
-		c.parse(v, def, false, env, file) // KindText: nothing to refuse
+		c.parse(v, def, false, env, session, file) // KindText: nothing to refuse
 	}
 	return c, errors.Join(errs...)
 }
@@ -189,9 +194,10 @@ func checkoutDefaults(f *upstream.Facts) []upstream.Default {
 	return out
 }
 
-// parse settles the setting of row v, whose default is def; unknown marks
-// a row the checkout does not define. It returns the value's problem.
-func (c *Config) parse(v upstream.Var, def upstream.Default, unknown bool, env environ.List, file *EnvFile) error {
+// parse settles the setting of row v, whose default is def (evaluated in
+// session); unknown marks a row the checkout does not define. It returns
+// the value's problem.
+func (c *Config) parse(v upstream.Var, def upstream.Default, unknown bool, env, session environ.List, file *EnvFile) error {
 	c.Settings = append(c.Settings, Setting{Name: v.Name, Kind: v.Kind, DefaultFrom: def.Where, Unknown: unknown})
 	set := &c.Settings[len(c.Settings)-1]
 	// Given: set and not empty, or, where the default is ${NAME-DEFAULT},
@@ -202,13 +208,13 @@ func (c *Config) parse(v upstream.Var, def upstream.Default, unknown bool, env e
 		raw, source, given = fv.Value, fmt.Sprintf("%s:%d", file.Path, fv.Line), true
 	}
 	if !given {
-		raw, source = defaultValue(def, env), SourceDefault
+		raw, source = defaultValue(def, session), SourceDefault
 	}
 	set.Source, set.Value = source, raw
 	if unknown {
 		// Not this checkout's variable: its feature stays off, and the
 		// value is not the launcher's to judge.
-		raw = defaultValue(def, env)
+		raw = defaultValue(def, session)
 	}
 	if v.Kind == upstream.KindText {
 		return nil // the checkout's own: handed on as its scripts hand it on
