@@ -151,3 +151,35 @@ func TestTableSettingEmptyWhereTheCheckoutKeepsIt(t *testing.T) {
 		t.Fatalf("empty: %v", err)
 	}
 }
+
+// A row of the table that the checkout defines only under a condition (or
+// in one script) is this checkout's setting all the same: checked, acted
+// on and exported as its scripts export it, not left as unknown.
+func TestTableSettingDefinedUnderACondition(t *testing.T) {
+	dir := t.TempDir()
+	if err := testkit.WriteFramework(dir); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, layout.LibFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	debug := "export OT_SCRIPT_DEBUG=\"${OT_SCRIPT_DEBUG:-false}\"\n"
+	lib := strings.Replace(string(data), debug, "if [[ -n \"${HOME}\" ]]; then\n    "+debug+"fi\n", 1)
+	if lib == string(data) {
+		t.Fatalf("the test framework's lib.include.sh has no line %q", debug)
+	}
+	f := upstream.Extract(dir, "Linux", []upstream.Source{{Name: layout.LibFile, Data: []byte(lib)}})
+	if _, top := f.DefaultOf("OT_SCRIPT_DEBUG"); top || len(f.Refusals) > 0 {
+		t.Fatalf("the condition's default is a top-level one, or refused: %q", f.Refusals)
+	}
+	env := environ.List{"HOME=/h", "OT_SCRIPT_DEBUG=yes"}
+	c, err := Parse(env, nil, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Export(env, "/ot", host.Host{GOOS: "linux"}, c, f, layout.StartUIScript)
+	if s := c.Setting("OT_SCRIPT_DEBUG"); !c.ScriptDebug || s.Unknown || got.Get("OT_SCRIPT_DEBUG") != "true" {
+		t.Errorf("OT_SCRIPT_DEBUG: on %v, %+v, exported %q", c.ScriptDebug, s, got.Get("OT_SCRIPT_DEBUG"))
+	}
+}

@@ -152,7 +152,7 @@ func Parse(env environ.List, file *EnvFile, f *upstream.Facts) (*Config, error) 
 		session = file.Apply(env)
 	}
 	for _, v := range upstream.Vars {
-		def, known := f.DefaultOf(v.Name)
+		def, known := defaultOf(f, v.Name)
 		if !known {
 			def = upstream.BuiltinDefault(v.Name)
 		}
@@ -174,20 +174,35 @@ func Parse(env environ.List, file *EnvFile, f *upstream.Facts) (*Config, error) 
 func checkoutDefaults(f *upstream.Facts) []upstream.Default {
 	var out []upstream.Default
 	seen := map[string]bool{}
-	add := func(d upstream.Default) {
-		if _, inTable := upstream.VarOf(d.Name); inTable || seen[d.Name] {
-			return
+	for _, d := range allDefaults(f) {
+		if _, inTable := upstream.VarOf(d.Name); !inTable && !seen[d.Name] {
+			seen[d.Name] = true
+			out = append(out, d)
 		}
-		seen[d.Name] = true
-		out = append(out, d)
 	}
-	for _, d := range f.Defaults {
-		add(d)
+	return out
+}
+
+// defaultOf is the default the facts give variable name: lib.include.sh's
+// top-level one, else the first an export under a condition or in a script
+// gives; ok is false when the checkout's files give it none.
+func defaultOf(f *upstream.Facts, name string) (upstream.Default, bool) {
+	for _, d := range allDefaults(f) {
+		if d.Name == name {
+			return d, true
+		}
 	}
+	return upstream.Default{}, false
+}
+
+// allDefaults are the defaults the facts give, in the order defaultOf and
+// checkoutDefaults take them.
+func allDefaults(f *upstream.Facts) []upstream.Default {
+	out := append([]upstream.Default(nil), f.Defaults...)
 	for _, list := range [][]upstream.Export{f.Exports, f.AppletExports} {
 		for _, e := range list {
 			if e.Kind == upstream.ExportSetting && e.Default != nil {
-				add(*e.Default)
+				out = append(out, *e.Default)
 			}
 		}
 	}
