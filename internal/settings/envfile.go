@@ -195,15 +195,27 @@ func (f *EnvFile) value(key string) (FileValue, bool) {
 // Apply returns a copy of env with every key of the file that the
 // environment does not win (envWins) set to the file's value, in the
 // file's order: what the session has at login, under what the user
-// exported since. f may be nil.
+// exported since. f may be nil. It takes time in proportion to the two
+// lists, however many keys a hostile file holds.
 func (f *EnvFile) Apply(env environ.List) environ.List {
-	out := append(environ.List(nil), env...)
 	if f == nil {
-		return out
+		return env.Clone()
 	}
+	fromFile := make(map[string]bool, len(f.Keys))
 	for _, k := range f.Keys {
 		if _, wins := envWins(env, k); !wins {
-			out.Set(k, f.Values[k].Value)
+			fromFile[k] = true
+		}
+	}
+	out := make(environ.List, 0, len(env)+len(fromFile))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); !fromFile[k] {
+			out = append(out, kv)
+		}
+	}
+	for _, k := range f.Keys {
+		if fromFile[k] {
+			out = append(out, k+"="+f.Values[k].Value)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,5 +248,31 @@ func TestEnvFileNeverShowsAValue(t *testing.T) {
 	}
 	if len(f.Values) != 0 {
 		t.Errorf("took %+v", f.Values)
+	}
+}
+
+// A settings file of a hundred and fifty thousand keys (the most a
+// megabyte holds) is read, parsed and handed on in a moment: nothing on
+// the way costs the square of the keys.
+func TestEnvFileOfManyKeys(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 1000<<10-16; i++ {
+		fmt.Fprintf(&b, "K%d=v\n", i)
+	}
+	p := writeConf(t, b.String())
+	env := environ.List{"HOME=/h", "PATH=/bin", "OT_PYTHON_VENV="}
+	start := time.Now()
+	f := ReadEnvFile(p, env)
+	c, err := parseWithFile(env, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := upstream.Builtin("/ot")
+	got := Export(env, "/ot", host.Host{GOOS: "linux"}, c, &facts, "start-ui.sh")
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if len(f.Keys) < 100000 || got.Get("K99999") != "v" || got.Get("OT_PYTHON_VENV") != ".venv" {
+		t.Errorf("%d keys; K99999=%q, OT_PYTHON_VENV=%q", len(f.Keys), got.Get("K99999"), got.Get("OT_PYTHON_VENV"))
 	}
 }
