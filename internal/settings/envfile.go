@@ -54,8 +54,12 @@ const maxValue = 64 << 10
 // maxExpanded bounds all values of the file together, and maxProblems the
 // warnings and errors one file can produce: a hostile file of a hundred
 // thousand `B=$A` lines costs no more than a few megabytes and a moment.
+// Every value goes into the environment of what the launch runs, and
+// exec(2) takes at most ARG_MAX of arguments and environment together
+// (2 MiB on Linux with the usual 8 MiB stack), so the file's values stay
+// well under it.
 const (
-	maxExpanded = 4 << 20
+	maxExpanded = 1 << 20
 	maxProblems = 20
 )
 

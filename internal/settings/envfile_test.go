@@ -276,3 +276,25 @@ func TestEnvFileOfManyKeys(t *testing.T) {
 		t.Errorf("%d keys; K99999=%q, OT_PYTHON_VENV=%q", len(f.Keys), got.Get("K99999"), got.Get("OT_PYTHON_VENV"))
 	}
 }
+
+// The file's values together stay within what exec can hand on: a file
+// whose expansions would pass maxExpanded ends in an error naming the line
+// where they did.
+func TestEnvFileValuesBoundedInAll(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("A=" + strings.Repeat("x", 60<<10) + "\n")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "B%d=$A\n", i)
+	}
+	f := ReadEnvFile(writeConf(t, b.String()), nil)
+	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Error(), ":18: the settings file's values expand to more than 1048576 bytes in all") {
+		t.Fatalf("errors: %v", f.Errors)
+	}
+	total := 0
+	for _, fv := range f.Values {
+		total += len(fv.Value)
+	}
+	if total > maxExpanded {
+		t.Errorf("took %d bytes", total)
+	}
+}
