@@ -345,7 +345,13 @@ func braced(in string, lookup func(string) (string, bool)) (string, error) {
 		}
 		return "", nil
 	}
-	return "", fmt.Errorf("${%s%s...}: only ${NAME}, ${NAME:-DEFAULT} and ${NAME:+ALTERNATE} are supported", name, rest[:min(len(rest), 2)])
+	// At most the shell's operator: what stands inside the braces is of
+	// the value.
+	form := "${...}"
+	if op := rest[:min(len(rest), 2)]; op == ":=" || op == ":?" {
+		form = "${NAME" + op + "...}"
+	}
+	return "", fmt.Errorf("a %s: only ${NAME}, ${NAME:-DEFAULT} and ${NAME:+ALTERNATE} are supported", form)
 }
 
 func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -118,3 +118,32 @@ func FuzzSettingsPipeline(f *testing.F) {
 		}
 	})
 }
+
+// Whatever a line of the settings file is, what the reader says of it
+// never holds the text after its "=" (a value, perhaps a token): a secret
+// there appears in no warning and no error.
+func FuzzEnvFileNeverShowsAValue(f *testing.F) {
+	for _, s := range [][2]string{{"export WANDB_API_KEY=", ""}, {"K='", ""}, {"K=${", "}"}, {"K=${A:=", "}"}, {"K=", "\\"}, {"K=\"", "\"x\""}, {"a b=", ""}, {"K=${", ":=x}"}, {"K=$", ""}} {
+		f.Add(s[0], s[1])
+	}
+	const secret = "QqSeCrEtQq"
+	f.Fuzz(func(t *testing.T, before, after string) {
+		if !strings.Contains(before, "=") || strings.ContainsAny(before+after, "\n\r") || strings.Contains(before+after, secret[:4]) {
+			return // the secret must stand in the value of one line
+		}
+		p := filepath.Join(t.TempDir(), "onetrainer.conf")
+		if err := os.WriteFile(p, []byte(before+secret+after+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file := ReadEnvFile(p, environ.List{"HOME=/h", "A=" + strings.Repeat("a", 70<<10)})
+		said := append([]string(nil), file.Warnings...)
+		for _, e := range file.Errors {
+			said = append(said, e.Error())
+		}
+		for _, s := range said {
+			if strings.Contains(s, secret) || strings.Contains(s, secret[2:8]) {
+				t.Fatalf("%q: said %q", before+secret+after, s)
+			}
+		}
+	})
+}
