@@ -67,13 +67,13 @@ type Script struct {
 // Setting is a variable, its value, where the value came from, and (for
 // the OT_* settings) its default and where that came from.
 type Setting struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
 	// Kind is the setting's kind in the launcher's table (upstream.Vars),
 	// "text" for one the checkout defines that the table lacks; left out
 	// for the constants.
 	Kind        string `json:"kind,omitempty"`
-	Source      string `json:"source"`
 	DefaultFrom string `json:"default_from,omitempty"`
 	Problem     string `json:"problem,omitempty"` // why the value is refused
 	Unknown     bool   `json:"unknown,omitempty"` // the checkout's lib.include.sh does not define it
