@@ -85,7 +85,11 @@ func EnvFilePath(_ host.Host, env environ.List) string {
 // ReadEnvFile reads path with environment.d's syntax: KEY=VALUE lines,
 // blank lines and # comments, a value optionally in single or double quotes,
 // and $NAME, ${NAME}, ${NAME:-default} and ${NAME:+alternate} expanded from
-// the keys assigned above it and from env. A missing file gives nil. The
+// the keys assigned above it and from env (env's value where it wins, as
+// Apply decides). Every key is kept, the last assignment of each: the OT_*
+// ones are settings (Parse), all go to the launch (Apply). A line it does
+// not take — `export KEY=...`, another ${...} form, a backslash at its end
+// — is named by file, line and at most its key. A missing file gives nil. The
 // file is read with bounds (a regular file, at most a megabyte; a FIFO or
 // a device is refused unread), lines of any length whole. What cannot be
 // read is a warning naming the file and line, and the launcher goes on: a
