@@ -149,3 +149,19 @@ func TestConfigurationPageAgrees(t *testing.T) {
 		t.Errorf("docs/configuration.md's table:\n%q\nupstream.Vars:\n%q", rows, want)
 	}
 }
+
+// Every field the launcher decides by is a row of the table, a boolean
+// exactly where the row's kind is.
+func TestFieldsAreRowsOfTheTable(t *testing.T) {
+	var c Config
+	for name, field := range fields {
+		v, ok := upstream.VarOf(name)
+		_, isBool := field(&c).(*bool)
+		if !ok || isBool != (v.Kind == upstream.KindBool) {
+			t.Errorf("%s: in the table %v, kind %s, a *bool field %v", name, ok, v.Kind, isBool)
+		}
+	}
+	if len(fields) != len(upstream.Vars) {
+		t.Errorf("%d fields for %d rows", len(fields), len(upstream.Vars))
+	}
+}
