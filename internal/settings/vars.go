@@ -20,21 +20,35 @@ import (
 // The table of the user's settings is upstream.Vars: its names, kinds,
 // built-in defaults and docs. Parse reads every row of it, and every other
 // variable the checkout's launch files give a default (a KindText row);
-// fields gives the rows the launcher decides by their place in a Config.
+// field gives the rows the launcher decides by their place in a Config.
 // A new setting is a row there, and, if the launcher acts on it, a field
-// of Config and an entry here.
-var fields = map[string]func(*Config) any{
-	upstream.VarCondaCmd:             func(c *Config) any { return &c.CondaCmd },
-	upstream.VarCondaEnv:             func(c *Config) any { return &c.CondaEnv },
-	upstream.VarPythonCmd:            func(c *Config) any { return &c.PythonCmd },
-	upstream.VarPythonVenv:           func(c *Config) any { return &c.PythonVenv },
-	upstream.VarPreferVenv:           func(c *Config) any { return &c.PreferVenv },
-	upstream.VarCudaLowmemMode:       func(c *Config) any { return &c.CudaLowmemMode },
-	upstream.VarPlatformRequirements: func(c *Config) any { return &c.PlatformRequirements },
-	upstream.VarScriptDebug:          func(c *Config) any { return &c.ScriptDebug },
-	upstream.VarLazyUpdates:          func(c *Config) any { return &c.LazyUpdates },
-	upstream.VarPlatform:             func(c *Config) any { return &c.Platform },
-	upstream.VarPipInstall:           func(c *Config) any { return &c.PipInstall },
+// of Config and a case here.
+func field(c *Config, name string) any {
+	switch name {
+	case upstream.VarCondaCmd:
+		return &c.CondaCmd
+	case upstream.VarCondaEnv:
+		return &c.CondaEnv
+	case upstream.VarPythonCmd:
+		return &c.PythonCmd
+	case upstream.VarPythonVenv:
+		return &c.PythonVenv
+	case upstream.VarPreferVenv:
+		return &c.PreferVenv
+	case upstream.VarLazyUpdates:
+		return &c.LazyUpdates
+	case upstream.VarCudaLowmemMode:
+		return &c.CudaLowmemMode
+	case upstream.VarPlatformRequirements:
+		return &c.PlatformRequirements
+	case upstream.VarScriptDebug:
+		return &c.ScriptDebug
+	case upstream.VarPlatform:
+		return &c.Platform
+	case upstream.VarPipInstall:
+		return &c.PipInstall
+	}
+	return nil
 }
 
 // Config holds the parsed values of the settings.
@@ -239,11 +253,7 @@ func (c *Config) parse(v upstream.Var, def upstream.Default, unknown bool, env, 
 		set.Bad = msg
 		return errors.New(msg)
 	}
-	field, ok := fields[v.Name]
-	if !ok {
-		return nil
-	}
-	switch p := field(c).(type) {
+	switch p := field(c, v.Name).(type) {
 	case *string:
 		*p = raw
 	case *bool:

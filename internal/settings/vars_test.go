@@ -154,14 +154,14 @@ func TestConfigurationPageAgrees(t *testing.T) {
 // exactly where the row's kind is.
 func TestFieldsAreRowsOfTheTable(t *testing.T) {
 	var c Config
-	for name, field := range fields {
-		v, ok := upstream.VarOf(name)
-		_, isBool := field(&c).(*bool)
-		if !ok || isBool != (v.Kind == upstream.KindBool) {
-			t.Errorf("%s: in the table %v, kind %s, a *bool field %v", name, ok, v.Kind, isBool)
+	for _, v := range upstream.Vars {
+		f := field(&c, v.Name)
+		_, isBool := f.(*bool)
+		if f == nil || isBool != (v.Kind == upstream.KindBool) {
+			t.Errorf("%s: kind %s, field %T", v.Name, v.Kind, f)
 		}
 	}
-	if len(fields) != len(upstream.Vars) {
-		t.Errorf("%d fields for %d rows", len(fields), len(upstream.Vars))
+	if f := field(&c, "OT_NOT_IN_THE_TABLE"); f != nil {
+		t.Errorf("a name the table lacks has the field %T", f)
 	}
 }
