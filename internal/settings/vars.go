@@ -11,6 +11,7 @@ package settings
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
@@ -165,8 +166,9 @@ func Parse(env environ.List, file *EnvFile, f *upstream.Facts) (*Config, error) 
 		errs = append(errs, file.Errors...)
 		session = file.Apply(env)
 	}
+	all := allDefaults(f)
 	for _, v := range upstream.Vars {
-		def, known := defaultOf(f, v.Name)
+		def, known := defaultOf(all, v.Name)
 		if !known {
 			def = upstream.BuiltinDefault(v.Name)
 		}
@@ -174,34 +176,33 @@ func Parse(env environ.List, file *EnvFile, f *upstream.Facts) (*Config, error) 
 			errs = append(errs, err)
 		}
 	}
-	for _, def := range checkoutDefaults(f) {
+	for _, def := range checkoutDefaults(all) {
 		v, _ := upstream.VarOf(def.Name)
 		c.parse(v, def, false, env, session, file) // KindText: nothing to refuse
 	}
 	return c, errors.Join(errs...)
 }
 
-// checkoutDefaults are the defaults the facts give variables that
-// upstream.Vars lacks: lib.include.sh's top-level ones, then those only an
+// checkoutDefaults are the defaults, of the facts' allDefaults, that they
+// give variables upstream.Vars lacks: lib.include.sh's top-level ones, then those only an
 // export under a condition or in a script gives (the first of each), in
 // the files' order.
-func checkoutDefaults(f *upstream.Facts) []upstream.Default {
+func checkoutDefaults(all []upstream.Default) []upstream.Default {
 	var out []upstream.Default
-	seen := map[string]bool{}
-	for _, d := range allDefaults(f) {
-		if _, inTable := upstream.VarOf(d.Name); !inTable && !seen[d.Name] {
-			seen[d.Name] = true
+	for i, d := range all {
+		if _, inTable := upstream.VarOf(d.Name); !inTable && !slices.ContainsFunc(all[:i], func(e upstream.Default) bool { return e.Name == d.Name }) {
 			out = append(out, d)
 		}
 	}
 	return out
 }
 
-// defaultOf is the default the facts give variable name: lib.include.sh's
-// top-level one, else the first an export under a condition or in a script
-// gives; ok is false when the checkout's files give it none.
-func defaultOf(f *upstream.Facts, name string) (upstream.Default, bool) {
-	for _, d := range allDefaults(f) {
+// defaultOf is the default the facts give variable name, of their
+// allDefaults: lib.include.sh's top-level one, else the first an export
+// under a condition or in a script gives; ok is false when the checkout's
+// files give it none.
+func defaultOf(all []upstream.Default, name string) (upstream.Default, bool) {
+	for _, d := range all {
 		if d.Name == name {
 			return d, true
 		}
