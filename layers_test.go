@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -137,5 +139,68 @@ func TestCheckoutPathsSpelledOnce(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Every OT_* variable is spelled once: a string literal of a non-test Go
+// file that is an OT_* name, or starts with one ("OT_X=%q ..."), names it
+// in that file only, and a name of internal/upstream/vars.go (the table of
+// the user's settings and the checkout's other variables) nowhere else;
+// use its constant. Tools and tests count too (internal/cmd, testkit), so
+// the bench spells no setting of its own.
+func TestSettingNamesSpelledOnce(t *testing.T) {
+	table := filepath.Join("internal", "upstream", "vars.go")
+	name := regexp.MustCompile(`^OT_[A-Z0-9_]*[A-Z0-9]`)
+	fset := token.NewFileSet()
+	files := map[string]map[string]bool{} // name → the files that spell it
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && p != "." || d.IsDir() && d.Name() == "testdata" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			v, _ := strconv.Unquote(lit.Value)
+			if m := name.FindString(v); m != "" {
+				if files[m] == nil {
+					files[m] = map[string]bool{}
+				}
+				files[m][p] = true
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inTable := 0
+	for n, in := range files {
+		if in[table] {
+			inTable++
+		}
+		if len(in) > 1 || in[table] && len(in) != 1 {
+			var list []string
+			for p := range in {
+				list = append(list, p)
+			}
+			slices.Sort(list)
+			t.Errorf("%s is spelled in %d files: %s; spell it once (internal/upstream/vars.go's constant)", n, len(list), strings.Join(list, ", "))
+		}
+	}
+	if inTable < 15 {
+		t.Errorf("found only %d names in %s", inTable, table)
 	}
 }

@@ -8,10 +8,12 @@ import (
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
 )
 
 // A launch with a Fallback (launch.Decide settled it: the launcher cannot
@@ -31,7 +33,7 @@ func (a *applet) runOwn(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	code, err := a.inv.Exec(dir, bash, append(argv, args...), a.inv.Env)
+	code, err := a.inv.Exec(dir, bash, append(argv, args...), a.File.Apply(a.Base))
 	if err != nil {
 		return &out.Error{Msg: err.Error(), Code: code, Err: err}
 	}
@@ -124,7 +126,7 @@ func (s site) updateOwn(ctx context.Context, fb *launch.Fallback) error {
 	if err != nil {
 		return err
 	}
-	run := proc.Runner{Dir: dir, Env: s.inv.Env, Stdio: s.inv.Stdio}
+	run := proc.Runner{Dir: dir, Env: s.sessionEnv(), Stdio: s.inv.Stdio}
 	cmd := proc.Cmd{Path: bash, Argv: argv}
 	l := s.linker()
 	if s.co.GitDir == "" {
@@ -189,6 +191,13 @@ func (s site) updateOwnOutsideGit(ctx context.Context, run proc.Runner, cmd proc
 		return err
 	}
 	return quietly(runErr)
+}
+
+// sessionEnv is the launcher's own environment with the settings file's
+// keys, as a desktop session has them from its login on (systemd's
+// environment.d): what the checkout's own script would get there.
+func (s site) sessionEnv() environ.List {
+	return settings.ReadEnvFile(settings.EnvFilePath(s.inv.Host, s.inv.Env), s.inv.Env).Apply(s.inv.Env)
 }
 
 // quietly is a script's failure as its status alone: the script spoke

@@ -24,7 +24,7 @@ var (
 // Every decision that depends on the system is taken from the one host
 // value of the invocation, so that Linux can take a Mac's part: what the
 // checkout's `uname -s` tests see (OT_HOST_OS), PyTorch's MPS fallback,
-// environment.d (Linux's, none on macOS), Apple's GPU and the requirements
+// the settings file (read on macOS too, where no systemd applies it), Apple's GPU and the requirements
 // it gets, and sw_vers in doctor. The same checkout, the same environment;
 // only the host differs. What this cannot show is a real Mac: see
 // docs/testing.md.
@@ -71,7 +71,8 @@ func TestMacOSDecisionsOnLinux(t *testing.T) {
 		appleMPS                                   bool
 	}{
 		{h: linuxHost, hostOS: "Linux", allocConf: "garbage_collection_threshold:0.6,max_split_size_mb:128", settingsOf: conf},
-		{h: macHost, hostOS: "Darwin", mpsFallback: "1", osRelease: "macOS 15.1", appleMPS: true},
+		{h: macHost, hostOS: "Darwin", mpsFallback: "1", allocConf: "garbage_collection_threshold:0.6,max_split_size_mb:128", settingsOf: conf,
+			osRelease: "macOS 15.1", appleMPS: true},
 	} {
 		t.Run(tc.h.GOOS, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

@@ -100,8 +100,8 @@ func (s site) launch(ctx context.Context, script string) (*applet, error) {
 			p.Debugf("%s=%q (from %s)", set.Name, set.Value, from)
 		}
 		if l.File != nil {
-			for _, fv := range l.File.Ignored {
-				p.Debugf("%s:%d: %s is not an OT_* setting, so the launcher ignores it", l.File.Path, fv.Line, fv.Key)
+			for _, k := range l.File.Passed() {
+				p.Debugf("%s:%d: %s is handed to the launch where the environment does not set it (its value is not shown)", l.File.Path, l.File.Values[k].Line, k)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // Lazy updates (OT_LAZY_UPDATES): the git HEAD of the last install is kept in update.var, and update.sh installs
@@ -18,7 +19,7 @@ import (
 
 // updateNeeded tells update.sh whether to install into a ready env.
 func (l *applet) updateNeeded(ctx context.Context) (bool, error) {
-	if !l.Settings.LazyUpdates || l.Settings.Unknown("OT_LAZY_UPDATES") {
+	if !l.Settings.LazyUpdates || l.Settings.Unknown(upstream.VarLazyUpdates) {
 		return true, nil
 	}
 	saved, err := pathutil.ReadFile(l.co.Path(layout.UpdateVar), pathutil.TinyFile)
@@ -36,7 +37,7 @@ func (l *applet) updateNeeded(ctx context.Context) (bool, error) {
 // recordUpdate runs after every completed install: with OT_LAZY_UPDATES
 // it records HEAD in update.var, otherwise it removes a leftover one.
 func (l *applet) recordUpdate(ctx context.Context) error {
-	if l.Settings.Unknown("OT_LAZY_UPDATES") {
+	if l.Settings.Unknown(upstream.VarLazyUpdates) {
 		return nil
 	}
 	path := l.co.Path(layout.UpdateVar)
@@ -68,6 +69,6 @@ func (l *applet) head(ctx context.Context) (string, error) {
 		code = ee.Code
 	}
 	return "", &out.Error{Code: code, Err: err,
-		Msg:   "OT_LAZY_UPDATES is on, but git cannot tell this checkout's commit (" + err.Error() + "): lazy updates need a git checkout",
+		Msg:   upstream.VarLazyUpdates + " is on, but git cannot tell this checkout's commit (" + err.Error() + "): lazy updates need a git checkout",
 		Hints: []string{"Set OT_LAZY_UPDATES=false, or use a git clone of OneTrainer."}}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // update pulls the checkout with git and then brings the env up to date,
@@ -84,7 +85,7 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 		return err
 	}
 	if !lazyNeeded {
-		l.Out.Debugf("OT_LAZY_UPDATES: HEAD is the one of the last install; the requirements are not installed again")
+		l.Out.Debugf(upstream.VarLazyUpdates + ": HEAD is the one of the last install; the requirements are not installed again")
 	}
 	res, err := l.prepare(ctx, lazyNeeded)
 	if err != nil {

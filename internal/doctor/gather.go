@@ -76,6 +76,7 @@ func Gather(ctx context.Context, in Input) Report {
 	rep.Problems = append(rep.Problems, gitProblems(ctx, co, g, conflicted)...)
 	if l.File != nil {
 		rep.SettingsFile = l.File.Path
+		rep.SettingsFilePasses = l.File.Passed()
 		rep.Problems = append(rep.Problems, l.File.Warnings...)
 	}
 	facts := l.Facts
@@ -90,7 +91,7 @@ func Gather(ctx context.Context, in Input) Report {
 	rep.Problems = append(rep.Problems, besideConflicts(facts.Refusals, conflicted)...)
 	rep.Problems = append(rep.Problems, facts.Warnings...)
 	for _, set := range l.Settings.Settings {
-		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Source: set.Source,
+		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Kind: string(set.Kind), Source: set.Source,
 			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
 	}
 	rep.Problems = append(rep.Problems, besideConflicts(problems, conflicted)...)
@@ -301,6 +302,12 @@ func upstreamReport(f *upstream.Facts) Upstream {
 			er.Value = "(uname -s)"
 		case upstream.ExportSetting:
 			er.Value = "(the setting)"
+		}
+		if d := e.Default; d != nil { // a setting's own default
+			er.Default = settings.ShowDefault(*d)
+			if d.Where != e.Where {
+				er.Default += " (from " + d.Where + ")"
+			}
 		}
 		var when []string
 		for _, cond := range e.Conds {

@@ -7,23 +7,27 @@ package doctor
 
 // Report is what doctor finds.
 type Report struct {
-	OS           string        `json:"os"`
-	Arch         string        `json:"arch"`
-	Go           string        `json:"go"`
-	Launcher     Launcher      `json:"launcher"`
-	OSRelease    string        `json:"os_release"` // /etc/os-release's PRETTY_NAME, or macOS's version
-	Checkout     Checkout      `json:"checkout"`
-	SettingsFile string        `json:"settings_file"` // "" when there is none
-	Settings     []Setting     `json:"settings"`
-	Constants    []Setting     `json:"constants"`
-	Upstream     Upstream      `json:"upstream"`    // what the checkout's launch files decide
-	Environment  *Environment  `json:"environment"` // null when the launch has no runtime (a bad setting or constant, an env that cannot be)
-	GPU          GPU           `json:"gpu"`
-	Requirements *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
-	UI           *UI           `json:"ui"`           // null when the launch has no runtime
-	Torch        *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
-	Machine      Machine       `json:"machine"`      // what of the machine makes an install fail or the UI not open
-	Problems     []string      `json:"problems"`
+	OS           string   `json:"os"`
+	Arch         string   `json:"arch"`
+	Go           string   `json:"go"`
+	Launcher     Launcher `json:"launcher"`
+	OSRelease    string   `json:"os_release"` // /etc/os-release's PRETTY_NAME, or macOS's version
+	Checkout     Checkout `json:"checkout"`
+	SettingsFile string   `json:"settings_file"` // "" when there is none
+	// SettingsFilePasses are the keys of the settings file other than the
+	// OT_* settings, which it hands to the launch; their values are never
+	// shown (they may be secrets).
+	SettingsFilePasses []string      `json:"settings_file_passes,omitempty"`
+	Settings           []Setting     `json:"settings"`
+	Constants          []Setting     `json:"constants"`
+	Upstream           Upstream      `json:"upstream"`    // what the checkout's launch files decide
+	Environment        *Environment  `json:"environment"` // null when the launch has no runtime (a bad setting or constant, an env that cannot be)
+	GPU                GPU           `json:"gpu"`
+	Requirements       *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
+	UI                 *UI           `json:"ui"`           // null when the launch has no runtime
+	Torch              *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
+	Machine            Machine       `json:"machine"`      // what of the machine makes an install fail or the UI not open
+	Problems           []string      `json:"problems"`
 }
 
 // Machine is what of the machine itself an install or the UI meets: the
@@ -102,9 +106,13 @@ type Script struct {
 // Setting is a variable, its value, where the value came from, and (for
 // the OT_* settings) its default and where that came from.
 type Setting struct {
-	Name        string `json:"name"`
-	Value       string `json:"value"`
-	Source      string `json:"source"`
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+	// Kind is the setting's kind in the launcher's table (upstream.Vars),
+	// "text" for one the checkout defines that the table lacks; left out
+	// for the constants.
+	Kind        string `json:"kind,omitempty"`
 	DefaultFrom string `json:"default_from,omitempty"`
 	Problem     string `json:"problem,omitempty"` // why the value is refused
 	Unknown     bool   `json:"unknown,omitempty"` // the checkout's lib.include.sh does not define it
@@ -160,7 +168,7 @@ type Plan struct {
 
 // Handover is a launch script's hand-over to another script.
 type Handover struct {
-	When       string `json:"when"` // "OT_PIP_INSTALL = true"
+	When       string `json:"when"` // e.g. OT_PIP_INSTALL = true
 	Script     string `json:"script"`
 	PassesArgs bool   `json:"passes_args"`
 	Message    string `json:"message"` // the status line it prints first, without "[OneTrainer] "; "" for none
@@ -200,8 +208,12 @@ type Export struct {
 	Script string `json:"script"` // "lib.include.sh", "start-ui.sh", ...
 	Name   string `json:"name"`
 	Value  string `json:"value"`
-	When   string `json:"when"` // its condition, "" for always
-	Where  string `json:"where"`
+	// Default is a setting's default as this export gives it, when
+	// nothing before it set one: "$CONDA_EXE, else conda"; "" for the
+	// other kinds of export.
+	Default string `json:"default,omitempty"`
+	When    string `json:"when"` // its condition, "" for always
+	Where   string `json:"where"`
 }
 
 // Environment is the env the next launch uses: found the way a launch

@@ -8,6 +8,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // WriteText writes the report for a person to read.
@@ -44,6 +45,9 @@ func WriteText(w io.Writer, r Report) {
 	}
 	if r.SettingsFile != "" {
 		fmt.Fprintf(w, "Settings file: %s\n", r.SettingsFile)
+		if len(r.SettingsFilePasses) > 0 {
+			fmt.Fprintf(w, "  also hands the launch: %s (values not shown)\n", strings.Join(r.SettingsFilePasses, ", "))
+		}
 	}
 	fmt.Fprintln(w, "Settings:")
 	for _, s := range r.Settings {
@@ -53,6 +57,9 @@ func WriteText(w io.Writer, r Report) {
 		}
 		if s.Unknown {
 			note += "; not known to this checkout"
+		}
+		if s.Kind == string(upstream.KindText) {
+			note += "; this checkout's own, handed on as its scripts do"
 		}
 		if s.Problem != "" {
 			note += "; BAD: " + s.Problem

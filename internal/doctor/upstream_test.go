@@ -16,6 +16,8 @@ import (
 // purpose, each as "Type.Field" of package upstream (wherever it sits),
 // with why.
 var notShown = map[string]string{
+	"Default.Name": "a default's name is its setting's: an export's own default (Export.Default) is shown " +
+		"as the export's default, under the export's name",
 	"Facts.Lib": "read by nothing outside package upstream: true exactly when lib.include.sh gives defaults " +
 		"(upstream/resolve.go), and what it decides there — the built-in defaults and exports standing in — " +
 		"shows as those settings' default_from and those exports' where",

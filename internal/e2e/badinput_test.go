@@ -83,7 +83,7 @@ func TestBadInput(t *testing.T) {
 	var cases []tc
 	builtin := upstream.Builtin(".")
 	c, _ := settings.Parse(nil, nil, &builtin)
-	for _, v := range settings.Vars {
+	for _, v := range upstream.Vars {
 		if c.Unknown(v.Name) {
 			continue // the pixi family's: TestPixiBadInput
 		}

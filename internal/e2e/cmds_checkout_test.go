@@ -14,11 +14,12 @@ import (
 // scripts that stand in for OneTrainer's.
 
 // recorder stands in for OneTrainer's scripts: it writes what it was given
-// to files in $TEST_OUT (default: its working directory): record.txt (interpreter, environment),
+// to files in $TEST_OUT (default: its working directory): record.txt (interpreter, environment:
+// OT_*, PYTORCH_*, the env's variables and those $TEST_RECORD names),
 // args.txt (each argument as Python's ascii() shows it) and pid.txt, and
 // exits with $TEST_EXIT, after sleeping $TEST_SLEEP seconds if set.
 const recorder = `import os, sys
-names = ("SCRIPT_DIR", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME", "CONDA_PREFIX", "CONDA_DEFAULT_ENV")
+names = ("SCRIPT_DIR", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME", "CONDA_PREFIX", "CONDA_DEFAULT_ENV") + tuple(os.environ.get("TEST_RECORD", "").split())
 out = os.environ.get("TEST_OUT", ".")
 lines = ["script %s" % sys.argv[0], "exe %s" % sys.executable, "cwd %s" % os.getcwd()]
 for k in sorted(os.environ):

@@ -6,6 +6,7 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,6 +69,13 @@ func TestHostileSettingsFiles(t *testing.T) {
 			"onetrainer.conf: is a FIFO (named pipe), not a regular file"},
 		{"a link to /dev/zero", func(p string) { os.Symlink("/dev/zero", p) }, 1,
 			"onetrainer.conf: is a character device, not a regular file"},
+		{"a hundred and fifty thousand keys, each handed on", func(p string) {
+			var b strings.Builder
+			for i := 0; b.Len() < 1000<<10-16; i++ {
+				fmt.Fprintf(&b, "K%d=v\n", i)
+			}
+			os.WriteFile(p, []byte(b.String()), 0o644)
+		}, 1, `requirements file "requirements-none.txt" does not exist`},
 		{"a line over 64 KiB, then a bad value", func(p string) {
 			os.WriteFile(p, []byte("# "+strings.Repeat("x", 100<<10)+"\nOT_PREFER_VENV=maybe\n"), 0o644)
 		}, 1, `OT_PREFER_VENV="maybe" (set in`},

@@ -93,6 +93,29 @@ func loadFixtures(t *testing.T) []fixture {
 			}
 			fs = append(fs, seed)
 		}
+		// HEAD after upstream adds settings the launcher's table lacks:
+		// one in lib.include.sh, one whose default a launch-time condition
+		// chooses, one that keeps an empty value (${NAME-DEFAULT}), and
+		// one start-ui.sh gives itself. Each reaches the Python as the
+		// scripts export it.
+		if f.name == "23df3832" {
+			grown := f
+			grown.name = "head-newsettings"
+			grown.patch = func(name string, data []byte) []byte {
+				switch name {
+				case "lib.include.sh":
+					debug := []byte("export OT_SCRIPT_DEBUG=\"${OT_SCRIPT_DEBUG:-false}\"\n")
+					return bytes.Replace(data, debug, append(debug, []byte("export OT_NEWTHING=\"${OT_NEWTHING:-abc}\"\n"+
+						"if [[ \"${OT_CUDA_LOWMEM_MODE}\" == \"true\" ]]; then\n    export OT_LOWX=\"${OT_LOWX:-on}\"\n"+
+						"else\n    export OT_LOWX=\"${OT_LOWX:-off}\"\nfi\n"+
+						"export OT_KEEPEMPTY=\"${OT_KEEPEMPTY-kept}\"\n")...), 1)
+				case "start-ui.sh":
+					return bytes.Replace(data, []byte("\nprepare_runtime_environment\n"), []byte("\nexport OT_UIONLY=\"${OT_UIONLY:-ui}\"\nprepare_runtime_environment\n"), 1)
+				}
+				return data
+			}
+			fs = append(fs, grown)
+		}
 	}
 	return fs
 }

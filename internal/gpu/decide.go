@@ -14,7 +14,7 @@ type Input struct {
 	Legacy   *upstream.Legacy
 	HasFile  func(name string) bool
 	SMI      func(path string) string // runs nvidia-smi at path and returns what it printed
-	Override func(Build) string       // "OT_PLATFORM_REQUIREMENTS=requirements-rocm.txt"
+	Override func(Build) string       // e.g. OT_PLATFORM_REQUIREMENTS=requirements-rocm.txt
 }
 
 // Decision is the platform choice and what led to it.

@@ -216,7 +216,7 @@ func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, s
 // launch files do not know, in the table's order.
 func (l *Launch) unknownGiven() []string {
 	var names []string
-	for _, v := range settings.Vars {
+	for _, v := range upstream.Vars {
 		if l.Settings != nil && l.Settings.Unknown(v.Name) && l.Settings.Given(v.Name) {
 			names = append(names, v.Name)
 		}

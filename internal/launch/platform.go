@@ -20,7 +20,7 @@ import (
 // before an install, and by every pixi launch, which names its
 // environment by it — and never on a warm pip launch.
 func (l *Launch) Platform(ctx context.Context, ask proc.Runner, m *gpu.Machine) gpu.Decision {
-	setting, given := "OT_PLATFORM_REQUIREMENTS", l.Settings.PlatformRequirements
+	setting, given := upstream.VarPlatformRequirements, l.Settings.PlatformRequirements
 	hasFile := func(name string) bool { return isFile(l.Checkout.Path(name)) }
 	override := func(b gpu.Build) string {
 		file := layout.RequirementsDefault
@@ -30,20 +30,20 @@ func (l *Launch) Platform(ctx context.Context, ask proc.Runner, m *gpu.Machine) 
 		case gpu.ROCm:
 			file = layout.RequirementsROCm
 		}
-		return "OT_PLATFORM_REQUIREMENTS=" + file
+		return upstream.VarPlatformRequirements + "=" + file
 	}
 	if l.Family.Name == upstream.FamilyPixi {
-		setting, given = "OT_PLATFORM", l.Settings.Platform
+		setting, given = upstream.VarPlatform, l.Settings.Platform
 		hasFile = func(string) bool { return true }
 		override = func(b gpu.Build) string {
 			if l.Facts.Pixi != nil {
 				for _, e := range l.Facts.Pixi.Envs {
 					if gpu.BuildOf(e) == b {
-						return "OT_PLATFORM=" + e
+						return upstream.VarPlatform + "=" + e
 					}
 				}
 			}
-			return "OT_PLATFORM"
+			return upstream.VarPlatform
 		}
 	}
 	if given != settings.PlatformDetect && given != "" {

@@ -120,16 +120,16 @@ func (l *Launch) runtime() (Runtime, error) {
 		return p, nil
 	}
 	v := &Venv{Dir: co.Path(cfg.PythonVenv), Given: cfg.PythonVenv,
-		Python: HostPython{Cmd: cfg.PythonCmd, Given: cfg.Given("OT_PYTHON_CMD")}}
+		Python: HostPython{Cmd: cfg.PythonCmd, Given: cfg.Given(upstream.VarPythonCmd)}}
 	if !cfg.PreferVenv {
 		if c := l.Conda(); c != nil {
 			return c, c.checkName()
 		}
-		if cfg.Given("OT_CONDA_CMD") {
+		if cfg.Given(upstream.VarCondaCmd) {
 			// Without an executable conda, a venv, as the original scripts
 			// chose; they did so silently, which hid a typo in a conda
 			// command the user named behind a venv built by surprise.
-			v.Warning = "OT_CONDA_CMD=" + strconv.Quote(cfg.CondaCmd) + " is not an executable conda, so a Python venv is used. Give conda's path or a command on PATH to use conda, or set OT_PREFER_VENV=true to choose the venv and silence this."
+			v.Warning = upstream.VarCondaCmd + "=" + strconv.Quote(cfg.CondaCmd) + " is not an executable conda, so a Python venv is used. Give conda's path or a command on PATH to use conda, or set OT_PREFER_VENV=true to choose the venv and silence this."
 			l.warn("%s", v.Warning)
 		}
 	}
@@ -179,7 +179,7 @@ func (c *Conda) checkName() error {
 	}
 	name := c.Name
 	if name == "." || name == ".." || strings.HasPrefix(name, "-") || strings.ContainsAny(name, " \t\n\r:#\\") {
-		return out.Errorf("OT_CONDA_ENV=%q is not a conda environment name", name).
+		return out.Errorf(upstream.VarCondaEnv+"=%q is not a conda environment name", name).
 			WithHints("Use letters, digits, '.', '-' and '_' (not first a '-'), or a path containing '/' such as ./conda_env.")
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // The advice for a Python the venv cannot be made from names the exact
@@ -128,7 +129,7 @@ func pythonFixes(r Request) pythonAdvice {
 		fixes = append(fixes, "With pyenv, which is installed: pyenv install "+want)
 	}
 	found := "The launcher finds a Python installed " + either(len(fixes), "this way", "any of these ways") + " on the next run; OT_PYTHON_CMD names one by hand."
-	if r.Settings.Given("OT_PYTHON_CMD") {
+	if r.Settings.Given(upstream.VarPythonCmd) {
 		found = "Then set OT_PYTHON_CMD to it, or unset OT_PYTHON_CMD and the launcher finds it on the next run."
 	}
 	after := []string{found}
@@ -151,20 +152,18 @@ func either(n int, one, many string) string {
 // says where conda is, or that it is not there and how to get it, and the
 // exact command; "" where the checkout's scripts know no conda.
 func condaWay(r Request) string {
-	if r.Settings.Unknown("OT_PREFER_VENV") || r.Settings.Unknown("OT_CONDA_CMD") {
+	if r.Settings.Unknown(upstream.VarPreferVenv) || r.Settings.Unknown(upstream.VarCondaCmd) {
 		return ""
 	}
 	py := r.Constants.CondaUsePythonVersion
+	// The launcher reads the settings file on every system (macOS too).
 	keep := "and keep OT_PREFER_VENV=false for every launch after it (export it, or put it in ~/.config/environment.d/onetrainer.conf)"
-	if r.Host.MacOS() {
-		keep = "and keep OT_PREFER_VENV=false for every launch after it (export it in your shell's profile)"
-	}
 	if c := r.Conda(); c != nil {
 		return fmt.Sprintf("Or use conda, which is installed (%s) and brings its own Python %s: run OT_PREFER_VENV=false ./install.sh, %s.", c.Exe, py, keep)
 	}
 	missing := fmt.Sprintf("conda is not installed (%s is not on PATH)", quote(r.Settings.CondaCmd))
-	if r.Settings.Given("OT_CONDA_CMD") {
-		missing = fmt.Sprintf("OT_CONDA_CMD=%s is no conda that can be run", quote(r.Settings.CondaCmd))
+	if r.Settings.Given(upstream.VarCondaCmd) {
+		missing = fmt.Sprintf(upstream.VarCondaCmd+"=%s is no conda that can be run", quote(r.Settings.CondaCmd))
 	}
 	return fmt.Sprintf("Or use conda, which brings its own Python %s: %s; install Miniconda (https://docs.anaconda.com/miniconda/), then run OT_PREFER_VENV=false ./install.sh, %s.", py, missing, keep)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // Place is where an env lives, in one value: what Prepare, the records,
@@ -61,7 +62,7 @@ func (t Target) locate(ctx context.Context, r Request, q query) (Target, error) 
 	default:
 		exists, err := t.venv.exists()
 		if err != nil {
-			return t, quotedErr("OT_PYTHON_VENV", t.venv.Given, err)
+			return t, quotedErr(upstream.VarPythonVenv, t.venv.Given, err)
 		}
 		t.Exists, t.Place = exists, t.venv.place()
 	}

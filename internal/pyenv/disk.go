@@ -10,6 +10,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // The space an install needs, and running out of it. CUDA builds of
@@ -136,7 +137,7 @@ func spaceWays(r Request, venv bool) []string {
 	s := []string{"Free space on the filesystem that is short (pip's cache is ~/.cache/pip: pip cache purge empties it)."}
 	s = append(s, "Point pip's temporary files at a bigger disk: TMPDIR=/path/on/a/bigger/disk ./"+r.Script)
 	s = append(s, "Keep pip from caching the downloads as well: PIP_NO_CACHE_DIR=1 ./"+r.Script)
-	if venv && r.Settings != nil && !r.Settings.Unknown("OT_PYTHON_VENV") {
+	if venv && r.Settings != nil && !r.Settings.Unknown(upstream.VarPythonVenv) {
 		s = append(s, "Put the venv on another disk: OT_PYTHON_VENV=/path/on/a/bigger/disk/venv ./"+r.Script)
 	}
 	return s

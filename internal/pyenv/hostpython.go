@@ -15,6 +15,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // hostPy is the Python that makes a venv: the command's name, as argv
@@ -162,7 +163,7 @@ func hostPython(ctx context.Context, r Request, v *launch.Venv) (hostPy, error) 
 		if err != nil {
 			return hostPy{}, err
 		}
-		c := candidate{name: cmd, exe: exe, where: "OT_PYTHON_CMD"}
+		c := candidate{name: cmd, exe: exe, where: upstream.VarPythonCmd}
 		c.ask(ctx, r, bounds, hw)
 		// Its version is checked before the venv is made, so that nothing
 		// is left to delete (the checkout's own scripts check it after).

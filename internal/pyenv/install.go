@@ -323,7 +323,7 @@ func choosePlatform(ctx context.Context, r Request) (string, error) {
 		r.Out.Status("%s", n)
 	}
 	if err := requireFile(r.Checkout, d.File, "requirements file"); err != nil {
-		return "", err.(*out.Error).WithHints(fmt.Sprintf("OT_PLATFORM_REQUIREMENTS takes %q or the name of a requirements file in the checkout, such as %s, %s or %s.",
+		return "", err.(*out.Error).WithHints(fmt.Sprintf(upstream.VarPlatformRequirements+" takes %q or the name of a requirements file in the checkout, such as %s, %s or %s.",
 			settings.PlatformDetect, layout.RequirementsCUDA, layout.RequirementsROCm, layout.RequirementsDefault))
 	}
 	return d.File, nil

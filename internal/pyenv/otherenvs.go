@@ -3,6 +3,8 @@ package pyenv
 import (
 	"os"
 	"path/filepath"
+
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // OtherEnv is an env the checkout holds that is not the one in use: one
@@ -39,9 +41,9 @@ func otherEnvsIn(checkout, inUse string) []OtherEnv {
 			continue
 		}
 		_, err := os.Stat(filepath.Join(dir, "bin", "python"))
-		setting := "OT_PREFER_VENV=true OT_PYTHON_VENV=" + o.dir
+		setting := upstream.VarPreferVenv + "=true " + upstream.VarPythonVenv + "=" + o.dir
 		if !o.venv {
-			setting = "OT_PREFER_VENV=false OT_CONDA_ENV=./" + o.dir + " (with conda installed)"
+			setting = upstream.VarPreferVenv + "=false " + upstream.VarCondaEnv + "=./" + o.dir + " (with conda installed)"
 		}
 		found = append(found, OtherEnv{Dir: o.dir, What: o.what, Setting: setting, Usable: err == nil})
 	}

@@ -69,7 +69,7 @@ func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error)
 		return Result{}, err
 	}
 	env = env.Clone()
-	env.Set("OT_PLATFORM", name)
+	env.Set(upstream.VarPlatform, name)
 	t := Target{Kind: launch.KindPixi, pixi: pixiEnv{exe: exe, name: name, form: px, base: env}}
 	t.Place = t.pixi.place(r.Checkout)
 	r.Out.Debugf("Using %s with %s", t.Place.Label, exe)
@@ -227,8 +227,8 @@ func pixiPlatform(ctx context.Context, r Request) (string, error) {
 	r.Out.Debugf("Platform: %s (%s)", d.File, d.Reason)
 	px := r.Facts.Pixi
 	if !knownEnv(px, d.File) {
-		how := "OT_PLATFORM=" + quote(d.File)
-		if !r.Settings.Given("OT_PLATFORM") || r.Settings.Platform == settings.PlatformDetect {
+		how := upstream.VarPlatform + "=" + quote(d.File)
+		if !r.Settings.Given(upstream.VarPlatform) || r.Settings.Platform == settings.PlatformDetect {
 			how = "the detected platform " + quote(d.File) + " (" + d.Reason + ")"
 		}
 		return "", out.Errorf("%s names no environment of the checkout's %s (%s)", how, layout.PyProject, px.EnvsWhere).

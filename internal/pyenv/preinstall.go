@@ -84,9 +84,9 @@ func cudaWarnings(r Request, platform string, old []gpu.Card) []string {
 	if !pixi && !isRegular(r.Checkout.Path(lg.Legacy)) {
 		return nil
 	}
-	way := fmt.Sprintf("OT_PLATFORM_REQUIREMENTS=%s ./%s", lg.Legacy, layout.InstallScript)
+	way := fmt.Sprintf("%s=%s ./%s", upstream.VarPlatformRequirements, lg.Legacy, layout.InstallScript)
 	if pixi {
-		way = fmt.Sprintf("OT_PLATFORM=%s ./%s", lg.Legacy, layout.InstallScript)
+		way = fmt.Sprintf("%s=%s ./%s", upstream.VarPlatform, lg.Legacy, layout.InstallScript)
 	}
 	return []string{fmt.Sprintf("%s: CUDA 13, whose build of PyTorch the checkout picks (%s, by the driver's CUDA version), has no kernels for a compute capability below %d.%d, so training would fail with \"no kernel image is available for execution on the device\". The CUDA 12 build runs on it: %s (and keep that setting for ./%s).",
 		gpu.DescribeCards(old), platform, gpu.CUDA13Major, gpu.CUDA13Minor, way, layout.UpdateScript)}

@@ -13,6 +13,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // What is checked of a host Python before a venv is made with it, so
@@ -33,21 +34,21 @@ func (c candidate) refuseGiven(ctx context.Context, r Request, bounds pyversion.
 	var hints []string
 	switch {
 	case c.version == nil && strings.HasPrefix(c.why, "pyenv's shim"):
-		return out.Errorf("OT_PYTHON_CMD=%q is %s.", cmd, c.why).WithHints(c.shimHints(r)...)
+		return out.Errorf("%s=%q is %s.", upstream.VarPythonCmd, cmd, c.why).WithHints(c.shimHints(r)...)
 	case c.version == nil:
 		return nil
 	case !bounds.Holds(c.version):
-		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s) is Python %s, outside %s, the versions this checkout supports; no venv was made with it.", cmd, c.exe, c.version, bounds)
+		msg = fmt.Sprintf("%s=%q (%s) is Python %s, outside %s, the versions this checkout supports; no venv was made with it.", upstream.VarPythonCmd, cmd, c.exe, c.version, bounds)
 		hints = pythonWays(ctx, r, hardware, c.exe)
 	case c.missing != "":
-		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s, Python %s) cannot make a venv with pip: it has no %s", cmd, c.exe, c.version, strings.Join(strings.Fields(c.missing), " and "))
+		msg = fmt.Sprintf("%s=%q (%s, Python %s) cannot make a venv with pip: it has no %s", upstream.VarPythonCmd, cmd, c.exe, c.version, strings.Join(strings.Fields(c.missing), " and "))
 		hints = append(missingHints(r, c), "Nothing was created.")
 	case c.lacks != "":
-		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s, Python %s) was built without %s: %s. No venv was made with it.", cmd, c.exe, c.version, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks))
+		msg = fmt.Sprintf("%s=%q (%s, Python %s) was built without %s: %s. No venv was made with it.", upstream.VarPythonCmd, cmd, c.exe, c.version, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks))
 		hints = append(rebuildHints(r, c), haveHints(ctx, r, hardware, c.exe)...)
 	case !host.NativeMachine(c.machine, hardware):
-		msg = fmt.Sprintf("OT_PYTHON_CMD=%q (%s, Python %s) is an %s Python, which runs under Rosetta on this Mac's Apple silicon (sysctl hw.optional.arm64 says 1, the Python's platform.machine() says %s): PyTorch publishes no macOS wheels for %s, so pip would end the install with \"No matching distribution found for torch\". No venv was made with it.",
-			cmd, c.exe, c.version, c.machine, c.machine, c.machine)
+		msg = fmt.Sprintf("%s=%q (%s, Python %s) is an %s Python, which runs under Rosetta on this Mac's Apple silicon (sysctl hw.optional.arm64 says 1, the Python's platform.machine() says %s): PyTorch publishes no macOS wheels for %s, so pip would end the install with \"No matching distribution found for torch\". No venv was made with it.",
+			upstream.VarPythonCmd, cmd, c.exe, c.version, c.machine, c.machine, c.machine)
 		hints = pythonWays(ctx, r, hardware, c.exe)
 	default:
 		return nil
@@ -85,7 +86,7 @@ func haveHints(ctx context.Context, r Request, hardware, except string) []string
 	}
 	best := fit[0]
 	unset := "unset OT_PYTHON_CMD"
-	if s := r.Settings.Setting("OT_PYTHON_CMD"); s.Source != settings.SourceEnv && s.Source != settings.SourceDefault {
+	if s := r.Settings.Setting(upstream.VarPythonCmd); s.Source != settings.SourceEnv && s.Source != settings.SourceDefault {
 		unset = "remove OT_PYTHON_CMD from " + s.Source
 	}
 	return []string{

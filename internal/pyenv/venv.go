@@ -21,6 +21,7 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyversion"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // Venv is the launch's venv (its folder, OT_PYTHON_VENV as the user gave
@@ -84,7 +85,7 @@ func (v Venv) Environ() environ.List {
 	if promptOn {
 		e.Set("PS1", "("+name+") "+v.base.Get("PS1"))
 	}
-	e.Set("OT_PYTHON_CMD", "python")
+	e.Set(upstream.VarPythonCmd, "python")
 	return e
 }
 
@@ -127,15 +128,15 @@ func (v Venv) checkTarget(ours bool) error {
 		return nil
 	}
 	if err != nil {
-		return out.Errorf("OT_PYTHON_VENV=%q cannot be used: %w", v.Given, pathutil.Explain(v.Dir, err))
+		return out.Errorf(upstream.VarPythonVenv+"=%q cannot be used: %w", v.Given, pathutil.Explain(v.Dir, err))
 	}
 	if !fi.IsDir() {
-		return out.Errorf("OT_PYTHON_VENV=%q is a file, not a venv directory", v.Given).
+		return out.Errorf(upstream.VarPythonVenv+"=%q is a file, not a venv directory", v.Given).
 			WithHints("Give a directory path that does not exist yet, or an existing venv.")
 	}
 	entries, err := os.ReadDir(v.Dir)
 	if err != nil {
-		return out.Errorf("OT_PYTHON_VENV=%q cannot be read: %w", v.Given, pathutil.Explain(v.Dir, err))
+		return out.Errorf(upstream.VarPythonVenv+"=%q cannot be read: %w", v.Given, pathutil.Explain(v.Dir, err))
 	}
 	if len(entries) > 0 {
 		// Another launch may be making the venv right now: it records that
@@ -144,7 +145,7 @@ func (v Venv) checkTarget(ours bool) error {
 		if _, err := os.Lstat(in(v.Dir, createdFile)); err == nil || onlyLauncherFiles(entries) {
 			return nil
 		}
-		return out.Errorf("OT_PYTHON_VENV=%q is a directory with files in it but no venv (no bin/activate)", v.Given).
+		return out.Errorf(upstream.VarPythonVenv+"=%q is a directory with files in it but no venv (no bin/activate)", v.Given).
 			WithHints("Give a directory path that does not exist yet, or an existing venv.")
 	}
 	return nil

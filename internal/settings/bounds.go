@@ -25,16 +25,16 @@ type Constants struct {
 }
 
 // ConstantNames lists the constants, in the order lib.include.sh sets them.
-var ConstantNames = []string{"OT_PYTHON_VERSION_MINIMUM", "OT_PYTHON_VERSION_TOO_HIGH", "OT_CONDA_USE_PYTHON_VERSION"}
+var ConstantNames = upstream.ConstantNames[:]
 
 // Value returns the constant called name.
 func (k Constants) Value(name string) string {
 	switch name {
-	case "OT_PYTHON_VERSION_MINIMUM":
+	case upstream.VarPythonVersionMinimum:
 		return k.PythonVersionMinimum
-	case "OT_PYTHON_VERSION_TOO_HIGH":
+	case upstream.VarPythonVersionTooHigh:
 		return k.PythonVersionTooHigh
-	case "OT_CONDA_USE_PYTHON_VERSION":
+	case upstream.VarCondaUsePythonVersion:
 		return k.CondaUsePythonVersion
 	}
 	return ""
@@ -51,11 +51,11 @@ func ConstantsOf(f *upstream.Facts) (Constants, error) {
 			return k, fmt.Errorf("%s: %s=%q is not a version such as 3.10", c.Where, name, c.Value)
 		}
 		switch name {
-		case "OT_PYTHON_VERSION_MINIMUM":
+		case upstream.VarPythonVersionMinimum:
 			k.PythonVersionMinimum, k.Python.Lo = c.Value, v
-		case "OT_PYTHON_VERSION_TOO_HIGH":
+		case upstream.VarPythonVersionTooHigh:
 			k.PythonVersionTooHigh, k.Python.Hi = c.Value, v
-		case "OT_CONDA_USE_PYTHON_VERSION":
+		case upstream.VarCondaUsePythonVersion:
 			k.CondaUsePythonVersion = c.Value
 		}
 		k.Source[name] = c.Where

@@ -14,16 +14,25 @@ import (
 
 // EnvFile is ~/.config/environment.d/onetrainer.conf, where the
 // launch-scripts guide tells Linux users to keep their OT_* settings.
-// systemd reads it only at login; the launcher reads it on every start, so
-// a saved setting works at once.
+// systemd applies every line of it to the user's session at login; the
+// launcher reads it on every start, on every system, so a saved setting
+// works at once, and where no systemd reads it (macOS) at all. Every key
+// it holds goes to the launch (Apply), the environment's own value
+// winning; the OT_* keys are settings, checked as Parse checks them.
+//
+// Its values may be secrets (an API token kept beside HF_HOME): nothing
+// the launcher says of the file — Warnings, Errors, debug lines, doctor —
+// shows a value, except an OT_* setting's as Parse reports it.
 type EnvFile struct {
 	Path string
-	// Values holds the OT_* assignments, each with its line number.
+	// Values holds every assignment, the last of each key, with its line
+	// number.
 	Values map[string]FileValue
-	// Ignored lists the other keys that were assigned, for debug lines.
-	Ignored []FileValue
-	// Warnings are lines that could not be read, each naming file and line:
-	// such a line is skipped and the launcher goes on.
+	// Keys are the keys of Values in the order they were first assigned.
+	Keys []string
+	// Warnings are lines that could not be read, each naming file, line
+	// and at most the key, never the value: such a line is skipped and
+	// the launcher goes on.
 	Warnings []string
 	// Errors are what the launcher must not go on with, each naming file and
 	// line: a value holding a control character, an expansion past
@@ -45,19 +54,23 @@ const maxValue = 64 << 10
 // maxExpanded bounds all values of the file together, and maxProblems the
 // warnings and errors one file can produce: a hostile file of a hundred
 // thousand `B=$A` lines costs no more than a few megabytes and a moment.
+// Every value goes into the environment of what the launch runs, and
+// exec(2) takes at most ARG_MAX of arguments and environment together
+// (2 MiB on Linux with the usual 8 MiB stack), so the file's values stay
+// well under it.
 const (
-	maxExpanded = 4 << 20
+	maxExpanded = 1 << 20
 	maxProblems = 20
 )
 
 // EnvFilePath is where the settings file lives for env:
 // $XDG_CONFIG_HOME/environment.d/onetrainer.conf, XDG_CONFIG_HOME defaulting
-// to ~/.config. It is "" off Linux (environment.d is systemd's) and when
-// neither XDG_CONFIG_HOME nor HOME is set.
-func EnvFilePath(h host.Host, env environ.List) string {
-	if !h.EnvironmentD() {
-		return ""
-	}
+// to ~/.config — on every system, macOS too, where no systemd reads it but
+// the launcher does: one place to document, to keep with one's dotfiles and
+// to paste into a terminal (docs/configuration.md). It is "" when neither
+// XDG_CONFIG_HOME nor HOME is set.
+// The host does not change it; the parameter stays for the callers.
+func EnvFilePath(_ host.Host, env environ.List) string {
 	base := env.Get("XDG_CONFIG_HOME")
 	if base == "" {
 		home := env.Get("HOME")
@@ -72,7 +85,11 @@ func EnvFilePath(h host.Host, env environ.List) string {
 // ReadEnvFile reads path with environment.d's syntax: KEY=VALUE lines,
 // blank lines and # comments, a value optionally in single or double quotes,
 // and $NAME, ${NAME}, ${NAME:-default} and ${NAME:+alternate} expanded from
-// the keys assigned above it and from env. A missing file gives nil. The
+// the keys assigned above it and from env (env's value where it wins, as
+// Apply decides). Every key is kept, the last assignment of each: the OT_*
+// ones are settings (Parse), all go to the launch (Apply). A line it does
+// not take — `export KEY=...`, another ${...} form, a backslash at its end
+// — is named by file, line and at most its key. A missing file gives nil. The
 // file is read with bounds (a regular file, at most a megabyte; a FIFO or
 // a device is refused unread), lines of any length whole. What cannot be
 // read is a warning naming the file and line, and the launcher goes on: a
@@ -92,13 +109,12 @@ func ReadEnvFile(path string, env environ.List) *EnvFile {
 		f.Warnings = append(f.Warnings, fmt.Sprintf("the settings file cannot be read, so it is skipped: %v", err))
 		return f
 	}
-	defined := map[string]string{}
 	lookup := func(k string) (string, bool) {
-		if strings.HasPrefix(k, "OT_") && env.Get(k) != "" {
-			return env.Get(k), true // the environment wins for OT_* keys
+		if v, wins := envWins(env, k); wins {
+			return v, true // the value the launch will see
 		}
-		if v, ok := defined[k]; ok {
-			return v, true
+		if fv, ok := f.Values[k]; ok {
+			return fv.Value, true
 		}
 		return env.Lookup(k)
 	}
@@ -116,43 +132,116 @@ func ReadEnvFile(path string, env environ.List) *EnvFile {
 		key, rawValue, ok := strings.Cut(line, "=")
 		key = strings.TrimSpace(key)
 		if !ok || !upstream.IsName(key) {
-			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: not a KEY=VALUE line, so it is skipped: %q", path, n, clip(line)))
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %s", path, n, notAssignment(key, ok)))
 			continue
 		}
-		val, err := envValue(strings.TrimSpace(rawValue), lookup)
+		rawValue = strings.TrimSpace(rawValue)
+		if trailing := len(rawValue) - len(strings.TrimRight(rawValue, `\`)); trailing%2 == 1 {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %s: the line ends in a backslash, which systemd joins with the next line and the launcher does not, so it is skipped (its value is not shown): put the value on one line", path, n, key))
+			continue
+		}
+		val, err := envValue(rawValue, lookup)
 		if errors.Is(err, errTooLong) {
 			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: %s expands to more than %d bytes: no setting is that long; fix the line", path, n, key, maxValue))
 			continue
 		}
 		if err != nil {
-			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %v, so the line is skipped", path, n, err))
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %s: %v, so the line is skipped (its value is not shown)", path, n, key, err))
 			continue
 		}
 		if i := strings.IndexFunc(val, isControl); i >= 0 {
-			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: the value of %s holds a control character (%q): give a value without one", path, n, key, val[i]))
+			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: the value of %s holds a control character (at byte %d): give a value without one", path, n, key, i+1))
 			continue
 		}
 		if total += len(val); total > maxExpanded {
 			f.Errors = append(f.Errors, fmt.Errorf("%s:%d: the settings file's values expand to more than %d bytes in all: no settings file is that large", path, n, maxExpanded))
 			break
 		}
-		defined[key] = val
-		fv := FileValue{Key: key, Value: val, Line: n}
-		if strings.HasPrefix(key, "OT_") {
-			f.Values[key] = fv
-		} else {
-			f.Ignored = append(f.Ignored, fv)
+		if _, again := f.Values[key]; !again {
+			f.Keys = append(f.Keys, key)
 		}
+		f.Values[key] = FileValue{Key: key, Value: val, Line: n}
 	}
 	return f
 }
 
-// clip shortens a line for a message.
-func clip(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "..."
+// notAssignment says why a line is not KEY=VALUE, naming at most its key:
+// the text after "=" may be a secret, and so may a line without one.
+func notAssignment(key string, hasEquals bool) string {
+	if name, ok := strings.CutPrefix(key, "export"); ok && hasEquals && name != strings.TrimLeft(name, " \t") && upstream.IsName(strings.TrimSpace(name)) {
+		name = strings.TrimSpace(name)
+		return fmt.Sprintf("%s: environment.d takes no \"export\" (it is not a shell script), so the line is skipped (its value is not shown); write it as %s=...", name, name)
 	}
-	return s
+	if hasEquals {
+		return "not a KEY=VALUE line (what stands before \"=\" is not a variable name), so it is skipped (its text is not shown)"
+	}
+	return "not a KEY=VALUE line, so it is skipped (its text is not shown)"
+}
+
+// envWins reports whether the environment's own value of key wins over the
+// file's, and gives that value. For an OT_* key an empty value counts as
+// unset, as the checkout's ${OT_X:-DEFAULT} counts it; any other key the
+// environment holds wins even when empty, as a shell's export wins over
+// what the session got at login.
+func envWins(env environ.List, key string) (string, bool) {
+	v, set := env.Lookup(key)
+	if strings.HasPrefix(key, upstream.VarPrefix) {
+		return v, v != ""
+	}
+	return v, set
+}
+
+// value returns the file's value of key; f may be nil.
+func (f *EnvFile) value(key string) (FileValue, bool) {
+	if f == nil {
+		return FileValue{}, false
+	}
+	fv, ok := f.Values[key]
+	return fv, ok
+}
+
+// Apply returns a copy of env with every key of the file that the
+// environment does not win (envWins) set to the file's value, in the
+// file's order: what the session has at login, under what the user
+// exported since. f may be nil. It takes time in proportion to the two
+// lists, however many keys a hostile file holds.
+func (f *EnvFile) Apply(env environ.List) environ.List {
+	if f == nil {
+		return env.Clone()
+	}
+	fromFile := make(map[string]bool, len(f.Keys))
+	for _, k := range f.Keys {
+		if _, wins := envWins(env, k); !wins {
+			fromFile[k] = true
+		}
+	}
+	out := make(environ.List, 0, len(env)+len(fromFile))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); !fromFile[k] {
+			out = append(out, kv)
+		}
+	}
+	for _, k := range f.Keys {
+		if fromFile[k] {
+			out = append(out, k+"="+f.Values[k].Value)
+		}
+	}
+	return out
+}
+
+// Passed are the keys of the file that are not OT_* settings, in order:
+// what it hands to the launch besides the settings, for debug lines and
+// doctor, which name them without their values.
+func (f *EnvFile) Passed() []string {
+	var keys []string
+	if f != nil {
+		for _, k := range f.Keys {
+			if !strings.HasPrefix(k, upstream.VarPrefix) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
 }
 
 var errTooLong = errors.New("value too long")
@@ -243,7 +332,7 @@ func braced(in string, lookup func(string) (string, bool)) (string, error) {
 		name, rest = in[:i], in[i:]
 	}
 	if !upstream.IsName(name) {
-		return "", fmt.Errorf("${%s} is not a variable reference", clip(in))
+		return "", fmt.Errorf("a ${...} that is not a variable reference")
 	}
 	v, _ := lookup(name)
 	switch {
@@ -260,7 +349,13 @@ func braced(in string, lookup func(string) (string, bool)) (string, error) {
 		}
 		return "", nil
 	}
-	return "", fmt.Errorf("${%s}: only ${NAME}, ${NAME:-DEFAULT} and ${NAME:+ALTERNATE} are supported", clip(in))
+	// At most the shell's operator: what stands inside the braces is of
+	// the value.
+	form := "${...}"
+	if op := rest[:min(len(rest), 2)]; op == ":=" || op == ":?" {
+		form = "${NAME" + op + "...}"
+	}
+	return "", fmt.Errorf("a %s: only ${NAME}, ${NAME:-DEFAULT} and ${NAME:+ALTERNATE} are supported", form)
 }
 
 func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

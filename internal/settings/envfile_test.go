@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,16 +55,16 @@ func TestReadEnvFileSyntax(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-	if len(f.Values) != len(want) {
-		t.Errorf("values: %+v", f.Values)
+	if len(f.Values) != len(want)+1 || f.Values["BASE"].Value != "/opt/ot" || f.Keys[2] != "OT_SCRIPT_DEBUG" || f.Keys[3] != "BASE" {
+		t.Errorf("values: %+v in the order %q", f.Values, f.Keys)
 	}
 	if f.Values["OT_CUDA_LOWMEM_MODE"].Line != 3 || f.Values["OT_PREFER_VENV"].Line != 14 {
 		t.Errorf("line numbers: %+v", f.Values)
 	}
-	if len(f.Ignored) != 1 || f.Ignored[0].Key != "BASE" {
-		t.Errorf("ignored: %+v", f.Ignored)
+	if p := f.Passed(); len(p) != 1 || p[0] != "BASE" {
+		t.Errorf("passed: %q", p)
 	}
-	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[0], ":12: not a KEY=VALUE line") || !strings.Contains(f.Warnings[1], ":13: unbalanced single quote") {
+	if len(f.Warnings) != 2 || !strings.Contains(f.Warnings[0], ":12: not a KEY=VALUE line") || !strings.Contains(f.Warnings[1], ":13: OT_PREFER_VENV: unbalanced single quote") {
 		t.Errorf("warnings: %q", f.Warnings)
 	}
 }
@@ -112,9 +113,11 @@ func TestParseBadFileValueNamesFileAndLine(t *testing.T) {
 	}
 }
 
+// The file is at the same place on every system: macOS has no
+// environment.d, and reads it there all the same (docs/configuration.md).
 func TestEnvFilePath(t *testing.T) {
-	if EnvFilePath(host.Host{GOOS: "darwin", GOARCH: "arm64"}, environ.List{"HOME=/h"}) != "" {
-		t.Error("environment.d is systemd's: macOS has none, and the launcher reads none there")
+	if got := EnvFilePath(host.Host{GOOS: "darwin", GOARCH: "arm64"}, environ.List{"HOME=/h"}); got != "/h/.config/environment.d/onetrainer.conf" {
+		t.Errorf("macOS reads %q", got)
 	}
 	for _, tc := range []struct {
 		env  environ.List
@@ -175,5 +178,123 @@ func TestEnvFileHostile(t *testing.T) {
 	os.Symlink("/dev/zero", dev)
 	if f := ReadEnvFile(dev, nil); len(f.Warnings) != 1 || !strings.Contains(f.Warnings[0], "character device") {
 		t.Errorf("/dev/zero: %+v", f)
+	}
+}
+
+// Every KEY=VALUE of the file goes to the launch, as systemd gives the
+// session every line of it; the environment's own value wins (for an OT_*
+// key when not empty, as ${OT_X:-...} reads it; for any other key whenever
+// set, as a shell's export wins over the login's).
+func TestEnvFileApply(t *testing.T) {
+	env := environ.List{"HF_HUB_OFFLINE=", "CUDA_VISIBLE_DEVICES=0", "OT_PYTHON_VENV=", "PATH=/bin"}
+	f := ReadEnvFile(writeConf(t, "HF_HOME=/data/hf\nCUDA_VISIBLE_DEVICES=1\nHF_HUB_OFFLINE=1\n"+
+		"OT_PYTHON_VENV=/v\nLD_LIBRARY_PATH=/opt/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\nHF_HOME=/data/hf2\n"), env)
+	got := f.Apply(env)
+	for k, want := range map[string]string{"HF_HOME": "/data/hf2", "CUDA_VISIBLE_DEVICES": "0", "HF_HUB_OFFLINE": "",
+		"OT_PYTHON_VENV": "/v", "LD_LIBRARY_PATH": "/opt/lib", "PATH": "/bin"} {
+		if v, ok := got.Lookup(k); v != want || !ok {
+			t.Errorf("%s=%q (set: %v), want %q", k, v, ok, want)
+		}
+	}
+	if p := f.Passed(); strings.Join(p, " ") != "HF_HOME CUDA_VISIBLE_DEVICES HF_HUB_OFFLINE LD_LIBRARY_PATH" {
+		t.Errorf("passed: %q", p)
+	}
+	if env.Get("HF_HOME") != "" {
+		t.Error("Apply changed its argument")
+	}
+	var none *EnvFile
+	if got := none.Apply(env); strings.Join(got, " ") != strings.Join(env, " ") || none.Passed() != nil {
+		t.Errorf("no file: %q", got)
+	}
+}
+
+// A file's values may be secrets: what the launcher says of a line it
+// cannot take names the file, the line and at most the key, never the
+// value, however the line is broken.
+func TestEnvFileNeverShowsAValue(t *testing.T) {
+	const secret = "sk-live-51HxSECRETvalue"
+	lines := []string{
+		"export WANDB_API_KEY=" + secret,
+		"export\tHF_TOKEN='" + secret + "'",
+		secret,
+		"Bearer " + secret + "=x",
+		"TOKEN='" + secret,
+		"TOKEN=\"" + secret,
+		"TOKEN=" + secret + "'x",
+		"TOKEN=\"" + secret + "\"x\"",
+		"TOKEN=${" + secret + "}",
+		"TOKEN=${A:=" + secret + "}",
+		"TOKEN=${" + secret,
+		"TOKEN=" + secret + "\\",
+		"TOKEN=" + secret + "\x1b",
+		"OTHER=${X}" + secret,
+	}
+	f := ReadEnvFile(writeConf(t, strings.Join(lines, "\n")+"\n"), environ.List{"X=" + strings.Repeat("y", 70<<10)})
+	var said []string
+	said = append(said, f.Warnings...)
+	for _, e := range f.Errors {
+		said = append(said, e.Error())
+	}
+	if len(said) != len(lines) {
+		t.Errorf("%d problems for %d bad lines: %q", len(said), len(lines), said)
+	}
+	for _, s := range said {
+		if strings.Contains(s, secret) || strings.Contains(s, "51HxSECRET") {
+			t.Errorf("shows the value: %s", s)
+		}
+	}
+	if !strings.Contains(said[0], ":1: WANDB_API_KEY: environment.d takes no \"export\"") || !strings.Contains(said[1], ":2: HF_TOKEN:") {
+		t.Errorf("export lines not named by their key: %q", said[:2])
+	}
+	if len(f.Values) != 0 {
+		t.Errorf("took %+v", f.Values)
+	}
+}
+
+// A settings file of a hundred and fifty thousand keys (the most a
+// megabyte holds) is read, parsed and handed on in a moment: nothing on
+// the way costs the square of the keys.
+func TestEnvFileOfManyKeys(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 1000<<10-16; i++ {
+		fmt.Fprintf(&b, "K%d=v\n", i)
+	}
+	p := writeConf(t, b.String())
+	env := environ.List{"HOME=/h", "PATH=/bin", "OT_PYTHON_VENV="}
+	start := time.Now()
+	f := ReadEnvFile(p, env)
+	c, err := parseWithFile(env, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := upstream.Builtin("/ot")
+	got := Export(env, "/ot", host.Host{GOOS: "linux"}, c, &facts, "start-ui.sh")
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if len(f.Keys) < 100000 || got.Get("K99999") != "v" || got.Get("OT_PYTHON_VENV") != ".venv" {
+		t.Errorf("%d keys; K99999=%q, OT_PYTHON_VENV=%q", len(f.Keys), got.Get("K99999"), got.Get("OT_PYTHON_VENV"))
+	}
+}
+
+// The file's values together stay within what exec can hand on: a file
+// whose expansions would pass maxExpanded ends in an error naming the line
+// where they did.
+func TestEnvFileValuesBoundedInAll(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("A=" + strings.Repeat("x", 60<<10) + "\n")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "B%d=$A\n", i)
+	}
+	f := ReadEnvFile(writeConf(t, b.String()), nil)
+	if len(f.Errors) != 1 || !strings.Contains(f.Errors[0].Error(), ":18: the settings file's values expand to more than 1048576 bytes in all") {
+		t.Fatalf("errors: %v", f.Errors)
+	}
+	total := 0
+	for _, fv := range f.Values {
+		total += len(fv.Value)
+	}
+	if total > maxExpanded {
+		t.Errorf("took %d bytes", total)
 	}
 }

@@ -21,7 +21,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(uint8(0), s)
 	}
 	f.Fuzz(func(t *testing.T, which uint8, value string) {
-		v := Vars[int(which)%len(Vars)]
+		v := upstream.Vars[int(which)%len(upstream.Vars)]
 		c, err := parse(environ.List{v.Name + "=" + value})
 		if err != nil {
 			if !strings.Contains(err.Error(), v.Name) {
@@ -41,17 +41,17 @@ func FuzzParse(f *testing.F) {
 		if value != "" && strings.TrimSpace(value) == "" {
 			t.Fatalf("%s=%q (whitespace) was taken as %q", v.Name, value, got)
 		}
-		if _, isBool := v.field(c).(*bool); isBool && got != "true" && got != "false" {
+		if isBool := v.Kind == upstream.KindBool; isBool && got != "true" && got != "false" {
 			t.Fatalf("boolean %s=%q exported as %q", v.Name, value, got)
 		}
-		if _, isBool := v.field(c).(*bool); !isBool && value != "" && got != value {
+		if isBool := v.Kind == upstream.KindBool; !isBool && value != "" && got != value {
 			t.Fatalf("%s=%q exported as %q", v.Name, value, got)
 		}
 	})
 }
 
 // The settings-file reader never panics and never takes a key that is not
-// a variable name; every OT_* value it takes comes with its line.
+// a variable name; every value it takes comes with its line.
 func FuzzReadEnvFile(f *testing.F) {
 	for _, s := range []string{
 		"OT_PREFER_VENV=true\n", "# c\nOT_X=\"a $B ${C:-d}\"\n", "OT_Y='x\n", "A=1\nOT_Z=${A:+yes}\r\n", "=x\n", "OT_W=\\$HOME\n",
@@ -68,9 +68,12 @@ func FuzzReadEnvFile(f *testing.F) {
 			t.Fatal("an existing file gave nil")
 		}
 		for k, fv := range file.Values {
-			if !upstream.IsName(k) || !strings.HasPrefix(k, "OT_") || fv.Line < 1 || fv.Key != k {
+			if !upstream.IsName(k) || fv.Line < 1 || fv.Key != k {
 				t.Fatalf("took %q as %+v", k, fv)
 			}
+		}
+		if len(file.Keys) != len(file.Values) {
+			t.Fatalf("keys %q for %d values", file.Keys, len(file.Values))
 		}
 	})
 }
@@ -111,6 +114,35 @@ func FuzzSettingsPipeline(f *testing.F) {
 		for _, s := range c.Settings {
 			if strings.IndexFunc(s.Value, isControl) >= 0 || len(s.Value) > maxValue+len(envValue) {
 				t.Fatalf("%s taken as %q", s.Name, s.Value)
+			}
+		}
+	})
+}
+
+// Whatever a line of the settings file is, what the reader says of it
+// never holds the text after its "=" (a value, perhaps a token): a secret
+// there appears in no warning and no error.
+func FuzzEnvFileNeverShowsAValue(f *testing.F) {
+	for _, s := range [][2]string{{"export WANDB_API_KEY=", ""}, {"K='", ""}, {"K=${", "}"}, {"K=${A:=", "}"}, {"K=", "\\"}, {"K=\"", "\"x\""}, {"a b=", ""}, {"K=${", ":=x}"}, {"K=$", ""}} {
+		f.Add(s[0], s[1])
+	}
+	const secret = "QqSeCrEtQq"
+	f.Fuzz(func(t *testing.T, before, after string) {
+		if !strings.Contains(before, "=") || strings.ContainsAny(before+after, "\n\r") || strings.Contains(before+after, secret[:4]) {
+			return // the secret must stand in the value of one line
+		}
+		p := filepath.Join(t.TempDir(), "onetrainer.conf")
+		if err := os.WriteFile(p, []byte(before+secret+after+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file := ReadEnvFile(p, environ.List{"HOME=/h", "A=" + strings.Repeat("a", 70<<10)})
+		said := append([]string(nil), file.Warnings...)
+		for _, e := range file.Errors {
+			said = append(said, e.Error())
+		}
+		for _, s := range said {
+			if strings.Contains(s, secret) || strings.Contains(s, secret[2:8]) {
+				t.Fatalf("%q: said %q", before+secret+after, s)
 			}
 		}
 	})

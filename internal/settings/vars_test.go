@@ -37,8 +37,8 @@ func TestParseDefaults(t *testing.T) {
 			t.Errorf("%s came from %s, not the default", k, c.Setting(k).Source)
 		}
 	}
-	if len(c.Settings) != len(Vars) || c.Setting("OT_PYTHON_VENV").DefaultFrom != upstream.BuiltIn {
-		t.Errorf("%d values for %d variables", len(c.Settings), len(Vars))
+	if len(c.Settings) != len(upstream.Vars) || c.Setting("OT_PYTHON_VENV").DefaultFrom != upstream.BuiltIn {
+		t.Errorf("%d values for %d variables", len(c.Settings), len(upstream.Vars))
 	}
 }
 
@@ -124,27 +124,44 @@ func TestGiven(t *testing.T) {
 	}
 }
 
-// docs/configuration.md's table has every variable of Vars, in order,
-// with its built-in default, as --help prints them.
+// docs/configuration.md's table is upstream.Vars: every row, in order,
+// with its kind, built-in default, where a checkout's default comes from,
+// and its one line (backticks aside), as --help prints them.
 func TestConfigurationPageAgrees(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(testkit.Root(), "docs", "configuration.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows [][2]string
+	var rows [][5]string
 	for _, line := range strings.Split(string(data), "\n") {
 		cells := strings.Split(line, "|")
-		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`OT_") {
+		if len(cells) < 8 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`OT_") {
 			continue
 		}
 		clean := func(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "`", "") }
-		rows = append(rows, [2]string{clean(cells[1]), clean(cells[2])})
+		rows = append(rows, [5]string{clean(cells[1]), clean(cells[2]), clean(cells[3]), clean(cells[4]), clean(cells[6])})
 	}
-	var want [][2]string
-	for _, v := range Vars {
-		want = append(want, [2]string{v.Name, showDefault(upstream.BuiltinDefault(v.Name))})
+	var want [][5]string
+	for _, v := range upstream.Vars {
+		want = append(want, [5]string{v.Name, string(v.Kind), ShowDefault(upstream.BuiltinDefault(v.Name)), v.From, v.Doc})
 	}
 	if !reflect.DeepEqual(rows, want) {
-		t.Errorf("docs/configuration.md's table:\n%q\nVars and their built-in defaults:\n%q", rows, want)
+		t.Errorf("docs/configuration.md's table:\n%q\nupstream.Vars:\n%q", rows, want)
+	}
+}
+
+// Every field the launcher decides by is a row of the table, a boolean
+// exactly where the row's kind is.
+func TestFieldsAreRowsOfTheTable(t *testing.T) {
+	var c Config
+	for _, v := range upstream.Vars {
+		f := field(&c, v.Name)
+		_, isBool := f.(*bool)
+		if f == nil || isBool != (v.Kind == upstream.KindBool) {
+			t.Errorf("%s: kind %s, field %T", v.Name, v.Kind, f)
+		}
+	}
+	if f := field(&c, "OT_NOT_IN_THE_TABLE"); f != nil {
+		t.Errorf("a name the table lacks has the field %T", f)
 	}
 }

@@ -12,7 +12,6 @@ import (
 const (
 	fnRunPipFamily  = fnRunPython  // run_python_in_active_env SCRIPT "$@"
 	fnRunPixiFamily = "run_in_env" // run_in_env python SCRIPT "$@"
-	customScriptVar = "OT_CUSTOM_SCRIPT_FILE"
 )
 
 // appletPlan reads a launch script's top level into its Plan. Each
@@ -97,7 +96,7 @@ func (x *extractor) runner(p *Plan, c *syntax.CallExpr, s *scope, fn string) {
 	}
 	run := Args{Slot: -1, Where: x.where(c.Pos()), Words: []string{fn}}
 	for _, w := range args[:len(args)-1] {
-		if pe := onlyParam(w); pe != nil && pe.Param.Value == customScriptVar && pe.Exp == nil {
+		if pe := onlyParam(w); pe != nil && pe.Param.Value == VarCustomScriptFile && pe.Exp == nil {
 			run.Slot = len(run.Words)
 			run.Words = append(run.Words, "")
 			continue
@@ -251,7 +250,7 @@ func isNameCheck(c *syntax.IfClause) bool {
 		}
 	}
 	text := wordsText(c.Cond)
-	return strings.Contains(text, "${1}") || strings.Contains(text, "$1") || strings.Contains(text, customScriptVar)
+	return strings.Contains(text, "${1}") || strings.Contains(text, "$1") || strings.Contains(text, VarCustomScriptFile)
 }
 
 // onlyExports reports an if whose branches hold nothing but exports.
@@ -269,7 +268,7 @@ func onlyExports(c *syntax.IfClause) bool {
 
 // isCustomScriptAssign reads run-cmd.sh's OT_CUSTOM_SCRIPT_FILE="scripts/${1}.py".
 func isCustomScriptAssign(c *syntax.CallExpr) bool {
-	return len(c.Assigns) == 1 && c.Assigns[0].Name != nil && c.Assigns[0].Name.Value == customScriptVar &&
+	return len(c.Assigns) == 1 && c.Assigns[0].Name != nil && c.Assigns[0].Name.Value == VarCustomScriptFile &&
 		wordText(c.Assigns[0].Value) == "scripts/${1}.py"
 }
 

@@ -12,27 +12,13 @@ const (
 	lowmemAllocConf = "garbage_collection_threshold:0.6,max_split_size_mb:128"
 )
 
-// builtinVars are the user variables of the guide, in its order.
-var builtinVars = [...]string{"OT_CONDA_CMD", "OT_CONDA_ENV", "OT_PYTHON_CMD", "OT_PYTHON_VENV", "OT_PREFER_VENV",
-	"OT_LAZY_UPDATES", "OT_CUDA_LOWMEM_MODE", "OT_PLATFORM_REQUIREMENTS", "OT_SCRIPT_DEBUG"}
-
-// BuiltinDefault is the built-in default of a user variable.
+// BuiltinDefault is the built-in default of a user variable: its row's in
+// Vars; for a name the table lacks, the empty string.
 func BuiltinDefault(name string) Default {
-	d := Default{Name: name, Where: BuiltIn}
-	switch name {
-	case "OT_CONDA_CMD":
-		d.Vars, d.Lit = []string{"CONDA_EXE"}, "conda"
-	case "OT_CONDA_ENV":
-		d.Lit = "onetrainer"
-	case "OT_PYTHON_CMD":
-		d.Lit = "python"
-	case "OT_PYTHON_VENV":
-		d.Lit = ".venv"
-	case "OT_PREFER_VENV", "OT_LAZY_UPDATES", "OT_CUDA_LOWMEM_MODE", "OT_SCRIPT_DEBUG", "OT_PIP_INSTALL":
-		d.Lit = "false"
-	case "OT_PLATFORM_REQUIREMENTS", "OT_PLATFORM":
-		d.Lit = "detect"
-	}
+	v, _ := VarOf(name)
+	d := v.Builtin
+	d.Name, d.Where = name, BuiltIn
+	d.Vars = append([]string(nil), d.Vars...)
 	return d
 }
 
@@ -40,12 +26,6 @@ func BuiltinDefault(name string) Default {
 func Builtin(dir string) Facts {
 	w := BuiltIn
 	f := Facts{
-		Constants: []Constant{
-			{"OT_PYTHON_VERSION_MINIMUM", "3.10", w},
-			{"OT_PYTHON_VERSION_TOO_HIGH", "3.14", w},
-			{"OT_CONDA_USE_PYTHON_VERSION", "3.13", w},
-			{"OT_MUST_INSTALL_REQUIREMENTS", "false", w},
-		},
 		Conda:    builtinConda(),
 		Platform: builtinPlatform(),
 		Legacy:   &Legacy{Default: layout.RequirementsCUDA, Legacy: layout.RequirementsCUDALeg, Below: 13, Where: w},
@@ -62,8 +42,13 @@ func Builtin(dir string) Facts {
 			{Script: layout.RunCmdScript, Where: w, Prepares: true, Run: Args{Words: []string{fnRunPipFamily, ""}, Slot: 1, Where: w}},
 		},
 	}
-	for _, name := range builtinVars {
-		f.Defaults = append(f.Defaults, BuiltinDefault(name))
+	for _, c := range builtinConstants {
+		f.Constants = append(f.Constants, Constant{c.Name, c.Value, w})
+	}
+	for _, v := range Vars {
+		if v.Guide {
+			f.Defaults = append(f.Defaults, BuiltinDefault(v.Name))
+		}
 	}
 	f.Exports = builtinExports(dir, f.Defaults, f.Constants)
 	return f
@@ -75,18 +60,18 @@ func builtinExports(dir string, defaults []Default, constants []Constant) []Expo
 	w := BuiltIn
 	e := []Export{{Name: scriptDirVar, Kind: ExportCheckout, Where: w}}
 	for _, d := range defaults {
-		e = append(e, Export{Name: d.Name, Kind: ExportSetting, Where: w})
+		e = append(e, Export{Name: d.Name, Kind: ExportSetting, Default: &d, Where: w})
 	}
 	for _, c := range constants {
 		e = append(e, Export{Name: c.Name, Kind: ExportLiteral, Value: c.Value, Where: w})
 	}
 	return append(e,
-		Export{Name: "OT_UPDATE_METADATA_FILE", Kind: ExportLiteral, Value: layout.Open(dir).Path(layout.UpdateVar), Where: w},
-		Export{Name: hostOSVar, Kind: ExportHostOS, Where: w},
+		Export{Name: VarUpdateMetadataFile, Kind: ExportLiteral, Value: layout.Open(dir).Path(layout.UpdateVar), Where: w},
+		Export{Name: VarHostOS, Kind: ExportHostOS, Where: w},
 		Export{Name: "PYTORCH_ENABLE_MPS_FALLBACK", Kind: ExportLiteral, Value: "1",
-			Conds: []Cond{{Var: hostOSVar, Op: CondEqual, Value: "Darwin"}}, Where: w},
+			Conds: []Cond{{Var: VarHostOS, Op: CondEqual, Value: "Darwin"}}, Where: w},
 		Export{Name: "PYTORCH_CUDA_ALLOC_CONF", Kind: ExportLiteral, Value: lowmemAllocConf,
-			Conds: []Cond{{Var: "OT_CUDA_LOWMEM_MODE", Op: CondEqual, Value: "true"}}, Where: w},
+			Conds: []Cond{{Var: VarCudaLowmemMode, Op: CondEqual, Value: "true"}}, Where: w},
 	)
 }
 
@@ -97,7 +82,7 @@ func builtinConda() Conda {
 	return Conda{
 		Auto: true,
 		Create: Args{Words: []string{"create", "-y", "-n", "", "--override-channels", "--strict-channel-priority",
-			"--channel", "conda-forge", "python==3.13.*"}, Slot: 3, Where: w},
+			"--channel", "conda-forge", condaPythonPin(builtinCondaPython)}, Slot: 3, Where: w},
 		Run: Args{Words: []string{"run", "-n", "", "--no-capture-output"}, Slot: 2, Where: w},
 	}
 }

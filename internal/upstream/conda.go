@@ -51,7 +51,7 @@ func (x *extractor) envArgs(c call) (Args, bool) {
 	for _, w := range c.expr.Args[1:] {
 		if pe := onlyParam(w); pe != nil && pe.Exp == nil {
 			switch pe.Param.Value {
-			case condaEnvVar:
+			case VarCondaEnv:
 				if a.Slot >= 0 {
 					return a, false
 				}

@@ -22,14 +22,11 @@ type Source struct {
 // evaluator recognises, and is refused (resolve), the built-in values
 // filling in the facts for the report.
 const (
-	fnRunConda    = "run_conda"
-	fnRunPip      = "run_pip_in_active_env"
-	fnRunPython   = "run_python_in_active_env"
-	fnCanExec     = "can_exec"
-	condaEnvVar   = "OT_CONDA_ENV"
-	scriptDirVar  = "SCRIPT_DIR"
-	hostOSVar     = "OT_HOST_OS"
-	condaPyVarLit = "OT_CONDA_USE_PYTHON_VERSION"
+	fnRunConda   = "run_conda"
+	fnRunPip     = "run_pip_in_active_env"
+	fnRunPython  = "run_python_in_active_env"
+	fnCanExec    = "can_exec"
+	scriptDirVar = "SCRIPT_DIR"
 )
 
 // Extract learns the facts from the sources of the checkout at dir, on a

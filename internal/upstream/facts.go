@@ -40,7 +40,10 @@ type Facts struct {
 	Lib bool
 
 	// Defaults are the user variables lib.include.sh gives defaults to
-	// (export OT_X="${OT_X:-...}"), in the file's order.
+	// (export OT_X="${OT_X:-...}") at its top level, unconditionally, in
+	// the file's order: those of Vars, and any other the checkout
+	// defines. A default given only under a condition or in a script is
+	// its Export's (Export.Default).
 	Defaults []Default
 	// Constants are its exports of literal values (the Python bounds,
 	// OT_CONDA_USE_PYTHON_VERSION, OT_MUST_INSTALL_REQUIREMENTS, ...).
@@ -149,11 +152,14 @@ type Fact struct {
 
 // Default is a user variable's default: the first of Vars that is set
 // and not empty at launch time (as ${CONDA_EXE:-conda} tries CONDA_EXE),
-// else Lit.
+// else Lit. It stands for an unset or empty variable
+// (${NAME:-DEFAULT}); with Unset, for an unset one only (${NAME-DEFAULT}):
+// an empty value is kept.
 type Default struct {
 	Name  string
 	Vars  []string
 	Lit   string
+	Unset bool
 	Where string
 }
 
@@ -185,8 +191,13 @@ type Export struct {
 	Name   string
 	Kind   ExportKind
 	Value  string // for ExportLiteral
-	Conds  []Cond
-	Where  string
+	// Default is an ExportSetting's own default, the DEFAULT of its
+	// export NAME="${NAME:-DEFAULT}" (nil for the other kinds): the
+	// value it gets when nothing before it set one, wherever it stands
+	// (lib.include.sh's top level, under a condition, or in a script).
+	Default *Default
+	Conds   []Cond
+	Where   string
 }
 
 // Cond is a test on a variable at launch time.

@@ -4,7 +4,7 @@ package upstream
 
 // memoSchema fingerprints the types the memo carries: a memo written for
 // other types is not read.
-const memoSchema = "23d438bdcb1e6605"
+const memoSchema = "6381a96e3c94f7b3"
 
 func (e *memoEnc) Facts(v *Facts) {
 	e.Fact(&v.Family)
@@ -111,6 +111,7 @@ func (e *memoEnc) Default(v *Default) {
 		e.str(v.Vars[i0])
 	}
 	e.str(v.Lit)
+	e.flag(v.Unset)
 	e.str(v.Where)
 }
 
@@ -125,6 +126,10 @@ func (e *memoEnc) Export(v *Export) {
 	e.str(v.Name)
 	e.str(string(v.Kind))
 	e.str(v.Value)
+	e.flag(v.Default != nil)
+	if v.Default != nil {
+		e.Default(v.Default)
+	}
 	e.count(v.Conds == nil, len(v.Conds))
 	for i0 := range v.Conds {
 		e.Cond(&v.Conds[i0])
@@ -319,6 +324,7 @@ func (d *memoDec) Default(v *Default) {
 		}
 	}
 	v.Lit = d.str()
+	v.Unset = d.flag()
 	v.Where = d.str()
 }
 
@@ -333,6 +339,10 @@ func (d *memoDec) Export(v *Export) {
 	v.Name = d.str()
 	v.Kind = ExportKind(d.str())
 	v.Value = d.str()
+	if d.flag() {
+		v.Default = new(Default)
+		d.Default(v.Default)
+	}
 	if n, ok := d.count(); ok {
 		v.Conds = make([]Cond, n)
 		for i0 := range v.Conds {

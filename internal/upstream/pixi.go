@@ -13,7 +13,6 @@ const (
 	fnRunCmd       = "run_cmd"
 	fnGetPixi      = "get_or_update_pixi"
 	fnInstallEnv   = "install_env"
-	platformVar    = "OT_PLATFORM"
 	pixiCmd        = "pixi"
 	pixiInstallArg = "install"
 )
@@ -34,7 +33,7 @@ func (x *extractor) pixiFacts() {
 			x.refusef("%s: no `%s %s %s` is there, which the pixi family's scripts run", x.file, fnRunCmd, pixiCmd, sub)
 			continue
 		}
-		a, ok := slotArgs(calls[0], platformVar, 2, sub == "run")
+		a, ok := slotArgs(calls[0], VarPlatform, 2, sub == "run")
 		a.Where = x.where(calls[0].expr.Pos())
 		switch {
 		case !ok:
@@ -48,7 +47,7 @@ func (x *extractor) pixiFacts() {
 		}
 	}
 	if px.Install.Words != nil && px.Install.Slot < 0 || px.Run.Words != nil && px.Run.Slot < 0 {
-		x.refusef("%s: pixi install and pixi run must name the environment with \"${%s}\"", x.file, platformVar)
+		x.refusef("%s: pixi install and pixi run must name the environment with \"${%s}\"", x.file, VarPlatform)
 	}
 	if fd := x.fn(fnGetPixi); fd == nil {
 		x.refusef("%s: defines no %s, which finds or installs pixi", x.file, fnGetPixi)

@@ -19,18 +19,16 @@ func (x *extractor) resolve(b Facts) Facts {
 				x.refusef("%s: %s cannot be found", layout.LibFile, what)
 			}
 		}
-		for _, v := range []string{"OT_PYTHON_VENV", "OT_CONDA_ENV", "OT_PREFER_VENV", "OT_CONDA_CMD"} {
-			if _, ok := x.f.DefaultOf(v); !ok {
-				x.refusef("%s: gives %s no default, and it decides where the env is", layout.LibFile, v)
-			}
-		}
 	}
-	if fam == FamilyPixi {
-		if !x.platform {
-			x.refusef("%s: the platform detection (get_platform) cannot be found", layout.LibFile)
-		}
-		if _, ok := x.f.DefaultOf(platformVar); !ok {
-			x.refusef("%s: gives %s no default, and it names the pixi environment", layout.LibFile, platformVar)
+	if fam == FamilyPixi && !x.platform {
+		x.refusef("%s: the platform detection (get_platform) cannot be found", layout.LibFile)
+	}
+	why := map[string]string{FamilyPip: "it decides where the env is", FamilyPixi: "it names the pixi environment"}[fam]
+	for _, v := range Vars {
+		if v.Required != "" && v.Required == fam {
+			if _, ok := x.f.DefaultOf(v.Name); !ok {
+				x.refusef("%s: gives %s no default, and %s", layout.LibFile, v.Name, why)
+			}
 		}
 	}
 	for _, p := range x.f.Plans {
@@ -78,8 +76,8 @@ func (x *extractor) resolve(b Facts) Facts {
 	}
 	if !x.conda {
 		f.Conda = b.Conda
-		if py, ok := f.Constant(condaPyVarLit); ok {
-			f.Conda.Create.Words[len(f.Conda.Create.Words)-1] = "python==" + py.Value + ".*"
+		if py, ok := f.Constant(VarCondaUsePythonVersion); ok {
+			f.Conda.Create.Words[len(f.Conda.Create.Words)-1] = condaPythonPin(py.Value)
 		}
 	}
 	if !x.pipBoot {
@@ -123,7 +121,7 @@ func (x *extractor) judgePlan(p Plan, fam string) {
 		case fam == FamilyPixi && (len(p.Run.Words) < 2 || p.Run.Words[1] != "python"):
 			x.refusef("%s: runs something other than python in the pixi environment", p.Run.Where)
 		case p.Script == layout.RunCmdScript && p.Run.Slot < 0:
-			x.refusef("%s: does not run the script named on its command line (${%s})", p.Run.Where, customScriptVar)
+			x.refusef("%s: does not run the script named on its command line (${%s})", p.Run.Where, VarCustomScriptFile)
 		case p.Script == layout.StartUIScript && p.Run.Slot >= 0:
 			x.refusef("%s: runs a script named at launch time, not one the launcher can read", p.Run.Where)
 		}

@@ -11,11 +11,8 @@ import (
 // which tool makes it: a checkout's default for one of them that cannot be
 // evaluated is a refusal, not a detail.
 func placeVar(name string) bool {
-	switch name {
-	case "OT_PYTHON_VENV", "OT_CONDA_ENV", "OT_PREFER_VENV", "OT_CONDA_CMD", "OT_PLATFORM", "OT_PLATFORM_REQUIREMENTS":
-		return true
-	}
-	return false
+	v, _ := VarOf(name)
+	return v.Place
 }
 
 // lib reads lib.include.sh: its top level (exports, conditional exports,
@@ -171,7 +168,8 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 		export(Export{Kind: ExportCheckout})
 		return
 	}
-	if pe := onlyParam(a.Value); pe != nil && pe.Param.Value == name && pe.Exp != nil && pe.Exp.Op == syntax.DefaultUnsetOrNull {
+	if pe := onlyParam(a.Value); pe != nil && pe.Param.Value == name && pe.Exp != nil &&
+		(pe.Exp.Op == syntax.DefaultUnsetOrNull || pe.Exp.Op == syntax.DefaultUnset) {
 		d, ok := x.defaultChain(pe.Exp.Word, s)
 		if !ok {
 			if placeVar(name) {
@@ -181,7 +179,7 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 			}
 			d = BuiltinDefault(name)
 		}
-		d.Name = name
+		d.Name, d.Unset = name, pe.Exp.Op == syntax.DefaultUnset
 		if ok {
 			d.Where = where
 		}
@@ -189,7 +187,7 @@ func (x *extractor) assign(a *syntax.Assign, s *scope, exported bool, conds []Co
 			x.f.Defaults = append(x.f.Defaults, d)
 		}
 		s.setRuntime(name)
-		export(Export{Kind: ExportSetting})
+		export(Export{Kind: ExportSetting, Default: &d})
 		return
 	}
 	if cs := onlyCmdSubst(a.Value); cs != nil && isUname(cs) {

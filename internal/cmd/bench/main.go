@@ -113,8 +113,8 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 	for _, a := range []string{"install", "start-ui", "run-cmd"} {
 		os.Symlink(launcher, filepath.Join(co, a+".sh"))
 	}
-	base := append(os.Environ(), "OT_PYTHON_CMD="+py.Path, "PIP_NO_INDEX=1", "PIP_FIND_LINKS="+wheels,
-		"PIP_DISABLE_PIP_VERSION_CHECK=1", "OT_PREFER_VENV=true", "OT_PYTHON_VENV=.venv")
+	base := append(os.Environ(), upstream.VarPythonCmd+"="+py.Path, "PIP_NO_INDEX=1", "PIP_FIND_LINKS="+wheels,
+		"PIP_DISABLE_PIP_VERSION_CHECK=1", upstream.VarPreferVenv+"=true", upstream.VarPythonVenv+"=.venv")
 	install := exec.Command("./install.sh")
 	install.Dir, install.Env = co, base
 	if out, err := install.CombinedOutput(); err != nil {
@@ -203,7 +203,7 @@ func run(rounds int, upstreamDir, original, pixiDir string) error {
 		}
 		v.env = base
 		if v.dir != co {
-			v.env = append(append([]string(nil), os.Environ()...), "OT_PYTHON_VENV=.venv", "OT_PREFER_VENV=true")
+			v.env = append(append([]string(nil), os.Environ()...), upstream.VarPythonVenv+"=.venv", upstream.VarPreferVenv+"=true")
 			if strings.HasSuffix(v.dir, "head") {
 				v.env = os.Environ()
 			}
@@ -481,8 +481,8 @@ func condaCalls(work, co string, base []string, original bool) error {
 	if err != nil {
 		return err
 	}
-	env := append(append([]string(nil), base...), "OT_PREFER_VENV=false", "OT_CONDA_ENV=./conda_env",
-		"OT_CONDA_CMD="+conda, "CONDA_STANDIN_PYTHON="+py.Path, "CONDA_STANDIN_LOG="+log)
+	env := append(append([]string(nil), base...), upstream.VarPreferVenv+"=false", upstream.VarCondaEnv+"=./conda_env",
+		upstream.VarCondaCmd+"="+conda, "CONDA_STANDIN_PYTHON="+py.Path, "CONDA_STANDIN_LOG="+log)
 	install := exec.Command("./install.sh")
 	install.Dir, install.Env = co, env
 	if out, err := install.CombinedOutput(); err != nil {
