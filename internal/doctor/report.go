@@ -22,7 +22,12 @@ type Report struct {
 	Requirements *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
 	UI           *UI           `json:"ui"`           // null when the launch has no runtime
 	Torch        *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
-	Problems     []string      `json:"problems"`
+	// Findings are what every check found, problems and warnings, in the
+	// order they were found (findings.go).
+	Findings []Finding `json:"findings"`
+	// Problems are the findings of severity problem, each as one line
+	// (Finding.Text): doctor exits 1 when there is any.
+	Problems []string `json:"problems"`
 }
 
 // Launcher is the launcher binary itself.

@@ -129,7 +129,7 @@ func WriteText(w io.Writer, r Report) {
 			}
 			fmt.Fprintf(w, "  pixi:       %s\n", found)
 			fmt.Fprintf(w, "  platform:   %s (%s)\n", px.Environment, px.Reason)
-			for _, s := range append(append([]string{}, px.Warnings...), px.Notes...) {
+			for _, s := range px.Notes { // its warnings are findings, below
 				fmt.Fprintf(w, "              %s\n", s)
 			}
 			lock := "no install recorded by the launcher"
@@ -202,15 +202,23 @@ func WriteText(w io.Writer, r Report) {
 			exists = " — MISSING in the checkout"
 		}
 		fmt.Fprintf(w, "Requirements: %s%s — %s\n", q.File, exists, q.Reason)
-		for _, s := range append(append([]string{}, q.Warnings...), q.Notes...) {
+		for _, s := range q.Notes { // its warnings are findings, below
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
 	if t := r.Torch; t != nil {
 		writeTorch(w, t)
 	}
-	for _, pr := range r.Problems {
-		fmt.Fprintf(w, "Problem:      %s\n", pr)
+	for _, sev := range []Severity{SeverityWarning, SeverityProblem} {
+		for _, f := range r.Findings {
+			if f.Severity == sev {
+				label := "Warning:"
+				if sev == SeverityProblem {
+					label = "Problem:"
+				}
+				fmt.Fprintf(w, "%-13s %s\n", label, f.Text())
+			}
+		}
 	}
 }
 
