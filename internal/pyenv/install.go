@@ -88,8 +88,10 @@ func hasPip(dir string) bool {
 
 // installFailed records and explains a failed install: what failed, that
 // the env is kept, and that the next launch resumes. pipLog is what pip
-// wrote to its log during this install (or ""): a package index pip could
-// not reach is said as that, with the ways to point pip elsewhere.
+// wrote to its log during this install (or ""): a cause it shows (a package
+// index pip could not reach, a certificate it does not trust, a git
+// requirement git could not fetch) is said as that, with the ways around it
+// (diagnosePipLog).
 func installFailed(dir string, r Request, t Target, err error, pipLog string) error {
 	label := t.Place.Label
 	resume := fmt.Sprintf("The %s is kept as it is; the next ./install.sh, ./start-ui.sh or ./run-cmd.sh installs them again.", label)
@@ -104,9 +106,8 @@ func installFailed(dir string, r Request, t Target, err error, pipLog string) er
 	if ee != nil {
 		how = fmt.Sprintf("pip exited with status %d", ee.Code)
 		code = ee.Code
-		if host, why := unreachableIndex(pipLog); host != "" {
-			how = fmt.Sprintf("pip could not reach the package index %s (%s)", host, why)
-			hints = append(hints, "The package index cannot be reached from here: this machine may be offline, or a proxy or firewall stands in the way. Point pip elsewhere and run again: PIP_INDEX_URL=https://MIRROR/simple for a mirror of PyPI, PIP_FIND_LINKS=/folder/of/wheels with PIP_NO_INDEX=1 for wheels on disk, or HTTPS_PROXY=http://PROXY:PORT for a proxy.")
+		if f, ok := diagnosePipLog(pipLog); ok {
+			how, hints = f.how(), f.hints()
 		}
 	}
 	if ferr := FailInstall(dir, r.Script, how); ferr != nil {
@@ -171,29 +172,6 @@ func (m pipLogMark) appended(limit int64) string {
 		n -= m.before.Size()
 	}
 	return string(pathutil.ReadTail(m.path, min(n, limit)))
-}
-
-// unreachableIndex finds in pip's log (what it wrote during the install)
-// the last package index or file host pip could not reach: its host and
-// why ("its name cannot be resolved", "the connection was refused", ...).
-// "" when the log shows none. pip's retry warnings are passed over: a
-// retry that then worked is no failure, and one that did not is followed
-// by pip's line saying that it gave up, with the same cause.
-func unreachableIndex(log string) (host, why string) {
-	lines := strings.Split(log, "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		line := lines[i]
-		if strings.Contains(line, "Retrying (Retry(") {
-			continue
-		}
-		if why = unreachableCause(line); why == "" {
-			continue
-		}
-		if host = indexHost(line); host != "" {
-			return host, why
-		}
-	}
-	return "", ""
 }
 
 // unreachableCause says in words why a line of pip's log shows a host
