@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
@@ -25,7 +26,7 @@ import (
 func install(ctx context.Context, r Request, t Target, platform string) error {
 	dir := t.Place.Dir
 	if err := BeginInstall(dir, r.Script); err != nil {
-		return out.Errorf("cannot record the install in %s: %w", dir, pathutil.Explain(dir, err))
+		return recordFailed(t, "cannot record the install in "+dir, dir, err)
 	}
 	// pip keeps its log of this install inside the env, for bug reports,
 	// without a change to what it prints (PIP_LOG is its --log option);
@@ -66,7 +67,7 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 		return out.Errorf("%w", err)
 	}
 	if err := CompleteInstall(dir, files); err != nil {
-		return out.Errorf("recording the completed install in %s: %w", dir, pathutil.Explain(dir, err))
+		return recordFailed(t, "recording the completed install in "+dir, dir, err)
 	}
 	if r.Installed != nil {
 		return r.Installed(ctx)
@@ -104,7 +105,11 @@ func installFailed(dir string, r Request, t Target, err error, pipLog string) er
 	code := 1
 	var hints []string
 	if ee != nil {
-		how = fmt.Sprintf("pip exited with status %d", ee.Code)
+		tool := "pip"
+		if t.Kind == launch.KindPixi {
+			tool = "pixi install"
+		}
+		how = fmt.Sprintf("%s exited with status %d", tool, ee.Code)
 		code = ee.Code
 		if f, ok := diagnosePipLog(pipLog); ok {
 			how, hints = f.how(), f.hints()
