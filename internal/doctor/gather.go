@@ -63,6 +63,7 @@ func Gather(ctx context.Context, in Input) Report {
 		}
 	}
 	rep.Checkout = checkoutReport(ctx, co, g, in.Self, notOT)
+	launchLogs(&rep, co)
 	if !rep.Checkout.LooksLikeOneTrainer {
 		if len(rep.Checkout.Missing) > 0 {
 			rep.Problem(SectionCheckout, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "), "")

@@ -22,6 +22,7 @@ type Report struct {
 	Requirements *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
 	UI           *UI           `json:"ui"`           // null when the launch has no runtime
 	Torch        *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
+	LaunchLogs   []LaunchLog   `json:"launch_logs"`  // the applets' launch logs (launchlog.go)
 	// Findings are what every check found, problems and warnings, in the
 	// order they were found (findings.go).
 	Findings []Finding `json:"findings"`

@@ -209,6 +209,16 @@ func WriteText(w io.Writer, r Report) {
 	if t := r.Torch; t != nil {
 		writeTorch(w, t)
 	}
+	if len(r.LaunchLogs) > 0 {
+		fmt.Fprintln(w, "Launch logs:  (what the launcher said in each applet's last run that installed, failed or was refused)")
+		for _, l := range r.LaunchLogs {
+			what := "exit status " + fmt.Sprint(l.Status)
+			if l.Error != "" {
+				what += ": " + l.Error
+			}
+			fmt.Fprintf(w, "  %-12s %s (%s)\n", l.Script+":", l.Path, what)
+		}
+	}
 	for _, sev := range []Severity{SeverityWarning, SeverityProblem} {
 		for _, f := range r.Findings {
 			if f.Severity == sev {
