@@ -138,7 +138,7 @@ func Gather(ctx context.Context, in Input) Report {
 			Environment: info.Env, Reason: info.Reason, Warnings: orEmpty(info.Warnings), Notes: orEmpty(info.Notes),
 			Known: info.Known, Dir: info.EnvDir, Installed: info.Installed, Recorded: info.Recorded, LockMatches: info.LockMatches}
 		rep.Environment = &envRep
-		environmentFindings(&rep, co)
+		environmentFindings(&rep, co, nil)
 		for _, w := range info.Warnings {
 			rep.Warn(SectionEnvironment, w, "")
 		}
@@ -148,7 +148,7 @@ func Gather(ctx context.Context, in Input) Report {
 	uiReport(insp)
 	envRep := environmentReport(insp)
 	rep.Environment = &envRep
-	environmentFindings(&rep, co)
+	environmentFindings(&rep, co, insp.Ways)
 	d := l.Platform(ctx, in.Ask, m)
 	_, statErr := os.Stat(co.Path(d.File)) // an absolute OT_PLATFORM_REQUIREMENTS too
 	rep.Requirements = &Requirements{File: d.File, Reason: d.Reason, Exists: statErr == nil,
@@ -173,13 +173,17 @@ func Gather(ctx context.Context, in Input) Report {
 // environmentFindings adds what the env's report found: an env that cannot
 // be used, an install that failed or was cut short (the next launch
 // completes it: it is a problem until then, with the command that does it),
-// what the decision noticed.
-func environmentFindings(rep *Report, co layout.Checkout) {
+// what the decision noticed. ways are the ways around the cause of the
+// failed install, where pip's log names one.
+func environmentFindings(rep *Report, co layout.Checkout, ways []string) {
 	e := rep.Environment
 	if e.Problem != "" {
 		rep.Problem(SectionEnvironment, e.Problem, "")
 	}
 	install := "run " + out.QuoteArgs([]string{co.Path(layout.InstallScript)}) + ", which completes it"
+	if len(ways) > 0 {
+		install = strings.Join(ways, " ") + " Then " + install
+	}
 	switch {
 	case e.Resume != "":
 		log := ""

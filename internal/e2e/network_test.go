@@ -104,8 +104,9 @@ func TestUntrustedIndex(t *testing.T) {
 		}
 	}
 	code, stdout, _ := doctorOf(t, co, env)
-	if code != 1 || !strings.Contains(stdout, "Problem:      the environment's install did not complete: the last install (by install.sh) failed: pip does not trust the TLS certificate of localhost") {
-		t.Errorf("doctor after it: exit %d\n%s", code, stdout)
+	if code != 1 || !strings.Contains(stdout, "Problem:      the environment's install did not complete: the last install (by install.sh) failed: pip does not trust the TLS certificate of localhost") ||
+		!strings.Contains(stdout, "PIP_CERT=/path/ca.pem") || !strings.Contains(stdout, "Then run "+co+"/install.sh, which completes it") {
+		t.Errorf("doctor after it (the cause, the ways, the command that completes the install): exit %d\n%s", code, stdout)
 	}
 
 	code, _, stderr = launch(t, co, "install.sh", append(env, "PIP_CERT="+cert))
