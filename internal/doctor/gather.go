@@ -74,7 +74,7 @@ func Gather(ctx context.Context, in Input) Report {
 	}
 	if checkout.Pending(co) {
 		rep.Problem(SectionCheckout, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+co.Journal()+")",
-			"run it: "+out.QuoteArgs([]string{co.Path(layout.UpdateScript)}))
+			"any launch finishes it; or, without launching: "+out.QuoteArgs([]string{co.Binary(), "link", co.Root}))
 	}
 	if l.File != nil {
 		rep.SettingsFile = l.File.Path
