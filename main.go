@@ -48,7 +48,7 @@ func runLinked(cmd cli.Command) int {
 	if err != nil {
 		return cli.Report(p, err)
 	}
-	return cli.Main(cmd, dir, os.Args[1:], true)
+	return cli.Main(cmd, dir, cwd, os.Args[1:], true)
 }
 
 // runOwnName handles `onetrainer-launcher [-C DIR] COMMAND ARGS...`.
@@ -71,11 +71,15 @@ func runOwnName(p *out.Printer, args []string) int {
 	if !ok {
 		return cli.Report(p, &cli.UsageError{Msg: "unknown command " + quote(args[0])})
 	}
-	abs, err := filepath.Abs(dir) // "" is the working directory
+	cwd, err := os.Getwd()
 	if err != nil {
-		return cli.Report(p, out.Errorf("%w", err))
+		return cli.Report(p, out.Errorf("cannot read the working directory: %w", err))
 	}
-	return cli.Main(cmd, abs, args[1:], false)
+	abs := filepath.Join(cwd, dir) // "" is the working directory
+	if filepath.IsAbs(dir) {
+		abs = filepath.Clean(dir)
+	}
+	return cli.Main(cmd, abs, cwd, args[1:], false)
 }
 
 func quote(s string) string { return `"` + s + `"` }

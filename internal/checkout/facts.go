@@ -103,8 +103,16 @@ func factPaths(co layout.Checkout, sub string) []string {
 	return paths
 }
 
+// factKey is the memo's key: the checkout, the system, the files' stat
+// keys, and the running launcher's own (its copy in a linked checkout):
+// another build may read the same files otherwise — a step it now models,
+// or one an older build let pass — so facts one build learnt are never
+// taken for another's.
 func factKey(co layout.Checkout, uname string, paths []string) string {
 	key := co.Root + "\x00" + uname
+	if exe, err := os.Executable(); err == nil {
+		key += "\x00" + upstream.FileKey(exe)
+	}
 	for _, p := range paths {
 		key += "\x00" + upstream.FileKey(p)
 	}
@@ -128,7 +136,7 @@ func keepFromGit(ctx context.Context, co layout.Checkout, git gitx.Git, paths []
 		if err != nil {
 			continue
 		}
-		if os.MkdirAll(filepath.Dir(p), 0o755) == nil && pathutil.WriteFile(p, data) == nil {
+		if os.MkdirAll(filepath.Dir(p), 0o777) == nil && pathutil.WriteFile(p, data) == nil {
 			kept = true
 		}
 	}

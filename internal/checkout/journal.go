@@ -1,13 +1,17 @@
 package checkout
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 )
@@ -23,26 +27,34 @@ const journalMagic = "onetrainer-launcher journal 1"
 type away struct{ name, target string }
 
 // TrackedLinks lists the scripts that are launcher links over files git
-// tracks: those a pull may need to change.
-func (l *Linker) TrackedLinks(ctx context.Context) []string {
+// tracks: those a pull may need to change. The error is git's failure to
+// answer (gitx.NoAnswer).
+func (l *Linker) TrackedLinks(ctx context.Context) ([]string, error) {
 	if l.Checkout.GitDir == "" {
-		return nil
+		return nil, nil
 	}
 	g := l.git()
 	var names []string
 	for _, name := range layout.Scripts() {
-		if IsLauncherLink(filepath.Join(l.Checkout.Root, name), l.Self) && g.Tracked(ctx, name) {
+		if !IsLauncherLink(filepath.Join(l.Checkout.Root, name), l.Self) {
+			continue
+		}
+		tracked, err := g.Tracked(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if tracked {
 			names = append(names, name)
 		}
 	}
-	return names
+	return names, nil
 }
 
 // UpdateLock takes the lock that one update (or repair) at a time holds
 // while links may be away.
 // With wait false it returns a nil Lock, and no error, when another holds it.
 func (l *Linker) UpdateLock(wait bool, waiting func()) (*pathutil.Lock, error) {
-	if err := os.MkdirAll(l.Checkout.StateDir, 0o755); err != nil {
+	if err := os.MkdirAll(l.Checkout.StateDir, 0o777); err != nil {
 		return nil, pathutil.Explain(l.Checkout.StateDir, err)
 	}
 	lock, _, err := pathutil.TakeLock(l.Checkout.UpdateLock(), wait, waiting)
@@ -78,50 +90,137 @@ func (l *Linker) StepAside(ctx context.Context, names []string) error {
 	return nil
 }
 
+// Returned is what Return did: the scripts linked again, those left
+// with a merge conflict, and the versions of the user's it found in place
+// of a link and kept before linking (script → where it is kept).
+type Returned struct {
+	Linked, Conflicted []string
+	Kept               map[string]string
+}
+
 // Return puts the links the journal lists back, after a pull. A script
 // the pull left with a merge conflict keeps git's conflicted file, for the
 // user to resolve; it stays in the journal, so a later run links it once
-// resolved. Every script the journal lists that is a link now gets git's
-// skip-worktree bit again, also one linked before a kill cut this short.
-// It returns the scripts linked again and those left conflicted.
-func (l *Linker) Return(ctx context.Context) (linked, conflicted []string, err error) {
+// resolved. A file in a link's place that is neither git's copy (staged or
+// HEAD's, or the one kept in the state) nor missing is the user's — an
+// edit made while the pull had it away — and is kept in the state, as
+// link --force keeps one, before the link replaces it. Every script the
+// journal lists that is a link now gets git's skip-worktree bit again,
+// also one linked before a kill cut this short. Where git cannot answer,
+// nothing is changed and the error says so (gitx.NoAnswer).
+func (l *Linker) Return(ctx context.Context) (Returned, error) {
+	var r Returned
 	list, err := l.readJournal()
 	if err != nil || len(list) == 0 {
-		return nil, nil, err
+		return r, err
 	}
 	g := l.git()
+	names := make([]string, len(list))
+	for i, a := range list {
+		names[i] = a.name
+	}
+	unmerged, err := g.Unmerged(ctx, names...)
+	if err != nil {
+		return r, err
+	}
 	var left []away
 	for _, a := range list {
 		path := filepath.Join(l.Checkout.Root, a.name)
 		if !IsLauncherLink(path, l.Self) {
-			if g.Unmerged(ctx, a.name) {
-				conflicted = append(conflicted, a.name)
+			if slices.Contains(unmerged, a.name) {
+				r.Conflicted = append(r.Conflicted, a.name)
 				left = append(left, a)
 				continue
+			}
+			if _, err := os.Lstat(path); err == nil {
+				if !l.isGitsCopy(ctx, a.name) {
+					where, err := l.keepAside(a.name)
+					if err != nil {
+						return r, out.Errorf("%s is not git's copy (an edit of yours, made while the last update had it away?), and keeping it before the link replaces it failed, so it is left as it is: %w", a.name, err)
+					}
+					if r.Kept == nil {
+						r.Kept = map[string]string{}
+					}
+					r.Kept[a.name] = where
+					l.cut("kept " + a.name)
+				}
 			}
 			target := a.target
 			if _, err := os.Stat(l.Checkout.Binary()); err == nil {
 				target = l.Checkout.LinkTarget()
 			}
 			if err := symlinkAtomic(target, path); err != nil {
-				return linked, conflicted, out.Errorf("linking %s again: %w", a.name, err).WithHints("Link it by hand: " + out.Quote(l.Checkout.Binary()) + " link " + out.Quote(l.Checkout.Root))
+				return r, out.Errorf("linking %s again: %w", a.name, err).WithHints("Link it by hand: " + out.Quote(l.Checkout.Binary()) + " link " + out.Quote(l.Checkout.Root))
 			}
+			l.cut("linked " + a.name)
 		}
-		linked = append(linked, a.name)
+		r.Linked = append(r.Linked, a.name)
 	}
-	if err := l.skipWorktree(ctx, true, linked...); err != nil {
-		return linked, conflicted, err
+	if err := l.skipWorktree(ctx, true, r.Linked...); err != nil {
+		return r, err
 	}
+	l.cut("skip-worktree set")
 	if err := l.keepCopies(ctx); err != nil {
-		return linked, conflicted, out.Errorf("keeping the checkout's launch scripts: %w", err)
+		return r, out.Errorf("keeping the checkout's launch scripts: %w", err)
 	}
+	l.cut("copies kept")
 	if len(left) == 0 {
 		if err := os.Remove(l.Checkout.Journal()); err != nil && !os.IsNotExist(err) {
-			return linked, conflicted, out.Errorf("removing the journal: %w", err)
+			return r, out.Errorf("removing the journal: %w", err)
 		}
-		return linked, conflicted, nil
+		return r, nil
 	}
-	return linked, conflicted, l.writeJournal(left)
+	return r, l.writeJournal(left)
+}
+
+// isGitsCopy reports whether the file at a script's place holds a copy
+// git has — the one kept in the state (git's at the last link or pull),
+// the staged one, or HEAD's — so that a link may replace it with nothing
+// lost. Only a regular file can be; where git cannot answer, only the
+// kept copy counts.
+func (l *Linker) isGitsCopy(ctx context.Context, name string) bool {
+	if fi, err := os.Lstat(l.Checkout.Path(name)); err != nil || !fi.Mode().IsRegular() {
+		return false // a link of the user's own, say: git's copies are files
+	}
+	if kept, err := pathutil.ReadFile(l.Checkout.Kept(name), pathutil.SmallFile); err == nil {
+		if data, err := pathutil.ReadFile(l.Checkout.Path(name), pathutil.SmallFile); err == nil && bytes.Equal(data, kept) {
+			return true
+		}
+	}
+	same, err := l.git().Matches(ctx, name)
+	return err == nil && same
+}
+
+// keepAside keeps the user's file at a script's place in the state, as
+// link --force does (Backup, or a further BackupCopy where a kept original
+// is there already), durably, and returns where. A copy with the same
+// bytes kept before (by a run cut short after it) is used again.
+func (l *Linker) keepAside(name string) (string, error) {
+	src := l.Checkout.Path(name)
+	data, err := pathutil.ReadFile(src, pathutil.SmallFile)
+	if err != nil {
+		return "", pathutil.Explain(src, err)
+	}
+	if err := os.MkdirAll(l.Checkout.BackupDir(), 0o777); err != nil {
+		return "", pathutil.Explain(l.Checkout.BackupDir(), err)
+	}
+	for n := 0; ; n++ {
+		dst := l.Checkout.BackupCopy(name, n)
+		if _, err := os.Lstat(dst); err == nil {
+			if old, err := pathutil.ReadFile(dst, pathutil.SmallFile); err == nil && bytes.Equal(old, data) {
+				return dst, nil
+			}
+			continue
+		}
+		if err := os.Link(src, dst); err == nil {
+			return dst, pathutil.SyncDir(filepath.Dir(dst))
+		}
+		fi, err := os.Lstat(src)
+		if err != nil {
+			return "", pathutil.Explain(src, err)
+		}
+		return dst, pathutil.KeepFile(src, dst, fi.Mode().Perm())
+	}
 }
 
 // writeJournal records list as the links that are away, durably, before
@@ -162,16 +261,33 @@ func (l *Linker) Repair(ctx context.Context, p *out.Printer) error {
 		return nil
 	}
 	defer lock.Release()
-	linked, conflicted, err := l.Return(ctx)
+	r, err := l.Return(ctx)
+	if gitx.IsNoAnswer(err) {
+		// Nothing was changed; the launch goes on without git, and the
+		// next run with git finishes this.
+		p.Warn("The last ./update.sh was cut short while git's copies stood in for links, and the launcher cannot put them back now: %v", err)
+		var oe *out.Error
+		if errors.As(err, &oe) {
+			for _, h := range oe.Hints {
+				p.Hint(h)
+			}
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if len(linked) > 0 {
-		p.Warn("The last ./update.sh was cut short while git's copies stood in for %s: they are links to the launcher again.", strings.Join(linked, ", "))
+	if len(r.Linked) > 0 {
+		p.Warn("The last ./update.sh was cut short while git's copies stood in for %s: they are links to the launcher again.", strings.Join(r.Linked, ", "))
 	}
-	if len(conflicted) > 0 {
-		p.Warn("%s %s a merge conflict from the last update: resolve it (git status shows it), and the next launch links it again.",
-			strings.Join(conflicted, ", "), hasOrHave(len(conflicted)))
+	for _, name := range slices.Sorted(maps.Keys(r.Kept)) {
+		p.Warn("%s was not git's copy (an edit of yours, made while the update had it away): it is kept in %s, and the link is back in its place.", name, r.Kept[name])
+	}
+	if len(r.Conflicted) > 0 {
+		p.Warn("%s %s a merge conflict from the last ./update.sh, and the launcher cannot read it until it is resolved.", strings.Join(r.Conflicted, ", "), hasOrHave(len(r.Conflicted)))
+		for _, h := range ConflictHints(l.Checkout, r.Conflicted) {
+			p.Hint(h)
+		}
 	}
 	return nil
 }

@@ -1,16 +1,20 @@
 package checkout
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/buildinfo"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/environ"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
@@ -24,6 +28,17 @@ type Linker struct {
 	Checkout layout.Checkout
 	Self     string      // the running binary, absolute, links resolved
 	Run      proc.Runner // runs git, quietly for questions
+	// Cut, when set, is called after each change that unlink and the
+	// journal's repair make, naming it: the tests stop there, as a kill
+	// would, to check that whatever step a run is cut short after, no
+	// file is lost and the next run finishes the work.
+	Cut func(step string)
+}
+
+func (l *Linker) cut(step string) {
+	if l.Cut != nil {
+		l.Cut(step)
+	}
 }
 
 func (l *Linker) git() gitx.Git { return gitx.Git{Dir: l.Checkout.Root, Run: l.Run} }
@@ -59,11 +74,17 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 			continue
 		case err != nil:
 			return out.Errorf("cannot link: %w", pathutil.Explain(path, err))
-		case IsLauncherLink(path, l.Self):
-			steps = append(steps, step{name: name, tracked: inGit && g.Tracked(ctx, name), how: "it was linked to a launcher already"})
+		}
+		tracked := false
+		if inGit {
+			if tracked, err = g.Tracked(ctx, name); err != nil {
+				return out.Errorf("nothing was linked: %w", err)
+			}
+		}
+		if IsLauncherLink(path, l.Self) {
+			steps = append(steps, step{name: name, tracked: tracked, how: "it was linked to a launcher already"})
 			continue
 		}
-		tracked := inGit && g.Tracked(ctx, name)
 		mine := tracked && l.modified(ctx, name)
 		if mine && !force {
 			refused = append(refused, name)
@@ -87,8 +108,12 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 	}
 
 	// Nothing refuses: make the state, then change the checkout.
-	if err := l.installBinary(); err != nil {
+	replaced, err := l.installBinary(ctx)
+	if err != nil {
 		return out.Errorf("cannot link: %w", err)
+	}
+	if replaced != "" {
+		say("%s", replaced)
 	}
 	for _, st := range steps {
 		if st.keep {
@@ -104,11 +129,14 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 	// in one call: a kill leaves as short a half-linked moment as it can,
 	// and link again finishes it.
 	target := l.Checkout.LinkTarget()
-	var tracked []string
+	var tracked, already []string
 	for _, st := range steps {
 		path := filepath.Join(l.Checkout.Root, st.name)
 		if t, err := os.Readlink(path); err == nil && t == target {
-			say("%s: already linked to %s", st.name, target)
+			already = append(already, st.name)
+			if replaced == "" {
+				say("%s: already linked to %s", st.name, target)
+			}
 		} else if err := symlinkAtomic(target, path); err != nil {
 			return out.Errorf("linking %s: %w", st.name, err)
 		} else {
@@ -117,6 +145,9 @@ func (l *Linker) Link(ctx context.Context, force bool, say func(string, ...any))
 		if st.tracked {
 			tracked = append(tracked, st.name)
 		}
+	}
+	if replaced != "" && len(already) > 0 {
+		say("%s: linked to %s already, so they run the new copy now", strings.Join(already, ", "), target)
 	}
 	if err := l.skipWorktree(ctx, true, tracked...); err != nil {
 		return err
@@ -134,7 +165,7 @@ func (l *Linker) Changed(ctx context.Context, names ...string) []string {
 	}
 	g := l.git()
 	for _, n := range names {
-		if g.Tracked(ctx, n) && l.modified(ctx, n) {
+		if t, err := g.Tracked(ctx, n); err == nil && t && l.modified(ctx, n) {
 			changed = append(changed, n)
 		}
 	}
@@ -167,28 +198,99 @@ func (l *Linker) skipWorktree(ctx context.Context, on bool, names ...string) err
 
 // installBinary copies the running binary into the state, replacing an
 // older copy in one step (running launchers keep the file they started
-// from).
-func (l *Linker) installBinary() error {
+// from). Where the copy it replaces is another build, it returns a line
+// that says so, from which version to which; "" where there was no copy,
+// or the same build.
+func (l *Linker) installBinary(ctx context.Context) (string, error) {
 	dst := l.Checkout.Binary()
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return pathutil.Explain(filepath.Dir(dst), err)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
+		return "", pathutil.Explain(filepath.Dir(dst), err)
 	}
-	if a, err1 := os.Stat(l.Self); err1 == nil {
-		if b, err2 := os.Stat(dst); err2 == nil && os.SameFile(a, b) {
-			return nil // linking from the copy itself
+	a, err := os.Stat(l.Self)
+	if err != nil {
+		return "", pathutil.Explain(l.Self, err)
+	}
+	b, err := os.Stat(dst)
+	if err == nil && os.SameFile(a, b) {
+		return "", nil // linking from the copy itself
+	}
+	old := ""
+	if err == nil && !sameContent(l.Self, dst, a.Size(), b.Size()) {
+		old = l.buildOf(ctx, dst)
+	}
+	if err := pathutil.CopyFile(l.Self, dst, 0o777); err != nil {
+		return "", fmt.Errorf("copying the launcher to %s: %w", dst, err)
+	}
+	if old == "" {
+		return "", nil
+	}
+	return fmt.Sprintf("Replaced the checkout's copy of the launcher (%s) with this build: it was %s, it is now %s.", dst, old, describeBuild(buildinfo.Read())), nil
+}
+
+// sameContent reports whether files a and b (of sizes na and nb) hold the
+// same bytes.
+func sameContent(a, b string, na, nb int64) bool {
+	if na != nb {
+		return false
+	}
+	fa, err := os.Open(a)
+	if err != nil {
+		return false
+	}
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false
+	}
+	defer fb.Close()
+	ba, bb := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		n, erra := io.ReadFull(fa, ba)
+		m, errb := io.ReadFull(fb, bb)
+		if n != m || !bytes.Equal(ba[:n], bb[:m]) {
+			return false
+		}
+		if erra != nil || errb != nil {
+			return ended(erra) && ended(errb)
 		}
 	}
-	if err := pathutil.CopyFile(l.Self, dst, 0o755); err != nil {
-		return fmt.Errorf("copying the launcher to %s: %w", dst, err)
+}
+
+func ended(err error) bool { return err == io.EOF || err == io.ErrUnexpectedEOF }
+
+// buildOf asks the launcher binary at path which build it is (its version
+// command: "onetrainer-launcher VERSION (commit C, ...)"), in the words
+// describeBuild uses.
+func (l *Linker) buildOf(ctx context.Context, path string) string {
+	text, err := l.Run.Ask(ctx, proc.Cmd{Path: path, Argv: []string{path, "version"}})
+	first, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	rest, ok := strings.CutPrefix(first, layout.OwnName+" ")
+	if err != nil || !ok {
+		return "a build whose version it does not say"
 	}
-	return nil
+	version, about, _ := strings.Cut(rest, " (")
+	info := buildinfo.Info{Version: version}
+	for _, part := range strings.Split(strings.TrimSuffix(about, ")"), ", ") {
+		if c, ok := strings.CutPrefix(part, "commit "); ok {
+			info.Revision = c
+		}
+	}
+	return describeBuild(info)
+}
+
+// describeBuild names a build: "v1.2.3 (commit abc123)".
+func describeBuild(b buildinfo.Info) string {
+	if b.Revision == "" {
+		return b.Version
+	}
+	return b.Version + " (commit " + b.Revision + ")"
 }
 
 // backup keeps the user's own file for unlink, durably before the link
 // replaces it. An earlier backup is the original and stays.
 func (l *Linker) backup(name string) error {
 	dst := l.Checkout.Backup(name)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
 		return pathutil.Explain(filepath.Dir(dst), err)
 	}
 	if _, err := os.Lstat(dst); err == nil {
@@ -202,20 +304,28 @@ func (l *Linker) backup(name string) error {
 	if err != nil {
 		return pathutil.Explain(src, err)
 	}
-	return pathutil.CopyFile(src, dst, fi.Mode().Perm())
+	return pathutil.KeepFile(src, dst, fi.Mode().Perm())
 }
 
 // keepCopies keeps the checkout's own launch scripts in the state, for the
 // launcher to follow: git's HEAD copy of a tracked one, else the
 // file that is there (not a link to the launcher).
 func (l *Linker) keepCopies(ctx context.Context) error {
-	if err := os.MkdirAll(filepath.Dir(l.Checkout.Kept("x")), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(l.Checkout.Kept("x")), 0o777); err != nil {
 		return pathutil.Explain(filepath.Dir(l.Checkout.Kept("x")), err)
 	}
 	g := l.git()
 	for _, name := range layout.Scripts() {
 		var data []byte
-		if l.Checkout.GitDir != "" && g.Tracked(ctx, name) {
+		tracked := false
+		if l.Checkout.GitDir != "" {
+			t, err := g.Tracked(ctx, name)
+			if err != nil {
+				return err
+			}
+			tracked = t
+		}
+		if tracked {
 			d, err := g.Show(ctx, "HEAD", name)
 			if err != nil {
 				return err
@@ -246,48 +356,118 @@ func (l *Linker) keepCopies(ctx context.Context) error {
 // git's copy, else (the checkout had no such script) nothing — and removes
 // the launcher's state, its copy of the binary included. It returns the
 // number of scripts it put back.
+//
+// git is asked everything first: where it cannot answer (not on PATH, a
+// checkout it refuses as another user's), nothing is changed and the
+// error says what lets it answer — a tracked script is never taken for
+// one the checkout did not have. Each change can be cut short by a kill
+// and finished by unlink again: git's skip-worktree bit goes first (from
+// then on git sees the links for what they are), a tracked script that a
+// cut left missing is restored from git, and a kept copy not put back
+// stays where it is, named.
 func (l *Linker) Unlink(ctx context.Context, say func(string, ...any)) (int, error) {
 	g := l.git()
 	inGit := l.Checkout.GitDir != ""
-	n := 0
+	type script struct {
+		name                  string
+		link, backup, tracked bool
+		missing               bool
+	}
+	var all []script
+	var tracked []string
 	for _, name := range layout.Scripts() {
-		path := filepath.Join(l.Checkout.Root, name)
-		if !IsLauncherLink(path, l.Self) {
+		path := l.Checkout.Path(name)
+		sc := script{name: name, link: IsLauncherLink(path, l.Self)}
+		_, err := os.Lstat(l.Checkout.Backup(name))
+		sc.backup = err == nil
+		_, err = os.Lstat(path)
+		sc.missing = errors.Is(err, fs.ErrNotExist)
+		if inGit {
+			if sc.tracked, err = g.Tracked(ctx, name); err != nil {
+				return 0, out.Errorf("nothing was unlinked, and nothing changed: %w", err).
+					WithHints("Then unlink again: " + l.Command() + " unlink " + out.Quote(l.Checkout.Root))
+			}
+		}
+		if sc.tracked {
+			tracked = append(tracked, name)
+		}
+		all = append(all, sc)
+	}
+	if err := l.skipWorktree(ctx, false, tracked...); err != nil {
+		return 0, out.Errorf("nothing was unlinked: %w", err)
+	}
+	if len(tracked) > 0 {
+		l.cut("skip-worktree cleared")
+	}
+	n := 0
+	for _, sc := range all {
+		path := l.Checkout.Path(sc.name)
+		switch {
+		case sc.link && sc.backup:
+			if err := os.Rename(l.Checkout.Backup(sc.name), path); err != nil {
+				return n, out.Errorf("restoring %s: %w", sc.name, pathutil.Explain(path, err))
+			}
+			say("%s: the kept original restored", sc.name)
+		case sc.link && sc.tracked, sc.missing && sc.tracked:
+			// git's checkout replaces the link (or fills the gap a cut
+			// left) with git's copy.
+			if _, err := g.Ask(ctx, "checkout", "--", sc.name); err != nil {
+				return n, out.Errorf("%s: restoring it from git failed: %w", sc.name, err).
+					WithHints("Restore it by hand: git -C " + out.Quote(l.Checkout.Root) + " checkout -- " + sc.name + ", then unlink again: " + l.Command() + " unlink " + out.Quote(l.Checkout.Root))
+			}
+			if sc.link {
+				say("%s: restored from git", sc.name)
+			} else {
+				say("%s: restored from git (a run cut short had left it missing)", sc.name)
+			}
+		case sc.link:
+			if err := os.Remove(path); err != nil {
+				return n, out.Errorf("removing the link %s: %w", sc.name, pathutil.Explain(path, err))
+			}
+			say("%s: link removed (the checkout had no such script before)", sc.name)
+		default:
 			continue
 		}
 		n++
-		kept := l.Checkout.Backup(name)
-		switch _, err := os.Lstat(kept); {
-		case err == nil:
-			if err := os.Rename(kept, path); err != nil {
-				return n, out.Errorf("restoring %s: %w", name, pathutil.Explain(path, err))
-			}
-			if inGit && g.Tracked(ctx, name) {
-				_ = l.skipWorktree(ctx, false, name)
-			}
-			say("%s: the kept original restored", name)
-		case inGit && g.Tracked(ctx, name):
-			if err := l.skipWorktree(ctx, false, name); err != nil {
-				return n, err
-			}
-			if err := os.Remove(path); err != nil {
-				return n, out.Errorf("removing the link %s: %w", name, pathutil.Explain(path, err))
-			}
-			if _, err := g.Ask(ctx, "checkout", "--", name); err != nil {
-				return n, out.Errorf("%s: restoring it from git failed: %w", name, err).WithHints("Restore it by hand: git checkout -- " + name)
-			}
-			say("%s: restored from git", name)
-		default:
-			if err := os.Remove(path); err != nil {
-				return n, out.Errorf("removing the link %s: %w", name, pathutil.Explain(path, err))
-			}
-			say("%s: link removed (the checkout had no such script before)", name)
-		}
+		l.cut("restored " + sc.name)
 	}
-	if err := os.RemoveAll(l.Checkout.StateDir); err != nil {
-		return n, out.Errorf("removing the launcher's state %s: %w", l.Checkout.StateDir, err)
+	if err := l.removeState(say); err != nil {
+		return n, err
 	}
 	return n, nil
+}
+
+// removeState removes the launcher's state, all but the copies of a
+// user's scripts that were not put back (a newer version kept by the
+// journal's repair, or a kept original whose script is no link now):
+// those stay, and are named.
+func (l *Linker) removeState(say func(string, ...any)) error {
+	entries, err := os.ReadDir(l.Checkout.StateDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return out.Errorf("removing the launcher's state %s: %w", l.Checkout.StateDir, pathutil.Explain(l.Checkout.StateDir, err))
+	}
+	kept := false
+	for _, e := range entries {
+		p := filepath.Join(l.Checkout.StateDir, e.Name())
+		if p == l.Checkout.BackupDir() {
+			if left, _ := os.ReadDir(p); len(left) > 0 {
+				for _, f := range left {
+					say("%s: a copy of yours that was not put back; it stays there, for you to look at and remove", filepath.Join(p, f.Name()))
+				}
+				kept = true
+				continue
+			}
+		}
+		if err := os.RemoveAll(p); err != nil {
+			return out.Errorf("removing the launcher's state %s: %w", l.Checkout.StateDir, err)
+		}
+	}
+	if !kept {
+		if err := os.RemoveAll(l.Checkout.StateDir); err != nil {
+			return out.Errorf("removing the launcher's state %s: %w", l.Checkout.StateDir, err)
+		}
+	}
+	return nil
 }
 
 // Command is how a hint names the running binary, so that it can be pasted
@@ -326,7 +506,23 @@ func RefusedHints(ctx context.Context, co layout.Checkout, git *gitx.Git, refusa
 		}
 	}
 	var hints []string
-	if git != nil {
+	if git != nil && co.GitDir != "" {
+		// A file git left with a merge conflict is not a change to drop
+		// (git refuses checkout -- FILE there): it gets the commands that
+		// resolve it.
+		var conflicted []string
+		if len(files) > 0 {
+			conflicted, _ = git.Unmerged(ctx, files...)
+		}
+		if len(conflicted) > 0 {
+			lead := fmt.Sprintf("%s %s a merge conflict that a pull left (git status shows it), which the launcher cannot read until it is resolved.", strings.Join(conflicted, ", "), hasOrHave(len(conflicted)))
+			if l := (&Linker{Checkout: co}); !l.repairSaid(conflicted) {
+				hints = append(append(hints, lead), ConflictHints(co, conflicted)...)
+			} else {
+				hints = append(hints, strings.TrimSuffix(lead, ".")+": the commands above resolve it.")
+			}
+			files = slices.DeleteFunc(files, func(f string) bool { return slices.Contains(conflicted, f) })
+		}
 		l := &Linker{Checkout: co, Run: git.Run}
 		root := out.Quote(co.Root)
 		for _, f := range l.Changed(ctx, files...) {
@@ -343,6 +539,22 @@ func RefusedHints(ctx context.Context, co layout.Checkout, git *gitx.Git, refusa
 		hints = append(hints, "link --force does not get past this: it links over a launch script with a change of your own that the launcher can follow (and keeps yours for unlink), but it never makes the launcher run a step it does not model.")
 	}
 	return hints
+}
+
+// repairSaid reports whether the journal's repair, which runs before any
+// launch decides, has told the user how to resolve the conflicts in
+// names: all of them are scripts the journal lists as away.
+func (l *Linker) repairSaid(names []string) bool {
+	list, err := l.readJournal()
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(list, func(a away) bool { return a.name == n }) {
+			return false
+		}
+	}
+	return true
 }
 
 // linkedLauncher is a launcher binary that can unlink co, by its full

@@ -17,7 +17,7 @@ func (l *Linker) Away(names []string) error {
 	if len(names) == 0 {
 		return nil
 	}
-	if err := os.MkdirAll(l.Checkout.StateDir, 0o755); err != nil {
+	if err := os.MkdirAll(l.Checkout.StateDir, 0o777); err != nil {
 		return out.Errorf("cannot make the launcher's state %s: %w", l.Checkout.StateDir, pathutil.Explain(l.Checkout.StateDir, err))
 	}
 	var list []away
@@ -49,12 +49,12 @@ func Migrate(co layout.Checkout) (bool, error) {
 	}
 	oldCo := co
 	oldCo.StateDir = old
-	if err := os.MkdirAll(filepath.Dir(co.Binary()), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(co.Binary()), 0o777); err != nil {
 		return true, out.Errorf("moving the launcher's state: %w", pathutil.Explain(co.StateDir, err))
 	}
 	if _, err := os.Stat(co.Binary()); err != nil {
 		if _, err := os.Stat(oldCo.Binary()); err == nil {
-			if err := pathutil.CopyFile(oldCo.Binary(), co.Binary(), 0o755); err != nil {
+			if err := pathutil.CopyFile(oldCo.Binary(), co.Binary(), 0o777); err != nil {
 				return true, out.Errorf("moving the launcher's copy into %s: %w", co.StateDir, err)
 			}
 		}

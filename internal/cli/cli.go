@@ -28,8 +28,14 @@ type Invocation struct {
 	// -h and --help, as with the checkout's own script.
 	Linked bool
 	Env    environ.List // the launcher's own environment
-	Host   host.Host
-	Stdio  proc.Stdio
+	// Cwd is the working directory the launcher was started in (Main
+	// enters the checkout after), and Argv0 its argv[0] as invoked
+	// (./start-ui.sh): a checkout's own script run as it is gets both, as
+	// the unlinked checkout's script would.
+	Cwd   string
+	Argv0 string
+	Host  host.Host
+	Stdio proc.Stdio
 	// Exec replaces the launcher with the final process, or runs it as
 	// PID 1's child (proc.ExecOrInit). It returns the exit status when the
 	// process ran as a child, or the error that kept it from starting.
@@ -55,13 +61,16 @@ type Func func(ctx context.Context, inv Invocation, args []string) error
 
 // Main runs cmd for the checkout at dir (entered first, as the original
 // scripts did first of all) with the process's own stdio and environment,
-// and returns the exit status; linked says the binary was invoked through
-// a link named after the applet (Invocation.Linked).
-func Main(cmd Command, dir string, args []string, linked bool) int {
+// and returns the exit status; cwd is the working directory it was
+// started in, and linked says the binary was invoked through a link named
+// after the applet (Invocation.Linked).
+func Main(cmd Command, dir, cwd string, args []string, linked bool) int {
 	inv := Invocation{
 		Dir:    dir,
 		Linked: linked,
 		Env:    environ.List(os.Environ()),
+		Cwd:    cwd,
+		Argv0:  os.Args[0],
 		Host:   host.Current(),
 		Stdio:  proc.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Exec:   proc.ExecOrInit,

@@ -64,8 +64,9 @@ func Commands() []Command {
 		{Name: "link", Args: "[--force] [DIR]", Run: link,
 			Desc: "copy this binary into DIR's checkout and make its four launch scripts links to the copy (DIR: the working directory)",
 			More: `It refuses, changing nothing, a folder that is not a OneTrainer checkout, launch files the launcher cannot follow,
-and a launch script holding a change of your own. --force links a script with your change all the same, keeping
-your script for unlink to put back; it does not make the launcher follow launch files it cannot.`},
+and a launch script holding a change of your own. --force links a script with your change all the same: your
+script is kept, runs as it is (with bash), and unlink puts it back; it does not make the launcher follow launch
+files it cannot. A checkout already linked is never stopped: what the launcher cannot follow runs as it is.`},
 		{Name: "unlink", Args: "[DIR]", Run: unlink,
 			Desc: "put DIR's launch scripts back as they were, and remove the copy",
 			More: "A script --force linked over gets your own version back; git status is as it was before link."},

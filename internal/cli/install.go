@@ -17,6 +17,9 @@ func install(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
+	if l.Fallback != nil {
+		return l.runOwn(ctx, args)
+	}
 	res, err := l.prepare(ctx, true)
 	if err != nil {
 		return err

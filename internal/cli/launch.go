@@ -72,6 +72,11 @@ type applet struct {
 func (s site) launch(ctx context.Context, script string) (*applet, error) {
 	git := s.git()
 	l, err := launch.Decide(ctx, launch.Input{Checkout: s.co, Env: s.inv.Env, Host: s.inv.Host, Git: &git}, script)
+	if l.Fallback != nil {
+		// The checkout's own script runs as it is: what deciding noticed
+		// is the script's business (runOwn says the one warning).
+		return &applet{site: s, Launch: l, Out: s.out}, nil
+	}
 	p := &out.Printer{Stdout: s.out.Stdout, Stderr: s.out.Stderr, Debug: err == nil && l.Settings.ScriptDebug}
 	for _, m := range l.Messages {
 		if m.Warning {
@@ -103,10 +108,17 @@ func (s site) launch(ctx context.Context, script string) (*applet, error) {
 	return &applet{site: s, Launch: l, Out: p}, nil
 }
 
-// begin opens the checkout and settles the launch of script.
+// begin opens the checkout and settles the launch of script. A launch
+// that runs the checkout's own script (a Fallback) is not stopped by a
+// repair that failed: that is said, and the script runs.
 func begin(ctx context.Context, inv Invocation, script string) (*applet, error) {
 	s, err := openSite(ctx, inv)
 	if err != nil {
+		git := s.git()
+		if l, _ := launch.Decide(ctx, launch.Input{Checkout: s.co, Env: s.inv.Env, Host: s.inv.Host, Git: &git}, script); l.Fallback != nil {
+			s.out.Warn("%v", err)
+			return &applet{site: s, Launch: l, Out: s.out}, nil
+		}
 		return nil, err
 	}
 	return s.launch(ctx, script)

@@ -21,6 +21,9 @@ func runCmd(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
+	if l.Fallback != nil {
+		return l.runOwn(ctx, args)
+	}
 	args = l.passedOn(args)
 	if len(args) == 0 || args[0] == "" {
 		return out.Errorf("You must give the name of the script to run, such as \"train\".").WithHints(validNamesHint(l.co))

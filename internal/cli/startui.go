@@ -15,6 +15,9 @@ func startUI(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
+	if l.Fallback != nil {
+		return l.runOwn(ctx, args)
+	}
 	res, err := l.prepare(ctx, true)
 	if err != nil {
 		return err
@@ -24,5 +27,6 @@ func startUI(ctx context.Context, inv Invocation, args []string) error {
 	} else {
 		l.warnUI(pyenv.CheckUI(ctx, l.request(), res.Target, l.Facts.UIScript.Value, false))
 	}
+	l.warnDisplay()
 	return l.execRun(res.Target, "", l.passedOn(args)...)
 }

@@ -31,6 +31,9 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	}
 	git := s.git()
 	plan, err := launch.UpdatePlan(ctx, launch.Input{Checkout: s.co, Env: s.inv.Env, Host: s.inv.Host, Git: &git})
+	if fb := launch.UpdateFallback(s.co, err); fb != nil {
+		return s.updateOwn(ctx, fb) // the checkout's own update.sh, from its start
+	}
 	if err != nil {
 		return err
 	}
@@ -58,8 +61,15 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	if err != nil {
 		return err
 	}
+	if l.Fallback != nil {
+		// The pull brought launch files the launcher cannot follow: the
+		// checkout's own update.sh finishes it (its pull, after ours,
+		// finds nothing new).
+		return s.updateOwn(ctx, l.Fallback)
+	}
 	lazyNeeded, err := l.updateNeeded(ctx)
 	if err != nil {
+		l.changedWarning(changed, "")
 		return err
 	}
 	if !lazyNeeded {
@@ -67,20 +77,40 @@ func update(ctx context.Context, inv Invocation, args []string) error {
 	}
 	res, err := l.prepare(ctx, lazyNeeded)
 	if err != nil {
+		l.changedWarning(changed, "")
 		return err
 	}
 	l.ready(res)
 	l.checkUI(ctx, res)
-	if len(changed) > 0 {
-		follows := fmt.Sprintf("the %s, Python >= %s and < %s, and the UI script %s", res.Target.Place.Label,
-			l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh, l.Facts.UIScript.Value)
-		if _, pixi := l.Runtime.(*launch.Pixi); pixi {
-			follows = fmt.Sprintf("the %s and the UI script %s", res.Target.Place.Label, l.Facts.UIScript.Value)
-		}
-		l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses %s. `%s doctor` shows every value and where it comes from.",
-			strings.Join(changed, ", "), follows, ownName)
-	}
+	l.changedWarning(changed, res.Target.Place.Label)
 	return nil
+}
+
+// changedWarning says that the pull changed launch files (changed, none:
+// nothing is said) and what the launcher follows now, whether or not the
+// install after it succeeded; env is how the env is named, "" when it
+// was not found.
+func (l *applet) changedWarning(changed []string, env string) {
+	if len(changed) == 0 {
+		return
+	}
+	var uses []string
+	if env != "" {
+		uses = append(uses, "the "+env)
+	}
+	if _, pixi := l.Runtime.(*launch.Pixi); !pixi {
+		uses = append(uses, fmt.Sprintf("Python >= %s and < %s", l.Constants.PythonVersionMinimum, l.Constants.PythonVersionTooHigh))
+	}
+	uses = append(uses, "the UI script "+l.Facts.UIScript.Value)
+	follows := uses[0]
+	switch n := len(uses); {
+	case n == 2:
+		follows = uses[0] + " and " + uses[1]
+	case n > 2:
+		follows = strings.Join(uses[:n-1], ", ") + ", and " + uses[n-1]
+	}
+	l.Out.Warn("This update changed %s. The launcher follows the checkout's own launch files, so nothing is left to do: it now uses %s. `%s doctor` shows every value and where it comes from.",
+		strings.Join(changed, ", "), follows, ownName)
 }
 
 // gitInit makes a tree that is not a git checkout one, as the checkout's
@@ -114,10 +144,10 @@ func (s site) gitInit(ctx context.Context, cmds [][]string) (site, error) {
 	if _, err := checkout.Migrate(next.co); err != nil {
 		return next, err
 	}
-	if linkedAgain, _, err := next.linker().Return(ctx); err != nil {
+	if r, err := next.linker().Return(ctx); err != nil {
 		return next, err
-	} else if len(linkedAgain) > 0 {
-		next.out.Status("%s: linked to the launcher again, now in %s.", strings.Join(linkedAgain, ", "), next.co.StateDir)
+	} else if len(r.Linked) > 0 {
+		next.out.Status("%s: linked to the launcher again, now in %s.", strings.Join(r.Linked, ", "), next.co.StateDir)
 	}
 	return next, nil
 }
@@ -131,8 +161,10 @@ func (s site) pull(ctx context.Context) error {
 		return run.Run(ctx, pull) // git says why it cannot
 	}
 	l := s.linker()
-	linked := l.TrackedLinks(ctx)
-	if len(linked) == 0 {
+	linked, err := l.TrackedLinks(ctx)
+	if err != nil || len(linked) == 0 {
+		// Where git cannot answer, git pull says why in its own words, as
+		// the checkout's own update.sh would have it say.
 		return run.Run(ctx, pull)
 	}
 	lock, err := l.UpdateLock(true, func() { s.out.Status("Waiting for another ./update.sh of this checkout to finish...") })
@@ -161,16 +193,19 @@ func (s site) pull(ctx context.Context) error {
 		return err
 	}
 	pullErr := run.Run(ctx, pull)
-	linkedAgain, conflicted, err := l.Return(ctx)
+	r, err := l.Return(ctx)
 	if err != nil {
 		return err
 	}
-	if len(linkedAgain) > 0 {
-		s.out.Debugf("linked again: %s", strings.Join(linkedAgain, ", "))
+	if len(r.Linked) > 0 {
+		s.out.Debugf("linked again: %s", strings.Join(r.Linked, ", "))
 	}
-	if len(conflicted) > 0 {
-		return out.Errorf("the pull left a merge conflict in %s: git's conflicted file is kept for you to resolve (git status shows it)", strings.Join(conflicted, ", ")).
-			WithHints("Once resolved and committed, the next launch links it to the launcher again.").WithCode(proc.Code(pullErr))
+	for name, where := range r.Kept {
+		s.out.Warn("%s was not git's copy when the pull ended: it is kept in %s, and the link is back in its place.", name, where)
+	}
+	if len(r.Conflicted) > 0 {
+		return out.Errorf("the pull left a merge conflict in %s: git's conflicted file stands in for the link until you resolve it (git status shows it)", strings.Join(r.Conflicted, ", ")).
+			WithHints(checkout.ConflictHints(s.co, r.Conflicted)...).WithCode(proc.Code(pullErr))
 	}
 	return pullErr
 }

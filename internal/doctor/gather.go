@@ -62,7 +62,9 @@ func Gather(ctx context.Context, in Input) Report {
 			stops = append(stops, unjoin(err)...)
 		}
 	}
+	conflicted := checkout.Conflicted(ctx, co, g)
 	rep.Checkout = checkoutReport(ctx, co, g, in.Self, notOT)
+	markConflicts(&rep.Checkout, conflicted)
 	launchLogs(&rep, co)
 	if !rep.Checkout.LooksLikeOneTrainer {
 		if len(rep.Checkout.Missing) > 0 {
@@ -72,9 +74,8 @@ func Gather(ctx context.Context, in Input) Report {
 			rep.Problem(SectionCheckout, d, "")
 		}
 	}
-	if checkout.Pending(co) {
-		rep.Problem(SectionCheckout, "a cut-short ./update.sh left launch scripts as git's copies; the next launch links them again (journal "+co.Journal()+")",
-			"any launch finishes it; or, without launching: "+out.QuoteArgs([]string{co.Binary(), "link", co.Root}))
+	for _, p := range gitProblems(ctx, co, g, conflicted) {
+		rep.Problem(SectionCheckout, p, "")
 	}
 	if l.File != nil {
 		rep.SettingsFile = l.File.Path
@@ -84,11 +85,14 @@ func Gather(ctx context.Context, in Input) Report {
 	}
 	facts := l.Facts
 	rep.Upstream = upstreamReport(facts)
+	if fb := l.Fallback; fb != nil {
+		rep.Upstream.Fallback = "runs the checkout's own " + fb.Script + ": " + fb.Why
+	}
 	if l.Via != nil {
 		h := handoverReport(*l.Via)
 		rep.Upstream.Via = &h
 	}
-	for _, ref := range facts.Refusals {
+	for _, ref := range besideConflicts(facts.Refusals, conflicted) {
 		rep.Problem(SectionUpstream, ref, "")
 	}
 	for _, w := range facts.Warnings {
@@ -102,7 +106,9 @@ func Gather(ctx context.Context, in Input) Report {
 		}
 	}
 	for _, err := range stops {
-		rep.Problem(SectionLaunch, err.Error(), hintsOf(err))
+		if len(besideConflicts([]string{err.Error()}, conflicted)) > 0 { // a conflict's own line says it
+			rep.Problem(SectionLaunch, err.Error(), hintsOf(err))
+		}
 	}
 	for _, name := range settings.ConstantNames {
 		rep.Constants = append(rep.Constants, Setting{Name: name, Value: l.Constants.Value(name), Source: l.Constants.Source[name]})
@@ -115,6 +121,7 @@ func Gather(ctx context.Context, in Input) Report {
 	})
 	probe.NameDevices(m.PCI)
 	rep.GPU = gpuReport(probe.Root, m)
+	rep.Machine = machineReport(ctx, in, l, m, &rep)
 
 	if l.Runtime == nil {
 		return rep

@@ -22,6 +22,7 @@ type Report struct {
 	Requirements *Requirements `json:"requirements"` // null when the launch has no runtime, and in the pixi family
 	UI           *UI           `json:"ui"`           // null when the launch has no runtime
 	Torch        *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
+	Machine      Machine       `json:"machine"`      // what of the machine makes an install fail or the UI not open
 	LaunchLogs   []LaunchLog   `json:"launch_logs"`  // the applets' launch logs (launchlog.go)
 	// Findings are what every check found, problems and warnings, in the
 	// order they were found (findings.go).
@@ -29,6 +30,44 @@ type Report struct {
 	// Problems are the findings of severity problem, each as one line
 	// (Finding.Text): doctor exits 1 when there is any.
 	Problems []string `json:"problems"`
+}
+
+// Machine is what of the machine itself an install or the UI meets: the
+// display, a Mac's hardware, the Python the env runs or a venv would be
+// made from and what it lacks, the GPUs' compute capabilities, the free
+// space where an install writes. Its problems are the report's findings (section machine).
+type Machine struct {
+	Display  string        `json:"display"`  // "X11 (DISPLAY=:0)", "none (...)", "not needed on this system"
+	Hardware string        `json:"hardware"` // macOS: "arm64" or "x86_64"; "" elsewhere
+	Rosetta  bool          `json:"rosetta"`  // the launcher runs under Rosetta
+	Python   *MachinePy    `json:"python"`   // null when there is none to ask (no runtime, a pixi env, no venv can be made)
+	GPUs     []ComputeCard `json:"gpus"`     // nvidia-smi --query-gpu=name,compute_cap
+	Disk     []Disk        `json:"disk"`     // the env's filesystem and pip's temporary folder
+}
+
+// MachinePy is a Python and the modules of its own build it lacks.
+type MachinePy struct {
+	Role    string   `json:"role"` // "the env's", "makes the venv"
+	Path    string   `json:"path"`
+	Version string   `json:"version"`
+	Machine string   `json:"machine"` // platform.machine()
+	Lacks   []string `json:"lacks"`   // of _ctypes, _ssl, _sqlite3, _lzma, _bz2
+}
+
+// ComputeCard is one NVIDIA GPU and its compute capability.
+type ComputeCard struct {
+	Name              string `json:"name"`
+	ComputeCapability string `json:"compute_capability"` // "6.1"
+}
+
+// Disk is a place an install writes to, its free space and the estimate
+// of what the install of the requirements chosen needs there (bytes).
+type Disk struct {
+	What  string `json:"what"`
+	Path  string `json:"path"`
+	Mount string `json:"mount"`
+	Free  uint64 `json:"free"`
+	Need  uint64 `json:"need"`
 }
 
 // Launcher is the launcher binary itself.
@@ -62,7 +101,7 @@ type Git struct {
 // Script is one launch script and what it is.
 type Script struct {
 	Name   string `json:"name"`
-	State  string `json:"state"`  // "linked" (to the checkout's copy), "linked elsewhere", "the checkout's own", "missing", "other link"
+	State  string `json:"state"`  // "linked" (to the checkout's copy), "linked elsewhere", "the checkout's own", "merge conflict" (git left one in it), "missing", "other link"
 	Target string `json:"target"` // a link's target
 }
 
@@ -91,6 +130,11 @@ type Upstream struct {
 	// Refusals are what the launcher cannot follow: with any, no applet
 	// acts on the checkout.
 	Refusals []string `json:"refusals"`
+	// Fallback is how ./start-ui.sh runs where the launcher does not
+	// follow the launch files of the linked checkout, or the script is the
+	// user's own version: "runs the checkout's own start-ui.sh: WHY"; ""
+	// when the launcher follows them.
+	Fallback string `json:"fallback"`
 	// Via is the hand-over the settings make the applets follow
 	// (OT_PIP_INSTALL=true); the rest of this report is then that folder's.
 	Via             *Handover  `json:"via"`
@@ -290,4 +334,10 @@ type Torch struct {
 	MPS       bool     `json:"mps"`      // Apple's Metal backend
 	Expected  string   `json:"expected"` // the build the requirements choice installs: "CUDA", "ROCm" or "CPU"
 	Problems  []string `json:"problems"`
+	// ArchList is torch.cuda.get_arch_list(): the GPU architectures the
+	// build has kernels for ("sm_75", "compute_120"); Capabilities each
+	// device's compute capability ("6.1"), in the order of Devices. Both
+	// empty where no GPU is usable or torch does not say.
+	ArchList     []string `json:"arch_list"`
+	Capabilities []string `json:"capabilities"`
 }

@@ -68,6 +68,9 @@ func WriteText(w io.Writer, r Report) {
 	for _, ref := range u.Refusals {
 		fmt.Fprintf(w, "  CANNOT FOLLOW:    %s\n", ref)
 	}
+	if u.Fallback != "" {
+		fmt.Fprintf(w, "  ./start-ui.sh:    %s\n", u.Fallback)
+	}
 	if v := u.Via; v != nil {
 		fmt.Fprintf(w, "  handed over to:   %s, as %s%s (%s); what follows is that folder's\n", v.Script, v.When, saying(v.Message), v.Where)
 	}
@@ -206,6 +209,7 @@ func WriteText(w io.Writer, r Report) {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
+	writeMachine(w, r.Machine)
 	if t := r.Torch; t != nil {
 		writeTorch(w, t)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
@@ -36,6 +37,13 @@ try:
 except BaseException as e:
     r["gpu_usable"] = False
     r["error"] = "torch.cuda: %s: %s" % (type(e).__name__, e)
+r["arch_list"], r["capabilities"] = [], []
+if r["gpu_usable"]:
+    try:
+        r["arch_list"] = [str(a) for a in torch.cuda.get_arch_list()]
+        r["capabilities"] = ["%d.%d" % tuple(torch.cuda.get_device_capability(i)) for i in range(len(r["devices"]))]
+    except BaseException:
+        pass
 try:
     r["mps"] = bool(torch.backends.mps.is_available())
 except BaseException:
@@ -50,7 +58,7 @@ print(json.dumps(r))
 // findings are all problems; Torch.Problems holds them as lines.
 func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Decision, m *gpu.Machine, reinstall []string) (Torch, []Finding) {
 	file := d.File
-	t := Torch{Python: e.Python, Devices: []string{}, Problems: []string{}, Expected: string(d.Build)}
+	t := Torch{Python: e.Python, Devices: []string{}, Problems: []string{}, Expected: string(d.Build), ArchList: []string{}, Capabilities: []string{}}
 	var found []Finding
 	problem := func(message, fix string) {
 		f := Finding{Severity: SeverityProblem, Section: SectionTorch, Message: message, Fix: fix}
@@ -73,9 +81,7 @@ func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Deci
 		problem("torch: "+t.Error, "")
 		return t, found
 	}
-	if t.Devices == nil {
-		t.Devices = []string{}
-	}
+	t.Devices, t.ArchList, t.Capabilities = orEmpty(t.Devices), orEmpty(t.ArchList), orEmpty(t.Capabilities)
 	fix := "install the requirements again, in the checkout (nothing new is pulled): " + out.QuoteArgs(reinstall)
 	if e.Resume != "" {
 		fix = "run ./" + layout.InstallScript + ", which finishes the install that did not complete (" + e.Resume + ")"
@@ -103,6 +109,9 @@ func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Deci
 		}
 		problem(fmt.Sprintf("torch is a %s build but cannot use a GPU%s", t.Build, why), "")
 	}
+	for _, p := range archProblems(t, e, file, reinstall) {
+		problem(p, "")
+	}
 	return t, found
 }
 
@@ -121,4 +130,39 @@ func writeTorch(w io.Writer, t *Torch) {
 		gpus = "GPU usable: " + strings.Join(t.Devices, ", ")
 	}
 	fmt.Fprintf(w, "torch:        %s, %s build (%s expected), %s, MPS %v\n", t.Version, t.Build, t.Expected, gpus, t.MPS)
+}
+
+// archProblems compares the architectures the torch build has kernels for
+// with each device's compute capability: a device none of them runs on
+// (a Pascal card under a CUDA 13 build) fails its first kernel with "no
+// kernel image is available", although torch.cuda.is_available() is true.
+func archProblems(t Torch, e Environment, file string, reinstall []string) []string {
+	var problems []string
+	for i, cc := range t.Capabilities {
+		major, minor, ok := strings.Cut(cc, ".")
+		a, err1 := strconv.Atoi(major)
+		b, err2 := strconv.Atoi(minor)
+		if !ok || err1 != nil || err2 != nil || gpu.ArchCovers(t.ArchList, a, b) {
+			continue
+		}
+		name := cc
+		if i < len(t.Devices) {
+			name = t.Devices[i]
+		}
+		fix := "install a PyTorch build that has kernels for it"
+		if file == layout.RequirementsCUDA {
+			legacy := make([]string, len(reinstall))
+			for j, w := range reinstall {
+				legacy[j] = w
+				if w == file {
+					legacy[j] = layout.RequirementsCUDALeg
+				}
+			}
+			fix = fmt.Sprintf("install the CUDA 12 build, in the checkout: %s, and keep OT_PLATFORM_REQUIREMENTS=%s for ./%s",
+				out.QuoteArgs(legacy), layout.RequirementsCUDALeg, layout.UpdateScript)
+		}
+		problems = append(problems, fmt.Sprintf("torch %s (%s build) has kernels for %s only, and GPU %d, %s, is compute capability %s: its first kernel fails with \"no kernel image is available for execution on the device\" although torch.cuda.is_available() is true. To fix it, %s",
+			t.Version, t.Build, strings.Join(t.ArchList, " "), i, name, cc, fix))
+	}
+	return problems
 }

@@ -338,9 +338,7 @@ func TestCloudTrainerOverSSH(t *testing.T) {
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
-	if testing.Short() {
-		t.Skip("runs the cloud trainer's commands over SSH")
-	}
+	testkit.SkipUnlessFull(t, "runs the cloud trainer's commands over SSH")
 	work := t.TempDir()
 	up := filepath.Join(work, "upstream", "OneTrainer")
 	origin(t, up)

@@ -309,7 +309,10 @@ func TestRefusesWhatItCannotFollow(t *testing.T) {
 	if after := snapshot(t, co); after != before {
 		t.Errorf("link changed the checkout:\n%s\n---\n%s", before, after)
 	}
-	// Linked by hand (an older launcher did not refuse): every applet refuses.
+	// Linked by hand (an older launcher did not refuse): no applet is
+	// stopped, each runs the checkout's own script with bash
+	// (fallback_test.go runs them); with no bash on PATH, as that script's
+	// #!/usr/bin/env bash, it cannot start: 127, and nothing changed.
 	for _, name := range []string{"install.sh", "start-ui.sh"} {
 		os.Remove(filepath.Join(co, name))
 		os.Symlink(s.launcher, filepath.Join(co, name))
@@ -317,17 +320,24 @@ func TestRefusesWhatItCannotFollow(t *testing.T) {
 	os.MkdirAll(filepath.Join(co, ".git", "onetrainer-launcher", "upstream"), 0o755)
 	os.WriteFile(filepath.Join(co, ".git", "onetrainer-launcher", "upstream", "start-ui.sh"), bytes.Replace(data, []byte("prepare_runtime_environment\n"), []byte("prepare_runtime_environment\nconda activate onetrainer\n"), 1), 0o644)
 	before = withoutState(snapshot(t, co))
+	gitOnly := t.TempDir() // git, which keeps git's copy of install.sh, and no bash
+	if gitPath, err := exec.LookPath("git"); err != nil {
+		t.Fatal(err)
+	} else if err := os.Symlink(gitPath, filepath.Join(gitOnly, "git")); err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"install.sh", "start-ui.sh"} {
 		cmd := exec.Command("./"+name, "x")
 		cmd.Dir = co
-		cmd.Env = append(os.Environ(), "PATH=/usr/bin:/bin")
+		cmd.Env = append(os.Environ(), "PATH="+gitOnly)
 		out, err := cmd.CombinedOutput()
 		code := -1
 		if xe, ok := err.(*exec.ExitError); ok {
 			code = xe.ExitCode()
 		}
-		if code != 1 || !strings.Contains(string(out), "[OneTrainer] Error: the launcher cannot follow the launch files of "+co) ||
-			!strings.Contains(string(out), "start-ui.sh:14: conda activate onetrainer") || !strings.Contains(string(out), "onetrainer-launcher unlink") {
+		if code != 127 || !strings.Contains(string(out), "[OneTrainer] Warning: the launcher cannot follow this checkout's launch files (start-ui.sh:14: conda activate onetrainer") ||
+			!strings.Contains(string(out), "so the checkout's own "+name+" runs as it is, with bash") || !strings.Contains(string(out), "onetrainer-launcher unlink") ||
+			!strings.Contains(string(out), "[OneTrainer] Error: the checkout's own "+name+" needs bash, which is not on PATH") {
 			t.Errorf("%s: %d\n%s", name, code, out)
 		}
 	}

@@ -74,9 +74,7 @@ func versionOf(t *testing.T, bin string) string {
 // has none, and why.
 func TestVersionOfEachBuild(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds the launcher five times")
-	}
+	testkit.SkipUnlessFull(t, "builds the launcher five times")
 	work := t.TempDir()
 	src := filepath.Join(work, "src")
 	head := cloneHead(t, src)

@@ -405,32 +405,68 @@ func TestGitFailuresSayWhy(t *testing.T) {
 }
 
 // A merge conflict in a linked script: git's conflicted file stays where
-// git left it, the link is not forced over it, and the update says so.
+// git left it, the link is not forced over it, and the update says so with
+// the commands that resolve it — git's own, each of which git accepts
+// (not `git checkout -- start-ui.sh`, which git refuses: "path is
+// unmerged"). doctor names the conflict, not "no start-ui.sh" nor a
+// cut-short update. Resolved by the hint's commands, run as they are
+// printed (upstream's version; then, at a second conflict, the pull
+// undone; then, with pull.rebase, the rebase's), the next launch links it
+// again.
 func TestUpdateConflictInLinkedScript(t *testing.T) {
 	t.Parallel()
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
 	up, co := linkedClone(t)
-	pushChange(t, up, "start-ui.sh", origScript+"# upstream's line\n")
-	// The user's own commit to the same script (made through git's copy).
-	if out, err := exec.Command(s.launcher, "unlink", co).CombinedOutput(); err != nil {
-		t.Fatalf("unlink: %v\n%s", err, out)
-	}
-	if err := os.WriteFile(filepath.Join(co, "start-ui.sh"), []byte(origScript+"# my line\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	git(t, co, "commit", "-q", "-am", "mine")
 	git(t, co, "config", "pull.rebase", "false")
-	if out, err := exec.Command(s.launcher, "link", co).CombinedOutput(); err != nil {
-		t.Fatalf("link: %v\n%s", err, out)
+	// The user's own commit to start-ui.sh (made through git's copy) and
+	// upstream's to the same line.
+	conflict := func(mine, theirs string) string {
+		pushChange(t, up, "start-ui.sh", origScript+theirs)
+		if out, err := exec.Command(s.launcher, "unlink", co).CombinedOutput(); err != nil {
+			t.Fatalf("unlink: %v\n%s", err, out)
+		}
+		if err := os.WriteFile(filepath.Join(co, "start-ui.sh"), []byte(origScript+mine), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		git(t, co, "commit", "-q", "-am", "mine")
+		if out, err := exec.Command(s.launcher, "link", co).CombinedOutput(); err != nil {
+			t.Fatalf("link: %v\n%s", err, out)
+		}
+		cmd, out := startUpdate(t, co)
+		if err := cmd.Wait(); err == nil {
+			t.Fatalf("an update with a conflict succeeded:\n%s", out)
+		}
+		return out.String()
 	}
-	cmd, out := startUpdate(t, co)
-	if err := cmd.Wait(); err == nil {
-		t.Fatalf("an update with a conflict succeeded:\n%s", out)
+	// hint returns the command a line of the output gives after "run: ".
+	hint := func(out, lead string) string {
+		t.Helper()
+		for _, line := range strings.Split(out, "\n") {
+			if _, rest, ok := strings.Cut(line, "[OneTrainer] "+lead); ok {
+				_, command, _ := strings.Cut(rest, "run: ")
+				return command
+			}
+		}
+		t.Fatalf("no %q in:\n%s", lead, out)
+		return ""
 	}
-	if !strings.Contains(out.String(), "the pull left a merge conflict in start-ui.sh") {
-		t.Errorf("the conflict was not reported:\n%s", out)
+	paste := func(command string) {
+		t.Helper()
+		cmd := exec.Command("sh", "-c", command)
+		cmd.Env = gitEnv()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("the hint's command %s: %v\n%s", command, err, out)
+		}
+	}
+
+	out := conflict("# my line\n", "# upstream's line\n")
+	if !strings.Contains(out, "the pull left a merge conflict in start-ui.sh") ||
+		!strings.Contains(out, "[OneTrainer] To undo the pull, run: git -C "+co+" merge --abort") ||
+		!strings.Contains(out, "then run: git -C "+co+" add start-ui.sh && git -C "+co+" commit --no-edit") ||
+		strings.Contains(out, "checkout -- start-ui.sh") {
+		t.Errorf("the conflict's words:\n%s", out)
 	}
 	data, err := os.ReadFile(filepath.Join(co, "start-ui.sh"))
 	if fi, _ := os.Lstat(filepath.Join(co, "start-ui.sh")); err != nil || fi.Mode()&os.ModeSymlink != 0 || !strings.Contains(string(data), "<<<<<<<") {
@@ -439,12 +475,70 @@ func TestUpdateConflictInLinkedScript(t *testing.T) {
 	if got := linked(co); len(got) != 3 {
 		t.Errorf("the other scripts are not links: %v", got)
 	}
-	// Resolved and committed: the next launch links it again.
-	os.WriteFile(filepath.Join(co, "start-ui.sh"), []byte(origScript+"# both lines\n"), 0o755)
-	git(t, co, "commit", "-q", "-am", "resolved")
+	doc, _ := exec.Command(s.launcher, "-C", co, "doctor").CombinedOutput()
+	if !strings.Contains(string(doc), "Problem:      start-ui.sh has a merge conflict that a pull left") || !strings.Contains(string(doc), "start-ui.sh merge conflict") ||
+		strings.Contains(string(doc), "has no start-ui.sh") || strings.Contains(string(doc), "cut-short") {
+		t.Errorf("doctor during the conflict:\n%s", doc)
+	}
+	// Every later launch says it too, until it is resolved.
+	_, _, stderr := launch(t, co, "run-cmd.sh", []string{"TEST_OUT=" + t.TempDir()}, "train")
+	if !strings.Contains(stderr, "start-ui.sh has a merge conflict from the last ./update.sh") || !strings.Contains(stderr, "merge --abort") {
+		t.Errorf("a launch during the conflict:\n%s", stderr)
+	}
+
+	// Upstream's version, by the hint's commands as printed.
+	paste(hint(out, "To take upstream's version instead"))
 	code, stdout, stderr := launch(t, co, "run-cmd.sh", []string{"TEST_OUT=" + t.TempDir()}, "train")
 	if code != 0 || len(linked(co)) != 4 {
-		t.Errorf("after resolving: %d, linked %v\n%s\n%s", code, linked(co), stdout, stderr)
+		t.Errorf("after taking upstream's: %d, linked %v\n%s\n%s", code, linked(co), stdout, stderr)
+	}
+	if data, _ := os.ReadFile(filepath.Join(co, ".git", "onetrainer-launcher", "upstream", "start-ui.sh")); string(data) != origScript+"# upstream's line\n" {
+		t.Errorf("the launcher does not follow upstream's start-ui.sh: %q", data)
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status after resolving: %q", st)
+	}
+
+	// A second conflict, and the pull undone by the hint's command.
+	head := git(t, co, "rev-parse", "HEAD")
+	out = conflict("# my second line\n", "# upstream's second line\n")
+	mine := git(t, co, "rev-parse", "HEAD")
+	if mine == head {
+		t.Fatal("no commit of the user's")
+	}
+	paste(hint(out, "To undo the pull"))
+	code, stdout, stderr = launch(t, co, "run-cmd.sh", []string{"TEST_OUT=" + t.TempDir()}, "train")
+	if code != 0 || len(linked(co)) != 4 || git(t, co, "rev-parse", "HEAD") != mine {
+		t.Errorf("after undoing the pull: %d, linked %v\n%s\n%s", code, linked(co), stdout, stderr)
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status after undoing the pull: %q", st)
+	}
+
+	// With pull.rebase, the rebase's commands: upstream's side is the one
+	// a rebase calls "ours".
+	git(t, co, "config", "pull.rebase", "true")
+	// One commit of the user's on top of upstream's, for the rebase to
+	// replay (with the merges above, it would replay each earlier one).
+	if out, err := exec.Command(s.launcher, "unlink", co).CombinedOutput(); err != nil {
+		t.Fatalf("unlink: %v\n%s", err, out)
+	}
+	git(t, co, "fetch", "-q")
+	git(t, co, "reset", "-q", "--hard", "origin/main")
+	out = conflict("# my third line\n", "# upstream's third line\n")
+	if !strings.Contains(out, "[OneTrainer] To undo the pull, run: git -C "+co+" rebase --abort") {
+		t.Errorf("the rebase's words:\n%s", out)
+	}
+	paste(hint(out, "To take upstream's version instead"))
+	code, stdout, stderr = launch(t, co, "run-cmd.sh", []string{"TEST_OUT=" + t.TempDir()}, "train")
+	if code != 0 || len(linked(co)) != 4 {
+		t.Errorf("after the rebase took upstream's: %d, linked %v\n%s\n%s", code, linked(co), stdout, stderr)
+	}
+	if data, _ := os.ReadFile(filepath.Join(co, ".git", "onetrainer-launcher", "upstream", "start-ui.sh")); !strings.HasSuffix(string(data), "# upstream's third line\n") {
+		t.Errorf("the launcher does not follow upstream's start-ui.sh after the rebase: %q", data)
+	}
+	if st := git(t, co, "status", "--porcelain"); st != "" {
+		t.Errorf("git status after the rebase: %q", st)
 	}
 }
 

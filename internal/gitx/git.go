@@ -6,6 +6,9 @@ package gitx
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
@@ -37,10 +40,17 @@ func (g Git) Changed(ctx context.Context, revs string, paths ...string) ([]strin
 	return strings.Fields(out), nil
 }
 
-// Tracked reports whether git tracks path.
-func (g Git) Tracked(ctx context.Context, path string) bool {
-	_, err := g.Ask(ctx, "ls-files", "--error-unmatch", "--", path)
-	return err == nil
+// Tracked answers whether git tracks path: yes, no, or — where git
+// cannot answer (it is not on PATH, it refuses the checkout as owned by
+// another user, the repository is damaged) — an error that says so with
+// git's own words and the command that lets it answer (see NoAnswer).
+// Never read an error as "not tracked": acting on that deletes files.
+func (g Git) Tracked(ctx context.Context, path string) (bool, error) {
+	out, err := g.Ask(ctx, "ls-files", "--cached", "-z", "--", path)
+	if err != nil {
+		return false, g.noAnswer(err)
+	}
+	return out != "", nil
 }
 
 // ErrNotAFile is Show's answer for a path git holds as something other
@@ -64,8 +74,63 @@ func (g Git) Show(ctx context.Context, rev, path string) ([]byte, error) {
 	return []byte(out), err
 }
 
-// Unmerged reports whether path has a merge conflict git left unresolved.
-func (g Git) Unmerged(ctx context.Context, path string) bool {
-	out, err := g.Ask(ctx, "ls-files", "--unmerged", "--", path)
-	return err == nil && out != ""
+// Unmerged answers which of paths hold a merge conflict git left
+// unresolved; an error (see NoAnswer) where git cannot answer.
+func (g Git) Unmerged(ctx context.Context, paths ...string) ([]string, error) {
+	out, err := g.Ask(ctx, append([]string{"ls-files", "--unmerged", "--"}, paths...)...)
+	if err != nil {
+		return nil, g.noAnswer(err)
+	}
+	var names []string
+	for _, line := range strings.Split(out, "\n") { // "MODE SHA STAGE\tPATH", a line per stage
+		if _, name, ok := strings.Cut(line, "\t"); ok && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
+// InProgress names what git is in the middle of in the repository at
+// gitDir, from its own files: "merge" (a pull that merges), "rebase" (a
+// pull that rebases), or "".
+func InProgress(gitDir string) string {
+	exists := func(name string) bool { _, err := os.Lstat(filepath.Join(gitDir, name)); return err == nil }
+	switch {
+	case exists("MERGE_HEAD"):
+		return "merge"
+	case exists("rebase-merge"), exists("rebase-apply"):
+		return "rebase"
+	}
+	return ""
+}
+
+// Matches answers whether the file at path (relative to Dir) holds what
+// git holds for it — its staged copy or HEAD's — as git would store it
+// (git hash-object applies the path's filters). A path git holds no copy
+// of does not match; an error (see NoAnswer) where git cannot answer.
+func (g Git) Matches(ctx context.Context, path string) (bool, error) {
+	hash, err := g.Ask(ctx, "hash-object", "--", path)
+	if err != nil {
+		return false, g.noAnswer(err)
+	}
+	// "MODE SHA STAGE\tPATH" per entry: stage 0 when merged, 1–3 in a
+	// conflict (none of which is "git's copy").
+	staged, err := g.Ask(ctx, "ls-files", "--stage", "--", path)
+	if err != nil {
+		return false, g.noAnswer(err)
+	}
+	for _, line := range strings.Split(staged, "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && f[1] == hash && f[2] == "0" {
+			return true, nil
+		}
+	}
+	head, err := g.Ask(ctx, "ls-tree", "HEAD", "--", path) // "MODE blob SHA\tPATH"; "" when HEAD has none
+	if err != nil {
+		if _, herr := g.Ask(ctx, "rev-parse", "--verify", "--quiet", "HEAD"); herr != nil {
+			return false, nil // no commit yet: nothing in HEAD to match
+		}
+		return false, g.noAnswer(err)
+	}
+	f := strings.Fields(head)
+	return len(f) >= 3 && f[2] == hash, nil
 }

@@ -86,8 +86,14 @@ type Launch struct {
 	// the order they arose: warnings, and the hand-over's status line.
 	Messages []Message
 	// Errors are every reason the launch stops, in the order a launch
-	// meets them; the first is Decide's error.
+	// meets them; the first is Decide's error. With a Fallback they are
+	// what a launch the launcher follows would stop on; the launch runs
+	// the checkout's own script instead, and Decide returns no error.
 	Errors []error
+	// Fallback, when set, is the checkout's own script that runs as it is
+	// (fallback.go): the launcher cannot follow the launch files of a
+	// linked checkout, or the script is the user's own version.
+	Fallback *Fallback
 }
 
 // Family is the family of launch logic a launch follows: upstream's
@@ -114,7 +120,10 @@ type Message struct {
 // no such script, bad settings, bad constants, a runtime that cannot be —
 // each an *out.Error saying what to do. The Launch is returned all the
 // same, settled as far as its inputs allowed, so that doctor reports the
-// very decision an applet acts on.
+// very decision an applet acts on. Where the script is linked and the
+// launcher cannot follow the launch files, or the script is the user's
+// own version, the Launch has a Fallback and there is no error: the
+// checkout's own script runs as it is.
 func Decide(ctx context.Context, in Input, script string) (*Launch, error) {
 	l := &Launch{Checkout: in.Checkout, Script: script, Host: in.Host, Base: in.Env, Root: in.Env.Get("GHW_CHROOT")}
 	l.File = settings.ReadEnvFile(settings.EnvFilePath(in.Host, in.Env), in.Env)
@@ -142,6 +151,9 @@ func Decide(ctx context.Context, in Input, script string) (*Launch, error) {
 	for _, name := range unknown {
 		l.warn("%s is set, but this checkout's launch files do not know it: it has no effect here, as with the checkout's own scripts.", name)
 	}
+	if l.Fallback = l.fallback(); l.Fallback != nil {
+		return l, nil
+	}
 	if len(l.Errors) > 0 {
 		return l, l.Errors[0]
 	}
@@ -158,6 +170,9 @@ func (l *Launch) settle(ctx context.Context, git *gitx.Git, f *upstream.Facts, s
 	l.Family = Family{Name: f.Family.Value, Where: f.Family.Where}
 	if err := checkout.Follow(l.Checkout, f, ""); err != nil {
 		l.Family.Refused = err
+		if fallbackOf(l.Checkout, l.Script, err) != nil {
+			git = nil // the checkout's own script runs: no git asked for hints it will not show
+		}
 		fail(out.Errorf("%w", err).WithHints(checkout.RefusedHints(ctx, l.Checkout, git, f.Refusals, "run ./"+l.Script+" again", false)...))
 	}
 	if err := checkout.Identify(l.Checkout, f, true); err != nil {

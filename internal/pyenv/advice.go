@@ -201,6 +201,11 @@ func noPython(r Request, cands []candidate, bounds pyversion.Range) error {
 		if c.missing != "" && bounds.Holds(c.version) {
 			hints = append(hints, missingHints(r, c)...)
 		}
+		if c.missing == "" && c.lacks != "" && bounds.Holds(c.version) {
+			fix := rebuildHints(r, c)
+			hints = append(hints, fmt.Sprintf("%s was built without %s: %s, %s", c.exe, andList(strings.Fields(c.lacks)),
+				strings.TrimPrefix(fix[0], "Solution: "), strings.TrimSuffix(fix[1], ".")+"."))
+		}
 	}
 	msg := fmt.Sprintf("No Python %s that can make a venv was found. Found: %s.", bounds, strings.Join(found, "; "))
 	a := pythonFixes(r)

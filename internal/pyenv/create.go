@@ -33,7 +33,7 @@ func (t Target) createVenv(ctx context.Context, r Request, hp hostPy, ours bool)
 		r.Out.Status("The venv in %q was left half-made by an earlier launch (its creation was cut short or failed): making it again.", v.Given)
 	}
 	r.Out.Status("Creating Python Venv environment in %q...", v.Given)
-	if err := os.MkdirAll(v.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(v.Dir, 0o777); err != nil {
 		return out.Errorf("cannot create OT_PYTHON_VENV=%q: %w", v.Given, pathutil.Explain(v.Dir, err))
 	}
 	if err := MarkCreated(v.Dir); err != nil {
@@ -57,8 +57,9 @@ func (t Target) createVenv(ctx context.Context, r Request, hp hostPy, ours bool)
 	if ee.Code > 128 {
 		return &out.Error{Code: ee.Code, Err: err, Msg: fmt.Sprintf("Interrupted while making the venv in %q (exit status %d). %s", v.Given, ee.Code, kept)}
 	}
-	return &out.Error{Code: ee.Code, Err: err,
-		Msg: fmt.Sprintf("Making the venv in %q with %s failed (exit status %d; its messages are above). %s", v.Given, hp.exe, ee.Code, kept)}
+	return withSpace(r, &out.Error{Code: ee.Code, Err: err,
+		Msg: fmt.Sprintf("Making the venv in %q with %s failed (exit status %d; its messages are above). %s", v.Given, hp.exe, ee.Code, kept)},
+		"venv", v.Dir, "") // venv keeps ensurepip's words to itself: the filesystem tells
 }
 
 // createConda has conda make the env as the checkout's scripts do, and
@@ -67,7 +68,7 @@ func (t Target) createConda(ctx context.Context, r Request) (Target, error) {
 	c := t.conda
 	r.Out.Status("Creating Conda environment %q...", c.Given)
 	if err := r.Run.Run(ctx, proc.Cmd{Path: c.Exe, Argv: c.createArgs()}); err != nil {
-		return t, condaCreateFailed(r, c.Given, err)
+		return t, withSpace(r, condaCreateFailed(r, c.Given, err), t.Place.Label, t.Place.Dir, "")
 	}
 	t, _ = t.locate(ctx, r, r.Run.Output)
 	if !t.Exists {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
@@ -33,6 +34,14 @@ type candidate struct {
 	// missing is what it lacks to make a venv with pip ("ensurepip",
 	// "venv"); "" when it has both.
 	missing string
+	// lacks are the modules of its own build that OneTrainer needs and it
+	// was built without ("_ctypes _ssl"); "" when it has them all.
+	lacks string
+	// machine is its platform.machine() ("x86_64", "arm64").
+	machine string
+	// stderr is what it said when it did not run (a pyenv shim's
+	// "pyenv: python3.9: command not found").
+	stderr string
 }
 
 func (c candidate) describe() string {
@@ -49,8 +58,13 @@ func (c candidate) describe() string {
 }
 
 // pythonQuestion asks a Python its version, whether it is a virtualenv's,
-// and whether it can make a venv with pip, in three lines. It runs on
-// every Python 3 from 3.6 on.
+// whether it can make a venv with pip, which of the modules of its own
+// build OneTrainer needs it lacks (ctypes, ssl for pip's https, sqlite3,
+// lzma, bz2: a Python built from source without libffi's, OpenSSL's, ...
+// headers has none of them, and the UI then dies on its first import),
+// and its machine, in five lines. It runs on every Python 3 from 3.6 on
+// (and 2.7, which then says its version). It is asked only before a venv
+// is made, never on a warm launch.
 const pythonQuestion = `import sys
 print("%d.%d.%d" % tuple(sys.version_info[:3]))
 print("venv" if sys.prefix != getattr(sys, "base_prefix", sys.prefix) else "base")
@@ -67,18 +81,34 @@ if not missing:
     except Exception:
         missing.append("ensurepip")
 print(" ".join(missing))
+lacks = []
+for m in ("_ctypes", "_ssl", "_sqlite3", "_lzma", "_bz2"):
+    try:
+        __import__(m)
+    except Exception:
+        lacks.append(m)
+print(" ".join(lacks))
+import platform
+print(platform.machine())
 `
 
 // ask asks c what it is, quietly: a question, not a step. bounds is the
-// range the launch accepts.
-func (c *candidate) ask(ctx context.Context, r Request, bounds pyversion.Range) {
+// range the launch accepts; hardware the Mac's own machine ("" elsewhere).
+func (c *candidate) ask(ctx context.Context, r Request, bounds pyversion.Range, hardware string) {
 	text, err := r.Run.With(r.Checkout.Root, r.Env).Ask(ctx, proc.Cmd{Path: c.exe, Argv: []string{c.exe, "-c", pythonQuestion}})
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	if err != nil || len(lines) < 2 {
+		var ee *proc.ExitError
+		if errors.As(err, &ee) {
+			c.stderr = ee.Stderr
+		}
 		if err == nil {
 			err = fmt.Errorf("it answered %q", strings.TrimSpace(text))
 		}
 		c.why = fmt.Sprintf("does not run (%v)", err)
+		if shim := c.pyenvShim(r); shim != "" {
+			c.why = shim
+		}
 		return
 	}
 	v, perr := pyversion.Parse(strings.TrimSpace(lines[0]))
@@ -90,6 +120,12 @@ func (c *candidate) ask(ctx context.Context, r Request, bounds pyversion.Range) 
 	if len(lines) > 2 {
 		c.missing = strings.TrimSpace(lines[2])
 	}
+	if len(lines) > 3 {
+		c.lacks = strings.TrimSpace(lines[3])
+	}
+	if len(lines) > 4 {
+		c.machine = strings.TrimSpace(lines[4])
+	}
 	switch {
 	case !bounds.Holds(v):
 		c.why = fmt.Sprintf("Python %s, outside %s", v, bounds)
@@ -97,36 +133,42 @@ func (c *candidate) ask(ctx context.Context, r Request, bounds pyversion.Range) 
 		c.why = fmt.Sprintf("Python %s of a virtualenv, which is no base for a new venv", v)
 	case c.missing != "":
 		c.why = fmt.Sprintf("Python %s without %s, so it cannot make a venv with pip", v, strings.Join(strings.Fields(c.missing), " and "))
+	case c.lacks != "":
+		c.why = fmt.Sprintf("Python %s built without %s (%s)", v, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks))
+	case !host.NativeMachine(c.machine, hardware):
+		c.why = fmt.Sprintf("Python %s for %s, which runs under Rosetta on this Mac's Apple silicon: PyTorch publishes no macOS wheels for %s", v, c.machine, c.machine)
 	}
 }
 
 // hostPython finds the Python that makes the venv v — a venv's need, and
-// no other kind's. An OT_PYTHON_CMD the user set is taken as it is, as the
-// original scripts did — but it must be one this user can run, and one
-// that can make a venv with pip, which is found out before anything is
-// made. Left unset, the checkout's default (`python`) is taken when it
+// no other kind's. An OT_PYTHON_CMD the user set is never swapped for
+// another, as the original scripts did — but it must be one this user can
+// run, inside the checkout's bounds, able to make a venv with pip, built
+// with the modules OneTrainer needs and, on a Mac, native; all of it is
+// found out before anything is made (refuseGiven). Left unset, the checkout's default (`python`) is taken when it
 // fits, as the scripts would run it; else the newest fitting Python the
 // machine has, from PATH, pyenv, uv, mise, asdf and, on macOS, Homebrew and
-// python.org, each asked its version without a "+" line. The line that
+// python.org, each asked what it is (pythonQuestion) without a "+" line. The line that
 // says which was chosen says where it was found and why the ones before it
 // were passed over; when none fits, the error lists every one found and
 // the fixes for this machine, conda's own Python among them.
 func hostPython(ctx context.Context, r Request, v *launch.Venv) (hostPy, error) {
 	bounds := r.Constants.Python
+	hw := macHardware(ctx, r)
+	warnRosetta(r, hw)
 	if v.Python.Given {
 		cmd := v.Python.Cmd
-		exe, err := lookGivenPython(r, v)
+		exe, err := lookGivenPython(ctx, r, v)
 		if err != nil {
 			return hostPy{}, err
 		}
 		c := candidate{name: cmd, exe: exe, where: "OT_PYTHON_CMD"}
-		c.ask(ctx, r, bounds)
-		if c.missing != "" && c.version != nil {
-			return hostPy{}, out.Errorf("OT_PYTHON_CMD=%q (%s, Python %s) cannot make a venv with pip: it has no %s", cmd, exe, c.version, strings.Join(strings.Fields(c.missing), " and ")).
-				WithHints(append(missingHints(r, c), "Nothing was created.")...)
+		c.ask(ctx, r, bounds, hw)
+		// Its version is checked before the venv is made, so that nothing
+		// is left to delete (the checkout's own scripts check it after).
+		if err := c.refuseGiven(ctx, r, bounds, hw); err != nil {
+			return hostPy{}, err
 		}
-		// Its version is the checkout's version check's to judge, after the
-		// venv is made, as in the original scripts.
 		return hostPy{cmd, exe}, nil
 	}
 	cands := discover(r, v.Python.Cmd)
@@ -136,7 +178,7 @@ func hostPython(ctx context.Context, r Request, v *launch.Venv) (hostPy, error) 
 		if c.exe == "" {
 			continue // not found: its why says so
 		}
-		c.ask(ctx, r, bounds)
+		c.ask(ctx, r, bounds, hw)
 		if c.why == "" && c.name == v.Python.Cmd {
 			return hostPy{c.name, c.exe}, nil // the checkout's default fits: as the scripts
 		}
@@ -181,22 +223,23 @@ func (c candidate) whereText() string {
 // lookGivenPython finds the venv's set OT_PYTHON_CMD, as the original
 // scripts' check of it: a command this user can run. All a ready venv
 // needs of it.
-func lookGivenPython(r Request, v *launch.Venv) (string, error) {
+func lookGivenPython(ctx context.Context, r Request, v *launch.Venv) (string, error) {
 	cmd, path := v.Python.Cmd, r.Env.Get("PATH")
 	if exe := pathutil.Look(cmd, r.Checkout.Root, path, ""); exe != "" {
 		return exe, nil
 	}
-	return "", givenPythonUnusable(r, cmd, path)
+	return "", givenPythonUnusable(ctx, r, cmd, path)
 }
 
 // givenPythonUnusable says why an OT_PYTHON_CMD cannot be run: not there,
 // or there but not for this user (permission, named as such), or no
 // executable.
-func givenPythonUnusable(r Request, cmd, path string) error {
+func givenPythonUnusable(ctx context.Context, r Request, cmd, path string) error {
 	err := pathutil.Why(cmd, r.Checkout.Root, path, "")
 	if err == pathutil.ErrNotFound || pathutil.IsNotExist(err) {
-		// The original scripts' sentence, then which part is missing.
-		hints := venvSolutions(r, "")
+		// The original scripts' sentence, then which part is missing, then
+		// the fitting Pythons the machine has before the ways to get one.
+		hints := pythonWays(ctx, r, macHardware(ctx, r), "")
 		var c *pathutil.Cause
 		if errors.As(err, &c) {
 			hints = append([]string{c.Error() + "."}, hints...)

@@ -115,6 +115,9 @@ func installFailed(dir string, r Request, t Target, err error, pipLog string) er
 			how, hints = f.how(), f.hints()
 		}
 	}
+	if why, more, ok := outOfSpace(r, label, dir, pipLog); ok {
+		how, hints = why, append(hints, more...)
+	}
 	if ferr := FailInstall(dir, r.Script, how); ferr != nil {
 		r.Out.Debugf("recording the failed install: %v", ferr)
 	}

@@ -93,7 +93,7 @@ func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error)
 		}
 		return res, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(t.Place.Dir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(t.Place.Dir), 0o777); err != nil {
 		return res, out.Errorf("cannot make %s: %w", filepath.Dir(t.Place.Dir), pathutil.Explain(filepath.Dir(t.Place.Dir), err))
 	}
 	lock, err := takeLock(t.Place, r.Out)
@@ -107,6 +107,7 @@ func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error)
 	if st.exists && st.rec.Pending() {
 		r.Out.Status("Installing the %s again: %s.", t.Place.Label, st.rec.Why())
 	}
+	beforeInstall(ctx, r, t, name)
 	if err := installPixi(ctx, r, t, env); err != nil {
 		return res, err
 	}
@@ -142,7 +143,7 @@ func lookPixi(t Target) (state, error) {
 // manifest, so that an install cut short is run again.
 func installPixi(ctx context.Context, r Request, t Target, env environ.List) error {
 	dir := t.Place.Dir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return out.Errorf("cannot make %s: %w", dir, pathutil.Explain(dir, err))
 	}
 	if err := BeginInstall(dir, r.Script); err != nil {

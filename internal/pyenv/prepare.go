@@ -81,7 +81,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 		case !t.Exists:
 			hp, err = hostPython(ctx, r, v)
 		case v.Python.Given:
-			_, err = lookGivenPython(r, v)
+			_, err = lookGivenPython(ctx, r, v)
 		}
 		if err != nil {
 			return Result{}, err
@@ -112,6 +112,7 @@ func Prepare(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	beforeInstall(ctx, r, t, platform)
 	lock, err := takeLock(t.Place, r.Out)
 	if err != nil {
 		return Result{}, err
@@ -193,6 +194,11 @@ func takeLock(pl Place, p *out.Printer) (*pathutil.Lock, error) {
 	})
 	if err == nil {
 		return lock, nil
+	}
+	var nl *pathutil.NotALockFile
+	if errors.As(err, &nl) {
+		return nil, out.Errorf("cannot prepare the %s: %w", pl.Label, err).
+			WithHints("Nothing was changed. If you did not put it there, someone else may have (a shared folder): look at it, then remove it, and the launcher makes the lock file itself: rm " + out.Quote(pl.Lock))
 	}
 	if errors.Is(err, syscall.EISDIR) {
 		return nil, out.Errorf("cannot prepare the %s: its lock file %s is a directory", pl.Label, pl.Lock).

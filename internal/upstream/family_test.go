@@ -161,6 +161,24 @@ func TestRefusals(t *testing.T) {
 		{"a manifest without environments", pixi, layout.PyProject, func(s string) string {
 			return strings.Replace(s, "[tool.pixi.environments]", "[tool.pixi.not-environments]", 1)
 		}, "pyproject.toml: defines no [tool.pixi.environments]"},
+		{"a step at the top of lib.include.sh", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "cd -- \"${SCRIPT_DIR}\"\n", "cd -- \"${SCRIPT_DIR}\"\ncheck_gpu_memory\n", 1)
+		}, "lib.include.sh:13: check_gpu_memory: the launcher does not model this step at the top of lib.include.sh"},
+		{"a cd elsewhere at the top of lib.include.sh", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "cd -- \"${SCRIPT_DIR}\"\n", "cd -- \"${SCRIPT_DIR}/..\"\n", 1)
+		}, "lib.include.sh:12: cd -- \"${SCRIPT_DIR}/..\": the launcher does not model this step"},
+		{"set -- at the top of lib.include.sh", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "set -e\n", "set -e -- train\n", 1)
+		}, "lib.include.sh:3: set -e -- train: the launcher does not model this step"},
+		{"a source at the top of the hand-over's lib.include.sh", filepath.Join(pixi, "scripts/pip-install"), layout.LibFile, func(s string) string {
+			return strings.Replace(s, "set -e\n", "set -e\nsource ~/env.sh\n", 1)
+		}, "lib.include.sh:4: source ~/env.sh: the launcher does not model this step at the top of lib.include.sh"},
+		{"a step under a condition at the top of lib.include.sh", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "cd -- \"${SCRIPT_DIR}\"\n", "cd -- \"${SCRIPT_DIR}\"\nif [[ -f ~/.otrc ]]; then\n    source ~/.otrc\nfi\n", 1)
+		}, "lib.include.sh:14: source ~/.otrc: the launcher does not model this step at the top"},
+		{"a loop at the top of lib.include.sh", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "cd -- \"${SCRIPT_DIR}\"\n", "cd -- \"${SCRIPT_DIR}\"\nfor f in ~/.ot/*.sh; do source \"$f\"; done\n", 1)
+		}, "lib.include.sh:13: for f in"},
 		{"a script that is not Bash", head, layout.RunCmdScript, func(s string) string {
 			return s + "\nif [[ then\n"
 		}, "run-cmd.sh:25: cannot be read as Bash"},

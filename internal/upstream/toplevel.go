@@ -1,6 +1,9 @@
 package upstream
 
 import (
+	"path"
+	"strings"
+
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -54,6 +57,8 @@ func (x *extractor) stmts(list []*syntax.Stmt, s *scope, conds []Cond, applet st
 				for _, a := range c.Assigns {
 					x.assign(a, s, false, conds, applet)
 				}
+			} else if applet == "" && !libStep(c) {
+				x.refuseLibStep(st)
 			}
 		case *syntax.IfClause:
 			x.ifClause(c, s, conds, applet)
@@ -61,8 +66,76 @@ func (x *extractor) stmts(list []*syntax.Stmt, s *scope, conds []Cond, applet st
 			if applet == "" && c.Name != nil {
 				x.funcs = append(x.funcs, c)
 			}
+		default:
+			if applet == "" {
+				x.refuseLibStep(st)
+			}
 		}
 	}
+}
+
+// libStep reports a command at the top of lib.include.sh that the
+// launcher models: `set` with options only (the shell's own behaviour,
+// which changes nothing the launcher does), and the `cd` into SCRIPT_DIR
+// that every script's run starts with (the launcher enters the checkout
+// first of all). Anything else runs each time a launch script sources the
+// file, so the launcher cannot follow a checkout whose file has one.
+func libStep(c *syntax.CallExpr) bool {
+	switch litOf(c.Args[0]) {
+	case "set": // options (-e, -eo pipefail, +x), never positional parameters
+		for _, a := range c.Args[1:] {
+			w := litOf(a)
+			switch {
+			case w == "" || w == "--" || w == "-" || w == "+":
+				return false
+			case w[0] == '-' || w[0] == '+':
+				if strings.Trim(w[1:], "abcdefhkmnoptuvxBCEHPT") != "" {
+					return false
+				}
+			case strings.Trim(w, "abcdefghijklmnopqrstuvwxyz-") != "":
+				return false // an option's name (pipefail, errexit) is all there is besides
+			}
+		}
+		return true
+	case "cd":
+		args := c.Args[1:]
+		if len(args) > 0 && litOf(args[0]) == "--" {
+			args = args[1:]
+		}
+		if len(args) != 1 {
+			return false
+		}
+		pe := onlyParam(args[0])
+		return pe != nil && pe.Param.Value == scriptDirVar && pe.Exp == nil && pe.Repl == nil && pe.Slice == nil && !pe.Length && !pe.Excl
+	}
+	return false
+}
+
+// refuseLibSteps refuses what the branches of an if at the top of
+// lib.include.sh run, where the launcher cannot tell which one runs: any
+// command but an assignment (the exports are warned of as before).
+func (x *extractor) refuseLibSteps(c *syntax.IfClause) {
+	for b := c; b != nil; b = b.Else {
+		for _, st := range b.Then {
+			switch cmd := st.Cmd.(type) {
+			case *syntax.DeclClause:
+			case *syntax.CallExpr:
+				if len(cmd.Args) > 0 && !libStep(cmd) {
+					x.refuseLibStep(st)
+				}
+			case *syntax.IfClause:
+				x.refuseLibSteps(cmd)
+			default:
+				x.refuseLibStep(st)
+			}
+		}
+	}
+}
+
+// refuseLibStep refuses a statement at the top of lib.include.sh (or in
+// an if there) that the launcher does not model.
+func (x *extractor) refuseLibStep(st *syntax.Stmt) {
+	x.refuseStmt(st, "the launcher does not model this step at the top of "+path.Base(x.file)+", which every launch script sources")
 }
 
 // assign evaluates one NAME=VALUE (exported or not).
@@ -177,6 +250,9 @@ func (x *extractor) ifClause(c *syntax.IfClause, s *scope, conds []Cond, applet 
 	t, ok := s.cond(c.Cond)
 	switch {
 	case !ok:
+		if applet == "" {
+			x.refuseLibSteps(c)
+		}
 		if hasExport(c) {
 			x.warnf("%s: this condition cannot be evaluated without running the file: what is exported under it is not exported", x.where(c.Pos()))
 		}

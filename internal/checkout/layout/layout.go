@@ -8,6 +8,7 @@ package layout
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
@@ -110,6 +111,7 @@ func (c Checkout) NamedCondaLock(name string) string {
 func (c Checkout) Binary() string            { return filepath.Join(c.StateDir, "bin", OwnName) }
 func (c Checkout) Kept(script string) string { return filepath.Join(c.StateDir, "upstream", script) }
 func (c Checkout) Backup(name string) string { return filepath.Join(c.StateDir, "backup", name) }
+func (c Checkout) BackupDir() string         { return filepath.Join(c.StateDir, "backup") }
 func (c Checkout) FactsMemo() string         { return filepath.Join(c.StateDir, "facts") }
 func (c Checkout) HandoverMemo() string      { return filepath.Join(c.StateDir, "facts-handover") }
 func (c Checkout) Journal() string           { return filepath.Join(c.StateDir, "journal") }
@@ -120,6 +122,25 @@ func (c Checkout) UpdateLock() string        { return filepath.Join(c.StateDir, 
 func (c Checkout) LaunchLog(script string) string {
 	return filepath.Join(c.StateDir, "logs", script+".log")
 }
+
+// BackupCopy is the n-th further copy of a user's script kept beside its
+// Backup (n from 1): a version the launcher found in place of a link it
+// puts back (a script edited while a pull had it away), which unlink
+// leaves where it is. BackupCopy(name, 0) is Backup(name).
+func (c Checkout) BackupCopy(name string, n int) string {
+	if n == 0 {
+		return c.Backup(name)
+	}
+	return c.Backup(name) + "." + strconv.Itoa(n)
+}
+
+// The run of a checkout's own script as it is (the launcher cannot follow
+// it): Shadows holds the folders that stand for the checkout's top, one
+// per set of its entries (name), and Hop(name) is the link in the state
+// itself that leads into one of them (checkout.Shadow says why).
+func (c Checkout) Shadows() string           { return filepath.Join(c.StateDir, "fallback") }
+func (c Checkout) Shadow(name string) string { return filepath.Join(c.Shadows(), name) }
+func (c Checkout) Hop(name string) string    { return filepath.Join(c.StateDir, "fallback-"+name) }
 
 // LinkTarget is the path from the checkout to its copy of the launcher, as
 // the scripts' links hold it: relative, so that the links keep working
