@@ -35,6 +35,8 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 		case *syntax.DeclClause:
 			if c.Variant.Value != "export" {
 				x.refuseStmt(st, "")
+			} else {
+				x.refuseValueRuns(st, c.Args)
 			}
 		case *syntax.IfClause:
 			x.appletIf(&p, c, s)
@@ -45,8 +47,15 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 				}
 				continue
 			}
+			if len(c.Assigns) > 0 {
+				// NAME=VALUE CMD: an environment for that one command
+				// the launcher would not give.
+				x.refuseStmt(st, "")
+				continue
+			}
 			switch cmd := litOf(c.Args[0]); {
-			case cmd == "set", cmd == "shift" && name == layout.RunCmdScript:
+			case cmd == "set" && libStep(c): // options only: `set -- …` would change the arguments
+			case cmd == "shift" && name == layout.RunCmdScript && len(c.Args) == 1:
 			case cmd == "source" || cmd == ".":
 				if len(c.Args) != 2 || !strings.HasSuffix(wordText(c.Args[1]), layout.LibFile) {
 					x.refuseStmt(st, "it sources something other than "+layout.LibFile)
@@ -116,11 +125,22 @@ func (x *extractor) runner(p *Plan, c *syntax.CallExpr, s *scope, fn string) {
 // git init of a tree that is not a git checkout, run-cmd's checks of the
 // script name, or exports under a condition.
 func (x *extractor) appletIf(p *Plan, c *syntax.IfClause, s *scope) {
+	for b := c; b != nil; b = b.Else {
+		if st := condRuns(b.Cond); st != nil {
+			x.refuseStmt(st, "the launcher does not model this step (a command in an if's condition)")
+			return
+		}
+	}
 	switch {
 	case c.Else == nil && x.handover(p, c):
 	case c.Else == nil && x.gitInit(p, c):
 	case c.Else == nil && p.Script == layout.RunCmdScript && isNameCheck(c):
 	case onlyExports(c):
+		for b := c; b != nil; b = b.Else {
+			for _, st := range b.Then {
+				x.refuseValueRuns(st, st.Cmd.(*syntax.DeclClause).Args)
+			}
+		}
 	default:
 		x.refusef("%s: this if does something the launcher does not model, so it cannot tell what the script does", x.where(c.Pos()))
 	}

@@ -118,6 +118,7 @@ type extractor struct {
 	conda, pipBoot, pipReqs, platform, libSeen bool // found
 	funcs                                      []*syntax.FuncDecl
 	top                                        *scope // lib.include.sh's top level, after it ran
+	legacyFn                                   string // the function the platform chain's legacy choice is
 }
 
 func (x *extractor) where(p syntax.Pos) string {

@@ -179,6 +179,76 @@ func TestRefusals(t *testing.T) {
 		{"a loop at the top of lib.include.sh", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "cd -- \"${SCRIPT_DIR}\"\n", "cd -- \"${SCRIPT_DIR}\"\nfor f in ~/.ot/*.sh; do source \"$f\"; done\n", 1)
 		}, "lib.include.sh:13: for f in"},
+		// The bodies of the functions the scripts reach: each statement one
+		// the launcher's model accounts for, or refused at its line.
+		{"a step in a function prepare calls", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function activate_chosen_env {\n", "function activate_chosen_env {\n    ulimit -n 4096\n", 1)
+		}, "lib.include.sh:298: ulimit -n 4096: the launcher does not model this step in activate_chosen_env"},
+		{"an export in the requirements install", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n    export FOO=bar\n", 1)
+		}, "lib.include.sh:394: export FOO=bar: the launcher does not model this step in install_requirements_in_active_env"},
+		{"a global set in a check", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function has_python {\n", "function has_python {\n    OT_PYTHON_CMD=python3\n", 1)
+		}, "lib.include.sh:164: OT_PYTHON_CMD=python3: the launcher does not model this step in has_python"},
+		{"a source in the venv's activation", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    source \"${OT_PYTHON_VENV}/bin/activate\"\n", "    source \"${OT_PYTHON_VENV}/bin/activate\"\n    source ~/env.sh\n", 1)
+		}, "lib.include.sh:187: source ~/env.sh: the launcher does not model this step in activate_python_venv"},
+		{"a function of the checkout's called by a check", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function exit_if_no_runtime {\n", "function check_gpu_memory {\n    nvidia-smi\n}\nfunction exit_if_no_runtime {\n    check_gpu_memory\n", 1)
+		}, "lib.include.sh:433: check_gpu_memory: the launcher does not model this step in exit_if_no_runtime"},
+		{"a venv made another way", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `run_venv "${OT_PYTHON_VENV}"`, `run_venv --system-site-packages "${OT_PYTHON_VENV}"`, 1)
+		}, "lib.include.sh:173: run_venv --system-site-packages"},
+		{"a pip install's output sent to a file", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "pip setuptools==81.0.0\n", "pip setuptools==81.0.0 >>install.log\n", 1)
+		}, "the launcher does not model this step in install_requirements_in_active_env"},
+		{"a printing helper that does more", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function print {\n", "function print {\n    logger \"$*\"\n", 1)
+		}, "lib.include.sh:59: logger \"$*\": the launcher does not model this step in print"},
+		{"a step in the driver check", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    local legacy_reqs=\"requirements-cuda-legacy.txt\"\n", "    local legacy_reqs=\"requirements-cuda-legacy.txt\"\n    nvidia-smi -pm 1\n", 1)
+		}, "lib.include.sh:331: nvidia-smi -pm 1: the launcher does not model this step in get_cuda_requirements_path"},
+		{"a step in the pixi platform check", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "            local smi=\"nvidia-smi\"\n", "            local smi=\"nvidia-smi\"\n            nvidia-smi -pm 1\n", 1)
+		}, "lib.include.sh:150: nvidia-smi -pm 1: the launcher does not model this step in get_platform"},
+		{"a loop in pixi's finder", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function get_or_update_pixi {\n", "function get_or_update_pixi {\n    for f in ~/.pixirc.d/*; do source \"$f\"; done\n", 1)
+		}, "lib.include.sh:182: for f in ~/.pixirc.d/*; do source \"$f\"; done: the launcher does not model this step in get_or_update_pixi"},
+		{"a third pip install", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    run_pip_in_active_env install extra\n    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", 1)
+		}, "lib.include.sh:393: a pip install besides the two the launcher models"},
+		{"a second conda create", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"true\"\n\n    # Show", "    run_conda create -y --prefix \"${OT_CONDA_ENV}\" cudatoolkit\n    export OT_MUST_INSTALL_REQUIREMENTS=\"true\"\n\n    # Show", 1)
+		}, "lib.include.sh:259: a second `run_conda create`"},
+		{"a second pixi install", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    run_cmd pixi install --locked -e \"${OT_PLATFORM}\"\n", "    run_cmd pixi install --locked -e \"${OT_PLATFORM}\"\n    run_cmd pixi install --locked -e cpu\n", 1)
+		}, "lib.include.sh:175: a second `run_cmd pixi install`"},
+		{"a function of the checkout's shadowing a command the model runs", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "# Retrieves the most recent", "function git {\n    command git \"$@\" && curl -s example.com\n}\n# Retrieves the most recent", 1)
+		}, "lib.include.sh:88: git rev-parse HEAD: the launcher does not model this step in get_current_git_hash"},
+		{"a job in the background", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function create_python_venv {\n", "function create_python_venv {\n    print \"warming up\" &\n", 1)
+		}, "lib.include.sh:172: print \"warming up\" &: the launcher does not model this step in create_python_venv"},
+		// The scripts' and lib.include.sh's top level: what a statement the
+		// readers take runs besides.
+		{"an environment for the runner alone", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "run_python_in_active_env", "CUDA_VISIBLE_DEVICES=1 run_python_in_active_env", 1)
+		}, "start-ui.sh:9: CUDA_VISIBLE_DEVICES=1 run_python_in_active_env"},
+		{"set -- in a launch script", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "set -e\n", "set -e -- --help\n", 1)
+		}, "start-ui.sh:3: set -e -- --help: the launcher does not model this step"},
+		{"a command in the condition of a script's exports", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "prepare_runtime_environment\n", "if nvidia-smi -pm 1; then\n    export GPU_PM=1\nfi\nprepare_runtime_environment\n", 1)
+		}, "start-ui.sh:7: nvidia-smi -pm 1: the launcher does not model this step"},
+		{"a command in a script's export", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "prepare_runtime_environment\n", "export GPU_NAME=\"$(nvidia-smi -pm 1)\"\nprepare_runtime_environment\n", 1)
+		}, "start-ui.sh:7: export GPU_NAME=\"$(nvidia-smi -pm 1)\": the launcher does not model this step"},
+		{"a command in the condition of lib.include.sh's exports", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `if [[ "${OT_CUDA_LOWMEM_MODE}" == "true" ]]; then`, `if check_gpu_memory; then`, 1)
+		}, "lib.include.sh:48: check_gpu_memory: the launcher does not model this step at the top"},
+		{"a command in an export of lib.include.sh", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "export OT_HOST_OS=\"$(uname -s)\"\n", "export OT_HOST_OS=\"$(uname -s)\"\nexport OT_GPUS=\"$(nvidia-smi -L)\"\n", 1)
+		}, "lib.include.sh:41: export OT_GPUS=\"$(nvidia-smi -L)\": the launcher does not model this step"},
 		{"a script that is not Bash", head, layout.RunCmdScript, func(s string) string {
 			return s + "\nif [[ then\n"
 		}, "run-cmd.sh:25: cannot be read as Bash"},

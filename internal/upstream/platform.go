@@ -176,6 +176,7 @@ func (x *extractor) legacy(name string, s *scope) (*Legacy, bool) {
 	if fd == nil {
 		return nil, false
 	}
+	x.legacyFn = name
 	l := &Legacy{Where: x.where(fd.Pos())}
 	fs := s.child()
 	for _, st := range bodyOf(fd) {
