@@ -263,7 +263,7 @@ func (a *audit) stmt(st *syntax.Stmt) {
 	case *syntax.CallExpr:
 		if len(c.Args) == 0 {
 			for _, as := range c.Assigns {
-				if as.Name == nil || !a.settable(as.Name.Value) {
+				if as.Name == nil || !a.settable(as.Name.Value) || a.outsideChain(st, as) {
 					a.refuse(st)
 					return
 				}
@@ -286,7 +286,7 @@ func (a *audit) stmt(st *syntax.Stmt) {
 				a.refuse(st)
 				return
 			}
-			if !local && !a.settable(as.Name.Value) {
+			if !local && !a.settable(as.Name.Value) || a.outsideChain(st, as) {
 				a.refuse(st)
 				return
 			}
@@ -374,4 +374,25 @@ func (a *audit) redirOK(r *syntax.Redirect) bool {
 		return target == "/dev/null" || has(a.steps.cmds, ">"+target)
 	}
 	return false
+}
+
+// outsideChain reports an assignment of the platform chain's variable
+// outside the chain, in the function that holds it: the chain's rules are
+// what the launcher models, and its variable may start only as the
+// setting's value (local platform_reqs="${OT_PLATFORM_REQUIREMENTS}").
+func (a *audit) outsideChain(st *syntax.Stmt, as *syntax.Assign) bool {
+	x := a.x
+	if x.chain == nil || a.fn != x.chainFn || as.Name == nil || as.Name.Value != x.chainVar {
+		return false
+	}
+	if st.Pos().Offset() >= x.chain.Pos().Offset() && st.End().Offset() <= x.chain.End().Offset() {
+		return false
+	}
+	if _, decl := st.Cmd.(*syntax.DeclClause); decl {
+		switch wordText(as.Value) {
+		case "${OT_PLATFORM_REQUIREMENTS}", "${" + platformVar + "}":
+			return false
+		}
+	}
+	return true
 }

@@ -214,6 +214,12 @@ func TestRefusals(t *testing.T) {
 		{"a loop in pixi's finder", pixi, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "function get_or_update_pixi {\n", "function get_or_update_pixi {\n    for f in ~/.pixirc.d/*; do source \"$f\"; done\n", 1)
 		}, "lib.include.sh:182: for f in ~/.pixirc.d/*; do source \"$f\"; done: the launcher does not model this step in get_or_update_pixi"},
+		{"the platform's file chosen again after the chain", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    if [[ -z \"${platform_reqs}\" ]] ||", "    platform_reqs=\"requirements-special.txt\"\n    if [[ -z \"${platform_reqs}\" ]] ||", 1)
+		}, "lib.include.sh:376: platform_reqs=\"requirements-special.txt\": the launcher does not model this step in get_platform_requirements_path"},
+		{"pixi's platform starting as something else", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `local platform="${OT_PLATFORM}"`, `local platform="cpu"`, 1)
+		}, "lib.include.sh:137: local platform=\"cpu\": the launcher does not model this step in get_platform"},
 		{"a third pip install", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    run_pip_in_active_env install extra\n    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", 1)
 		}, "lib.include.sh:393: a pip install besides the two the launcher models"},

@@ -31,6 +31,7 @@ func (x *extractor) platformChain() {
 			return
 		}
 		x.f.Platform, x.platform = rules, true
+		x.chainFn, x.chainVar, x.chain = fd.Name.Value, variable, chain
 		return
 	}
 }
