@@ -163,6 +163,7 @@ func (x *extractor) auditBodies(fam string) {
 	if fam == FamilyPixi {
 		roots[2] = fnRunPixiFamily
 	}
+	x.prepareOrder(fam)
 	seen := map[string]bool{}
 	queue := roots
 	for len(queue) > 0 {
@@ -395,4 +396,47 @@ func (a *audit) outsideChain(st *syntax.Stmt, as *syntax.Assign) bool {
 		}
 	}
 	return true
+}
+
+// prepareOrder holds prepare_runtime_environment to the order of steps the
+// launcher models, each once: a step moved, repeated or left out would
+// make the env differently. (Its prints and debug lines are free; what it
+// may call at all is family's.) In the pip family it must tell an upgrade
+// by its argument, "upgrade", and by nothing else.
+func (x *extractor) prepareOrder(fam string) {
+	fd := x.fn(fnPrepare)
+	if fd == nil {
+		return
+	}
+	var got []string
+	for _, c := range calledIn(fd) {
+		switch c.name {
+		case "print", "print_debug", "print_warning", "local":
+		default:
+			got = append(got, c.name)
+		}
+	}
+	var shapes [][]string
+	if fam == FamilyPixi {
+		shapes = [][]string{{fnGetPixi, "get_platform", fnInstallEnv}}
+	} else {
+		shapes = [][]string{
+			{"exit_if_no_runtime", "activate_chosen_env", "exit_if_active_env_wrong_python_version",
+				"install_requirements_in_active_env", "install_requirements_in_active_env_if_necessary"},
+			{"exit_if_no_runtime", "activate_chosen_env", "exit_if_active_env_wrong_python_version", "is_update_metadata_changed",
+				"install_requirements_in_active_env", "install_requirements_in_active_env_if_necessary"},
+		}
+	}
+	text := strings.Join(got, ", ")
+	known := false
+	for _, sh := range shapes {
+		known = known || text == strings.Join(sh, ", ")
+	}
+	if !known {
+		x.refusef("%s: %s runs %s, an order of steps the launcher does not model (it models %s)",
+			x.where(fd.Pos()), fnPrepare, text, strings.Join(shapes[0], ", "))
+	}
+	if modes := modesOf(fd); fam == FamilyPip && strings.Join(modes, " ") != "upgrade" {
+		x.refusef("%s: %s tells its modes by %q, and the launcher models \"upgrade\" only", x.where(fd.Pos()), fnPrepare, modes)
+	}
 }

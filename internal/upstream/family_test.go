@@ -140,6 +140,16 @@ func TestRefusals(t *testing.T) {
 		{"a step prepare runs besides the framework's", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    activate_chosen_env\n", "    activate_chosen_env\n    uv sync\n", 1)
 		}, "prepare_runtime_environment runs uv, which the launcher does not model"},
+		{"prepare's steps in another order", head, layout.LibFile, func(s string) string {
+			s = strings.Replace(s, "    exit_if_no_runtime\n", "", 1)
+			return strings.Replace(s, "    activate_chosen_env\n", "    activate_chosen_env\n    exit_if_no_runtime\n", 1)
+		}, "lib.include.sh:447: prepare_runtime_environment runs activate_chosen_env, exit_if_no_runtime, exit_if_active_env_wrong_python_version, is_update_metadata_changed, install_requirements_in_active_env, install_requirements_in_active_env_if_necessary, an order"},
+		{"prepare installing twice", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "        install_requirements_in_active_env_if_necessary\n", "        install_requirements_in_active_env_if_necessary\n    fi\n    if [[ \"$1\" == \"install\" ]]; then\n        install_requirements_in_active_env\n", 1)
+		}, "install_requirements_in_active_env_if_necessary, install_requirements_in_active_env, an order of steps the launcher does not model"},
+		{"prepare with a mode of its own", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `if [[ "$1" == "upgrade" ]]; then`, `if [[ "$1" == "upgrade" || "$1" == "refresh" ]]; then`, 1)
+		}, "lib.include.sh:447: prepare_runtime_environment tells its modes by [\"refresh\" \"upgrade\"]"},
 		{"no prepare_runtime_environment", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "function prepare_runtime_environment", "function prepare_something_else", 1)
 		}, "lib.include.sh: defines no prepare_runtime_environment"},
