@@ -30,7 +30,10 @@ type funcSteps struct {
 	// cmds are the commands it may run, each matched on the call's words
 	// as written (quotes dropped): "NAME" takes any arguments, "NAME ARG…"
 	// those words first, "=NAME ARG…" exactly those words. An entry
-	// ">WORD" allows an output redirection to WORD.
+	// ">WORD" allows an output redirection to WORD; "?TEST" the test
+	// [[ … ]] or (( … )) as written, "?*" any test (where another reader
+	// models them: the platform chain, the CUDA choice; or where they
+	// change nothing the launcher does: the printing and argument checks).
 	cmds []string
 	// globals are the variables it may set (export, or assign without a
 	// local declaration): the ones the launcher's model sets the same way.
@@ -49,7 +52,7 @@ func stepsOf(fam, name string) (funcSteps, bool) {
 	case "print", "print_warning", "print_error":
 		return funcSteps{cmds: []string{"printf", "echo"}}, true
 	case "print_debug":
-		return funcSteps{cmds: []string{"print", "printf", "echo"}}, true
+		return funcSteps{cmds: []string{`?*`, "print", "printf", "echo"}}, true
 	case "print_command":
 		return funcSteps{cmds: []string{"printf", "echo", "escape_shell_command"}}, true
 	case "escape_shell_command":
@@ -57,22 +60,22 @@ func stepsOf(fam, name string) (funcSteps, bool) {
 	case "regex_escape":
 		return funcSteps{cmds: []string{"sed"}}, true
 	case "can_exec":
-		return funcSteps{cmds: []string{"print_error", "return", "command"}}, true
+		return funcSteps{cmds: []string{`?*`, "print_error", "return", "command"}}, true
 	case "absolute_path":
-		return funcSteps{cmds: []string{"print_error", "return", "echo", "cd", "pwd"}}, true
+		return funcSteps{cmds: []string{`?*`, "print_error", "return", "echo", "cd", "pwd"}}, true
 	case "run_cmd":
 		return funcSteps{cmds: []string{"=print_command $@", "=$@"}}, true
 	}
 	if fam == FamilyPixi {
 		switch name {
 		case fnPrepare:
-			return funcSteps{cmds: []string{"=" + fnGetPixi + " $@", "get_platform", fnInstallEnv, "print_debug", "print", "print_warning"},
+			return funcSteps{cmds: []string{`?[[ "$1" == "install" || "$1" == "upgrade" ]]`, "=" + fnGetPixi + " $@", "get_platform", fnInstallEnv, "print_debug", "print", "print_warning"},
 				globals: []string{platformVar}}, true
 		case fnGetPixi:
-			return funcSteps{cmds: []string{fnCanExec, "print_debug", "print", "which", "run_cmd pixi self-update", "=./" + layout.PixiInstall},
+			return funcSteps{cmds: []string{`?[[ "$1" == "upgrade" ]]`, fnCanExec, "print_debug", "print", "which", "run_cmd pixi self-update", "=./" + layout.PixiInstall},
 				globals: []string{"PATH"}}, true
 		case "get_platform":
-			return funcSteps{cmds: []string{fnCanExec, "grep", "head", "awk", "print_warning", "print_debug", "echo", "=${smi}", "=nvidia-smi"}}, true
+			return funcSteps{cmds: []string{`?*`, fnCanExec, "grep", "head", "awk", "print_warning", "print_debug", "echo", "=${smi}", "=nvidia-smi"}}, true
 		case fnInstallEnv:
 			return funcSteps{cmds: []string{"print_debug", "print", "run_cmd pixi install"}}, true
 		case fnRunPixiFamily:
@@ -82,7 +85,7 @@ func stepsOf(fam, name string) (funcSteps, bool) {
 	}
 	switch name {
 	case fnPrepare:
-		return funcSteps{cmds: []string{"exit_if_no_runtime", "activate_chosen_env", "exit_if_active_env_wrong_python_version",
+		return funcSteps{cmds: []string{`?[[ "$1" == "upgrade" ]]`, `?[[ "${OT_LAZY_UPDATES}" == "false" ]]`, `?[[ "${force_update}" == "true" ]]`, "exit_if_no_runtime", "activate_chosen_env", "exit_if_active_env_wrong_python_version",
 			"install_requirements_in_active_env", "install_requirements_in_active_env_if_necessary",
 			"is_update_metadata_changed", "print_debug", "print", "print_warning"}}, true
 	case "exit_if_no_runtime":
@@ -90,30 +93,30 @@ func stepsOf(fam, name string) (funcSteps, bool) {
 	case "show_runtime_solutions":
 		return funcSteps{cmds: []string{"should_use_conda", "has_conda_env", "absolute_path", "print"}}, true
 	case "should_use_conda":
-		return funcSteps{cmds: []string{"has_conda"}}, true
+		return funcSteps{cmds: []string{`?[[ "${OT_PREFER_VENV}" != "true" ]]`, "has_conda"}}, true
 	case "has_conda":
-		return funcSteps{cmds: []string{"=" + fnCanExec + " ${OT_CONDA_CMD}"}, globals: []string{"__HAS_CONDA__CACHE"}}, true
+		return funcSteps{cmds: []string{`?[[ -z "${__HAS_CONDA__CACHE}" ]]`, `?[[ "${__HAS_CONDA__CACHE}" == "true" ]]`, "=" + fnCanExec + " ${OT_CONDA_CMD}"}, globals: []string{"__HAS_CONDA__CACHE"}}, true
 	case "has_python":
 		return funcSteps{cmds: []string{"=" + fnCanExec + " ${OT_PYTHON_CMD}"}}, true
 	case "has_python_venv":
-		return funcSteps{}, true // a test only
+		return funcSteps{cmds: []string{`?[[ -f "${OT_PYTHON_VENV}/bin/activate" ]]`}}, true // a test only
 	case "has_conda_env": // a test of the prefix's conda-meta, or the named env in conda's list (2024)
-		return funcSteps{cmds: []string{fnRunConda + " info --envs", "grep", "regex_escape"}}, true
+		return funcSteps{cmds: []string{`?[[ -d "${OT_CONDA_ENV}/conda-meta" ]]`, fnRunConda + " info --envs", "grep", "regex_escape"}}, true
 	case "has_conda_global_env":
-		return funcSteps{cmds: []string{"print_error", "return", fnRunConda + " info --envs", "grep", "regex_escape"}}, true
+		return funcSteps{cmds: []string{`?*`, "print_error", "return", fnRunConda + " info --envs", "grep", "regex_escape"}}, true
 	case "activate_chosen_env":
 		return funcSteps{cmds: []string{"should_use_conda", "print", "ensure_conda_env_exists", "ensure_python_venv_exists", "activate_python_venv"}}, true
 	case "ensure_conda_env_exists":
 		return funcSteps{cmds: []string{"has_conda_env", "create_conda_env"}}, true
 	case "create_conda_env":
-		return funcSteps{cmds: []string{"print", fnRunConda + " create", "has_conda_global_env", "print_warning"},
+		return funcSteps{cmds: []string{`?[[ "${OT_HOST_OS}" == "Linux" ]]`, "print", fnRunConda + " create", "has_conda_global_env", "print_warning"},
 			globals: []string{"OT_MUST_INSTALL_REQUIREMENTS"}}, true
 	case "ensure_python_venv_exists":
 		return funcSteps{cmds: []string{"has_python_venv", "create_python_venv"}}, true
 	case "create_python_venv":
 		return funcSteps{cmds: []string{"print", "=run_venv ${OT_PYTHON_VENV}"}, globals: []string{"OT_MUST_INSTALL_REQUIREMENTS"}}, true
 	case "activate_python_venv":
-		return funcSteps{cmds: []string{"=source ${OT_PYTHON_VENV}/bin/activate", "print_error", "=exit 1"}, globals: []string{"OT_PYTHON_CMD"}}, true
+		return funcSteps{cmds: []string{`?[[ -z "${VIRTUAL_ENV}" ]]`, "=source ${OT_PYTHON_VENV}/bin/activate", "print_error", "=exit 1"}, globals: []string{"OT_PYTHON_CMD"}}, true
 	case "exit_if_active_env_wrong_python_version":
 		return funcSteps{cmds: []string{"=" + fnRunPython + " scripts/util/version_check.py ${OT_PYTHON_VERSION_MINIMUM} ${OT_PYTHON_VERSION_TOO_HIGH}",
 			"show_runtime_solutions", "=exit 1"}}, true
@@ -136,16 +139,16 @@ func stepsOf(fam, name string) (funcSteps, bool) {
 	case fnRunConda:
 		return funcSteps{cmds: []string{"=run_cmd ${OT_CONDA_CMD} $@", "print", "=${OT_CONDA_CMD} $@"}}, true
 	case "install_requirements_in_active_env_if_necessary":
-		return funcSteps{cmds: []string{"install_requirements_in_active_env"}}, true
+		return funcSteps{cmds: []string{`?[[ "${OT_MUST_INSTALL_REQUIREMENTS}" != "false" ]]`, "install_requirements_in_active_env"}}, true
 	case "install_requirements_in_active_env":
-		return funcSteps{cmds: []string{"print", "print_debug", fnRunPip + " install", "get_platform_requirements_path",
+		return funcSteps{cmds: []string{`?[[ "${OT_LAZY_UPDATES}" == "true" ]]`, `?[[ -f "${OT_UPDATE_METADATA_FILE}" ]]`, "print", "print_debug", fnRunPip + " install", "get_platform_requirements_path",
 			"save_update_metadata", "=rm -f ${OT_UPDATE_METADATA_FILE}"}, globals: []string{"OT_MUST_INSTALL_REQUIREMENTS"}}, true
 	case "get_platform_requirements_path":
-		return funcSteps{cmds: []string{fnCanExec, fnCudaReqs, "print_error", "return", "echo"}}, true
+		return funcSteps{cmds: []string{`?*`, fnCanExec, fnCudaReqs, "print_error", "return", "echo"}}, true
 	case fnCudaReqs:
-		return funcSteps{cmds: []string{fnCanExec, "echo", "return", "grep", "head", "print_warning", "print_debug", "=${smi}", "=nvidia-smi"}}, true
+		return funcSteps{cmds: []string{`?*`, fnCanExec, "echo", "return", "grep", "head", "print_warning", "print_debug", "=${smi}", "=nvidia-smi"}}, true
 	case "is_update_metadata_changed":
-		return funcSteps{cmds: []string{"get_current_git_hash", "print_debug", "return"}}, true
+		return funcSteps{cmds: []string{`?[[ -f "${OT_UPDATE_METADATA_FILE}" ]]`, `?[[ "${saved_hash}" == "${current_hash}" ]]`, "get_current_git_hash", "print_debug", "return"}}, true
 	case "save_update_metadata":
 		return funcSteps{cmds: []string{"=get_current_git_hash", ">${OT_UPDATE_METADATA_FILE}"}}, true
 	case "get_current_git_hash":
@@ -306,6 +309,10 @@ func (a *audit) stmt(st *syntax.Stmt) {
 		a.stmts(c.Stmts)
 		return
 	case *syntax.TestClause, *syntax.ArithmCmd:
+		if !a.testOK(st) {
+			a.refuse(st) // a condition the model does not decide by
+			return
+		}
 	default: // loops, case, subshells, nested functions, let, time
 		a.refuse(st)
 		return
@@ -347,7 +354,7 @@ func (a *audit) callOK(c *syntax.CallExpr) bool {
 	for _, e := range a.steps.cmds {
 		if exact, ok := strings.CutPrefix(e, "="); ok {
 			allowed = allowed || text == exact
-		} else if !strings.HasPrefix(e, ">") {
+		} else if !strings.HasPrefix(e, ">") && !strings.HasPrefix(e, "?") {
 			allowed = allowed || text == e || strings.HasPrefix(text, e+" ")
 		}
 	}
@@ -439,4 +446,15 @@ func (x *extractor) prepareOrder(fam string) {
 	if modes := modesOf(fd); fam == FamilyPip && strings.Join(modes, " ") != "upgrade" {
 		x.refusef("%s: %s tells its modes by %q, and the launcher models \"upgrade\" only", x.where(fd.Pos()), fnPrepare, modes)
 	}
+}
+
+// testOK reports a test the whitelist allows, as written (a negation
+// included).
+func (a *audit) testOK(st *syntax.Stmt) bool {
+	if has(a.steps.cmds, "?*") {
+		return true
+	}
+	var b strings.Builder
+	syntax.NewPrinter().Print(&b, st)
+	return has(a.steps.cmds, "?"+strings.TrimSpace(b.String()))
 }

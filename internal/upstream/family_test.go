@@ -230,6 +230,12 @@ func TestRefusals(t *testing.T) {
 		{"pixi's platform starting as something else", pixi, layout.LibFile, func(s string) string {
 			return strings.Replace(s, `local platform="${OT_PLATFORM}"`, `local platform="cpu"`, 1)
 		}, "lib.include.sh:137: local platform=\"cpu\": the launcher does not model this step in get_platform"},
+		{"conda preferred the other way round", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `[[ "${OT_PREFER_VENV}" != "true" ]]`, `[[ "${OT_PREFER_VENV}" == "true" ]]`, 1)
+		}, "lib.include.sh:292: [[ \"${OT_PREFER_VENV}\" == \"true\" ]]: the launcher does not model this step in should_use_conda"},
+		{"a venv told by another file", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `[[ -f "${OT_PYTHON_VENV}/bin/activate" ]]`, `[[ -x "${OT_PYTHON_VENV}/bin/python" ]]`, 1)
+		}, "lib.include.sh:168: [[ -x \"${OT_PYTHON_VENV}/bin/python\" ]]: the launcher does not model this step in has_python_venv"},
 		{"a third pip install", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    run_pip_in_active_env install extra\n    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", 1)
 		}, "lib.include.sh:393: a pip install besides the two the launcher models"},
