@@ -167,6 +167,7 @@ func (x *extractor) auditBodies(fam string) {
 		roots[2] = fnRunPixiFamily
 	}
 	x.prepareOrder(fam)
+	pr := syntax.NewPrinter()
 	seen := map[string]bool{}
 	queue := roots
 	for len(queue) > 0 {
@@ -181,7 +182,7 @@ func (x *extractor) auditBodies(fam string) {
 			continue // not defined here: a command of the host's, or the launcher's own
 		}
 		steps, _ := stepsOf(fam, x.modelName(name))
-		a := &audit{x: x, fam: fam, fn: name, steps: steps, locals: localsOf(fd)}
+		a := &audit{x: x, fam: fam, fn: name, steps: steps, locals: localsOf(fd), pr: pr}
 		a.stmts(bodyOf(fd))
 		queue = append(queue, a.reached...)
 	}
@@ -203,6 +204,8 @@ type audit struct {
 	steps   funcSteps
 	locals  map[string]bool
 	reached []string // the functions of lib.include.sh it calls
+	pr      *syntax.Printer
+	buf     *strings.Builder
 }
 
 // localsOf is the names a function declares local (local, declare or
@@ -341,40 +344,70 @@ func (a *audit) settable(name string) bool {
 }
 
 // callOK reports a call the whitelist allows, and notes a function of
-// lib.include.sh it reaches, which is held to its own.
+// lib.include.sh it reaches, which is held to its own. The call's words
+// are printed only where an entry for its name names words.
 func (a *audit) callOK(c *syntax.CallExpr) bool {
-	words := make([]string, len(c.Args))
-	for i, w := range c.Args {
-		words[i] = wordText(w)
+	first := litOf(c.Args[0])
+	if first == "" {
+		first = a.text(c.Args[0])
 	}
-	name := a.x.modelName(words[0])
-	words[0] = name
-	text := strings.Join(words, " ")
+	name := a.x.modelName(first)
 	allowed := false
+	text := ""
 	for _, e := range a.steps.cmds {
-		if exact, ok := strings.CutPrefix(e, "="); ok {
-			allowed = allowed || text == exact
-		} else if !strings.HasPrefix(e, ">") && !strings.HasPrefix(e, "?") {
-			allowed = allowed || text == e || strings.HasPrefix(text, e+" ")
+		exact := strings.HasPrefix(e, "=")
+		e = strings.TrimPrefix(e, "=")
+		head, rest, withArgs := strings.Cut(e, " ")
+		if head != name || strings.HasPrefix(e, ">") || strings.HasPrefix(e, "?") {
+			continue
+		}
+		if !withArgs && !exact {
+			allowed = true
+			break
+		}
+		if text == "" {
+			words := make([]string, 0, len(c.Args)-1)
+			for _, w := range c.Args[1:] {
+				words = append(words, a.text(w))
+			}
+			text = strings.Join(words, " ")
+		}
+		if text == rest || !exact && strings.HasPrefix(text, rest+" ") {
+			allowed = true
+			break
 		}
 	}
 	if !allowed {
 		return false
 	}
-	if a.x.fn(wordText(c.Args[0])) != nil {
+	if a.x.fn(first) != nil {
 		if _, known := stepsOf(a.fam, name); !known {
 			return false // a function of the checkout's the model does not know
 		}
-		a.reached = append(a.reached, wordText(c.Args[0]))
+		a.reached = append(a.reached, first)
 	}
 	return true
+}
+
+// text is a word as written, quotes dropped (wordText, with the audit's
+// one printer).
+func (a *audit) text(w *syntax.Word) string {
+	if a.buf == nil {
+		a.buf = &strings.Builder{}
+	}
+	a.buf.Reset()
+	a.pr.Print(a.buf, w)
+	return strings.NewReplacer(`"`, "", `'`, "").Replace(a.buf.String())
 }
 
 // redirOK allows what changes no file: a duplicated descriptor (>&2), a
 // read, a here-string, output thrown away; and the output files the
 // whitelist names.
 func (a *audit) redirOK(r *syntax.Redirect) bool {
-	target := wordText(r.Word)
+	target := litOf(r.Word)
+	if target == "" {
+		target = a.text(r.Word)
+	}
 	switch r.Op {
 	case syntax.DplOut, syntax.DplIn, syntax.RdrIn, syntax.WordHdoc:
 		return true
@@ -454,7 +487,10 @@ func (a *audit) testOK(st *syntax.Stmt) bool {
 	if has(a.steps.cmds, "?*") {
 		return true
 	}
-	var b strings.Builder
-	syntax.NewPrinter().Print(&b, st)
-	return has(a.steps.cmds, "?"+strings.TrimSpace(b.String()))
+	if a.buf == nil {
+		a.buf = &strings.Builder{}
+	}
+	a.buf.Reset()
+	a.pr.Print(a.buf, st)
+	return has(a.steps.cmds, "?"+strings.TrimSpace(a.buf.String()))
 }
