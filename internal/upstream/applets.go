@@ -25,7 +25,7 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 	p := Plan{Script: name, Where: x.file, Run: Args{Slot: -1}}
 	s := newScope(x.host)
 	x.stmts(f.Stmts, s, nil, name) // the exports, with their conditions
-	sourced := false
+	sourced, entered := false, false
 	for _, st := range f.Stmts {
 		if st.Negated || st.Background || len(st.Redirs) > 0 {
 			x.refuseStmt(st, "")
@@ -57,14 +57,15 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 			case cmd == "set" && libStep(c): // options only: `set -- …` would change the arguments
 			case cmd == "shift" && name == layout.RunCmdScript && len(c.Args) == 1:
 			case cmd == "source" || cmd == ".":
-				if len(c.Args) != 2 || !strings.HasSuffix(wordText(c.Args[1]), layout.LibFile) {
-					x.refuseStmt(st, "it sources something other than "+layout.LibFile)
+				if len(c.Args) != 2 || !isLibPath(wordText(c.Args[1]), entered) {
+					x.refuseStmt(st, "it sources something other than its own folder's "+layout.LibFile)
 				}
 				sourced = true
 			case cmd == "cd":
-				if !strings.Contains(wordText(c.Args[len(c.Args)-1]), "BASH_SOURCE") {
+				if !isScriptDir(c.Args[1:]) {
 					x.refuseStmt(st, "it enters a folder other than the checkout")
 				}
+				entered = true
 			case cmd == "echo" && len(c.Args) == 2 && strings.HasPrefix(litOf(c.Args[1]), "[OneTrainer] "):
 			case cmd == "git" && len(c.Args) == 2 && litOf(c.Args[1]) == "pull":
 				p.Pull = true
@@ -331,4 +332,32 @@ func clipText(s string) string {
 		return s[:80] + "…"
 	}
 	return s
+}
+
+// scriptDirForms are the ways a launch script names its own folder.
+func scriptDirForms() []string {
+	return []string{"${BASH_SOURCE[0]%/*}", "$(dirname -- ${BASH_SOURCE[0]})", "$(dirname ${BASH_SOURCE[0]})"}
+}
+
+// isScriptDir reads cd's arguments: [--] the script's own folder.
+func isScriptDir(args []*syntax.Word) bool {
+	if len(args) > 0 && litOf(args[0]) == "--" {
+		args = args[1:]
+	}
+	return len(args) == 1 && has(scriptDirForms(), wordText(args[0]))
+}
+
+// isLibPath reads what a script sources: lib.include.sh in its own
+// folder, named from the script's path, or plainly once the script has
+// entered its folder.
+func isLibPath(p string, entered bool) bool {
+	if entered && (p == layout.LibFile || p == "./"+layout.LibFile) {
+		return true
+	}
+	for _, d := range scriptDirForms() {
+		if p == d+"/"+layout.LibFile {
+			return true
+		}
+	}
+	return false
 }

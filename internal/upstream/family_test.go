@@ -251,6 +251,12 @@ func TestRefusals(t *testing.T) {
 		{"a job in the background", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "function create_python_venv {\n", "function create_python_venv {\n    print \"warming up\" &\n", 1)
 		}, "lib.include.sh:172: print \"warming up\" &: the launcher does not model this step in create_python_venv"},
+		{"a script entering the folder above", head, layout.UpdateScript, func(s string) string {
+			return strings.Replace(s, `cd -- "$(dirname -- "${BASH_SOURCE[0]}")"`, `cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."`, 1)
+		}, "update.sh:6: cd -- \"$(dirname -- \"${BASH_SOURCE[0]}\")/..\": it enters a folder other than the checkout"},
+		{"a script sourcing another folder's library", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, `source "${BASH_SOURCE[0]%/*}/lib.include.sh"`, `source ~/ot-overrides/lib.include.sh`, 1)
+		}, "start-ui.sh:5: source ~/ot-overrides/lib.include.sh: it sources something other than its own folder's lib.include.sh"},
 		// The scripts' and lib.include.sh's top level: what a statement the
 		// readers take runs besides.
 		{"an environment for the runner alone", head, layout.StartUIScript, func(s string) string {
