@@ -236,6 +236,9 @@ func TestRefusals(t *testing.T) {
 		{"a venv told by another file", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, `[[ -f "${OT_PYTHON_VENV}/bin/activate" ]]`, `[[ -x "${OT_PYTHON_VENV}/bin/python" ]]`, 1)
 		}, "lib.include.sh:168: [[ -x \"${OT_PYTHON_VENV}/bin/python\" ]]: the launcher does not model this step in has_python_venv"},
+		{"an export in pixi's prepare", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_PLATFORM=\"$(get_platform)\"\n", "    export OT_PLATFORM=\"$(get_platform)\"\n    export PIXI_CACHE_DIR=/tmp/pixi\n", 1)
+		}, "lib.include.sh:205: export PIXI_CACHE_DIR=/tmp/pixi: the launcher does not model this step in prepare_runtime_environment"},
 		{"a third pip install", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    run_pip_in_active_env install extra\n    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", 1)
 		}, "lib.include.sh:393: a pip install besides the two the launcher models"},
