@@ -293,6 +293,13 @@ func (a *audit) stmt(st *syntax.Stmt) {
 				a.refuse(st)
 				return
 			}
+			if local && strings.ToLower(as.Name.Value) != as.Name.Value {
+				// local OT_PYTHON_VENV=…, local PATH: Bash's scopes are
+				// dynamic, so the functions it calls would see that value
+				// where the model reads the setting's.
+				a.refuse(st)
+				return
+			}
 			if !local && !a.settable(as.Name.Value) || a.outsideChain(st, as) {
 				a.refuse(st)
 				return

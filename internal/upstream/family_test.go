@@ -239,6 +239,9 @@ func TestRefusals(t *testing.T) {
 		{"an export in pixi's prepare", pixi, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    export OT_PLATFORM=\"$(get_platform)\"\n", "    export OT_PLATFORM=\"$(get_platform)\"\n    export PIXI_CACHE_DIR=/tmp/pixi\n", 1)
 		}, "lib.include.sh:205: export PIXI_CACHE_DIR=/tmp/pixi: the launcher does not model this step in prepare_runtime_environment"},
+		{"a setting shadowed by a local for the functions called", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function activate_chosen_env {\n", "function activate_chosen_env {\n    local OT_PYTHON_VENV=\"/tmp/venv\"\n", 1)
+		}, "lib.include.sh:298: local OT_PYTHON_VENV=\"/tmp/venv\": the launcher does not model this step in activate_chosen_env"},
 		{"a third pip install", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    run_pip_in_active_env install extra\n    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", 1)
 		}, "lib.include.sh:393: a pip install besides the two the launcher models"},
