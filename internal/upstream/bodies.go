@@ -56,13 +56,13 @@ func stepsOf(fam, name string) (funcSteps, bool) {
 	case "print_command":
 		return funcSteps{cmds: []string{"printf", "echo", "escape_shell_command"}}, true
 	case "escape_shell_command":
-		return funcSteps{cmds: []string{"printf", "sed"}}, true
+		return funcSteps{cmds: []string{"printf", "=sed s/^ //"}}, true
 	case "regex_escape":
-		return funcSteps{cmds: []string{"sed"}}, true
+		return funcSteps{cmds: []string{`=sed s/[][\.|$(){}?+*^]/\\&/g`}}, true
 	case "can_exec":
-		return funcSteps{cmds: []string{`?*`, "print_error", "return", "command"}}, true
+		return funcSteps{cmds: []string{`?*`, "print_error", "return", "=command -v $1"}}, true
 	case "absolute_path":
-		return funcSteps{cmds: []string{`?*`, "print_error", "return", "echo", "cd", "pwd"}}, true
+		return funcSteps{cmds: []string{`?*`, "print_error", "return", "echo", "=cd -- $1", "pwd"}}, true
 	case "run_cmd":
 		return funcSteps{cmds: []string{"=print_command $@", "=$@"}}, true
 	}
@@ -75,7 +75,7 @@ func stepsOf(fam, name string) (funcSteps, bool) {
 			return funcSteps{cmds: []string{`?[[ "$1" == "upgrade" ]]`, fnCanExec, "print_debug", "print", "which", "run_cmd pixi self-update", "=./" + layout.PixiInstall},
 				globals: []string{"PATH"}}, true
 		case "get_platform":
-			return funcSteps{cmds: []string{`?*`, fnCanExec, "grep", "head", "awk", "print_warning", "print_debug", "echo", "=${smi}", "=nvidia-smi"}}, true
+			return funcSteps{cmds: []string{`?*`, fnCanExec, "grep", "head", "awk BEGIN{exit", "print_warning", "print_debug", "echo", "=${smi}", "=nvidia-smi"}}, true
 		case fnInstallEnv:
 			return funcSteps{cmds: []string{"print_debug", "print", "run_cmd pixi install"}}, true
 		case fnRunPixiFamily:
@@ -384,8 +384,8 @@ func (a *audit) callOK(c *syntax.CallExpr) bool {
 			break
 		}
 	}
-	if !allowed {
-		return false
+	if !allowed || name == "printf" && len(c.Args) > 1 && strings.HasPrefix(a.text(c.Args[1]), "-v") {
+		return false // printf -v VAR sets a variable
 	}
 	if a.x.fn(first) != nil {
 		if _, known := stepsOf(a.fam, name); !known {

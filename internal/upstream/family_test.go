@@ -242,6 +242,12 @@ func TestRefusals(t *testing.T) {
 		{"a setting shadowed by a local for the functions called", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "function activate_chosen_env {\n", "function activate_chosen_env {\n    local OT_PYTHON_VENV=\"/tmp/venv\"\n", 1)
 		}, "lib.include.sh:298: local OT_PYTHON_VENV=\"/tmp/venv\": the launcher does not model this step in activate_chosen_env"},
+		{"a printing helper that sets a variable", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function print {\n", "function print {\n    printf -v OT_PYTHON_CMD python3\n", 1)
+		}, "lib.include.sh:59: printf -v OT_PYTHON_CMD python3: the launcher does not model this step in print"},
+		{"a check that runs another command", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `if local full_path="$(command -v "$1" 2>/dev/null)"; then`, `if local full_path="$(command -v "$1" 2>/dev/null)" && command rm -rf ~/.cache/pip; then`, 1)
+		}, "lib.include.sh:135: command rm -rf ~/.cache/pip: the launcher does not model this step in can_exec"},
 		{"a third pip install", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    run_pip_in_active_env install extra\n    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", 1)
 		}, "lib.include.sh:393: a pip install besides the two the launcher models"},
