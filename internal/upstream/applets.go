@@ -24,7 +24,7 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 	p := Plan{Script: name, Where: x.file, Run: Args{Slot: -1}}
 	s := newScope(x.host)
 	x.stmts(f.Stmts, s, nil, name) // the exports, with their conditions
-	sourced := false
+	sourced, entered := false, false
 	for _, st := range f.Stmts {
 		if st.Negated || st.Background || len(st.Redirs) > 0 {
 			x.refuseStmt(st, "")
@@ -34,6 +34,8 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 		case *syntax.DeclClause:
 			if c.Variant.Value != "export" {
 				x.refuseStmt(st, "")
+			} else {
+				x.refuseValueRuns(st, c.Args)
 			}
 		case *syntax.IfClause:
 			x.appletIf(&p, c, s)
@@ -44,17 +46,25 @@ func (x *extractor) appletPlan(f *syntax.File, name string) Plan {
 				}
 				continue
 			}
+			if len(c.Assigns) > 0 {
+				// NAME=VALUE CMD: an environment for that one command
+				// the launcher would not give.
+				x.refuseStmt(st, "")
+				continue
+			}
 			switch cmd := litOf(c.Args[0]); {
-			case cmd == "set", cmd == "shift" && name == layout.RunCmdScript:
+			case cmd == "set" && libStep(c): // options only: `set -- …` would change the arguments
+			case cmd == "shift" && name == layout.RunCmdScript && len(c.Args) == 1:
 			case cmd == "source" || cmd == ".":
-				if len(c.Args) != 2 || !strings.HasSuffix(wordText(c.Args[1]), layout.LibFile) {
-					x.refuseStmt(st, "it sources something other than "+layout.LibFile)
+				if len(c.Args) != 2 || !isLibPath(wordText(c.Args[1]), entered) {
+					x.refuseStmt(st, "it sources something other than its own folder's "+layout.LibFile)
 				}
 				sourced = true
 			case cmd == "cd":
-				if !strings.Contains(wordText(c.Args[len(c.Args)-1]), "BASH_SOURCE") {
+				if !isScriptDir(c.Args[1:]) {
 					x.refuseStmt(st, "it enters a folder other than the checkout")
 				}
+				entered = true
 			case cmd == "echo" && len(c.Args) == 2 && strings.HasPrefix(litOf(c.Args[1]), "[OneTrainer] "):
 			case cmd == "git" && len(c.Args) == 2 && litOf(c.Args[1]) == "pull":
 				p.Pull = true
@@ -115,11 +125,22 @@ func (x *extractor) runner(p *Plan, c *syntax.CallExpr, s *scope, fn string) {
 // git init of a tree that is not a git checkout, run-cmd's checks of the
 // script name, or exports under a condition.
 func (x *extractor) appletIf(p *Plan, c *syntax.IfClause, s *scope) {
+	for b := c; b != nil; b = b.Else {
+		if st := condRuns(b.Cond); st != nil {
+			x.refuseStmt(st, "the launcher does not model this step (a command in an if's condition)")
+			return
+		}
+	}
 	switch {
 	case c.Else == nil && x.handover(p, c):
 	case c.Else == nil && x.gitInit(p, c):
 	case c.Else == nil && p.Script == layout.RunCmdScript && isNameCheck(c):
 	case onlyExports(c):
+		for b := c; b != nil; b = b.Else {
+			for _, st := range b.Then {
+				x.refuseValueRuns(st, st.Cmd.(*syntax.DeclClause).Args)
+			}
+		}
 	default:
 		x.refusef("%s: this if does something the launcher does not model, so it cannot tell what the script does", x.where(c.Pos()))
 	}
@@ -310,4 +331,32 @@ func clipText(s string) string {
 		return s[:80] + "…"
 	}
 	return s
+}
+
+// scriptDirForms are the ways a launch script names its own folder.
+func scriptDirForms() []string {
+	return []string{"${BASH_SOURCE[0]%/*}", "$(dirname -- ${BASH_SOURCE[0]})", "$(dirname ${BASH_SOURCE[0]})"}
+}
+
+// isScriptDir reads cd's arguments: [--] the script's own folder.
+func isScriptDir(args []*syntax.Word) bool {
+	if len(args) > 0 && litOf(args[0]) == "--" {
+		args = args[1:]
+	}
+	return len(args) == 1 && has(scriptDirForms(), wordText(args[0]))
+}
+
+// isLibPath reads what a script sources: lib.include.sh in its own
+// folder, named from the script's path, or plainly once the script has
+// entered its folder.
+func isLibPath(p string, entered bool) bool {
+	if entered && (p == layout.LibFile || p == "./"+layout.LibFile) {
+		return true
+	}
+	for _, d := range scriptDirForms() {
+		if p == d+"/"+layout.LibFile {
+			return true
+		}
+	}
+	return false
 }

@@ -12,6 +12,11 @@ func (x *extractor) condaCalls() {
 			continue
 		}
 		c := calls[0]
+		if len(calls) > 1 {
+			x.refusef("%s: a second `%s %s`, and the launcher models one", x.where(calls[1].expr.Pos()), fnRunConda, sub)
+			x.conda = false
+			return
+		}
 		args, ok := x.envArgs(c)
 		where := x.where(c.expr.Pos())
 		if !ok {

@@ -115,6 +115,9 @@ type extractor struct {
 	conda, pipBoot, pipReqs, platform, libSeen bool // found
 	funcs                                      []*syntax.FuncDecl
 	top                                        *scope // lib.include.sh's top level, after it ran
+	legacyFn                                   string // the function the platform chain's legacy choice is
+	chainFn, chainVar                          string // the function holding the platform chain, and what it assigns
+	chain                                      *syntax.IfClause
 }
 
 func (x *extractor) where(p syntax.Pos) string {

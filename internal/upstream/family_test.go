@@ -140,6 +140,16 @@ func TestRefusals(t *testing.T) {
 		{"a step prepare runs besides the framework's", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "    activate_chosen_env\n", "    activate_chosen_env\n    uv sync\n", 1)
 		}, "prepare_runtime_environment runs uv, which the launcher does not model"},
+		{"prepare's steps in another order", head, layout.LibFile, func(s string) string {
+			s = strings.Replace(s, "    exit_if_no_runtime\n", "", 1)
+			return strings.Replace(s, "    activate_chosen_env\n", "    activate_chosen_env\n    exit_if_no_runtime\n", 1)
+		}, "lib.include.sh:447: prepare_runtime_environment runs activate_chosen_env, exit_if_no_runtime, exit_if_active_env_wrong_python_version, is_update_metadata_changed, install_requirements_in_active_env, install_requirements_in_active_env_if_necessary, an order"},
+		{"prepare installing twice", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "        install_requirements_in_active_env_if_necessary\n", "        install_requirements_in_active_env_if_necessary\n    fi\n    if [[ \"$1\" == \"install\" ]]; then\n        install_requirements_in_active_env\n", 1)
+		}, "install_requirements_in_active_env_if_necessary, install_requirements_in_active_env, an order of steps the launcher does not model"},
+		{"prepare with a mode of its own", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `if [[ "$1" == "upgrade" ]]; then`, `if [[ "$1" == "upgrade" || "$1" == "refresh" ]]; then`, 1)
+		}, "lib.include.sh:447: prepare_runtime_environment tells its modes by [\"refresh\" \"upgrade\"]"},
 		{"no prepare_runtime_environment", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "function prepare_runtime_environment", "function prepare_something_else", 1)
 		}, "lib.include.sh: defines no prepare_runtime_environment"},
@@ -179,6 +189,106 @@ func TestRefusals(t *testing.T) {
 		{"a loop at the top of lib.include.sh", head, layout.LibFile, func(s string) string {
 			return strings.Replace(s, "cd -- \"${SCRIPT_DIR}\"\n", "cd -- \"${SCRIPT_DIR}\"\nfor f in ~/.ot/*.sh; do source \"$f\"; done\n", 1)
 		}, "lib.include.sh:13: for f in"},
+		// The bodies of the functions the scripts reach: each statement one
+		// the launcher's model accounts for, or refused at its line.
+		{"a step in a function prepare calls", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function activate_chosen_env {\n", "function activate_chosen_env {\n    ulimit -n 4096\n", 1)
+		}, "lib.include.sh:298: ulimit -n 4096: the launcher does not model this step in activate_chosen_env"},
+		{"an export in the requirements install", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n    export FOO=bar\n", 1)
+		}, "lib.include.sh:394: export FOO=bar: the launcher does not model this step in install_requirements_in_active_env"},
+		{"a global set in a check", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function has_python {\n", "function has_python {\n    OT_PYTHON_CMD=python3\n", 1)
+		}, "lib.include.sh:164: OT_PYTHON_CMD=python3: the launcher does not model this step in has_python"},
+		{"a source in the venv's activation", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    source \"${OT_PYTHON_VENV}/bin/activate\"\n", "    source \"${OT_PYTHON_VENV}/bin/activate\"\n    source ~/env.sh\n", 1)
+		}, "lib.include.sh:187: source ~/env.sh: the launcher does not model this step in activate_python_venv"},
+		{"a function of the checkout's called by a check", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function exit_if_no_runtime {\n", "function check_gpu_memory {\n    nvidia-smi\n}\nfunction exit_if_no_runtime {\n    check_gpu_memory\n", 1)
+		}, "lib.include.sh:433: check_gpu_memory: the launcher does not model this step in exit_if_no_runtime"},
+		{"a venv made another way", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `run_venv "${OT_PYTHON_VENV}"`, `run_venv --system-site-packages "${OT_PYTHON_VENV}"`, 1)
+		}, "lib.include.sh:173: run_venv --system-site-packages"},
+		{"a pip install's output sent to a file", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "pip setuptools==81.0.0\n", "pip setuptools==81.0.0 >>install.log\n", 1)
+		}, "the launcher does not model this step in install_requirements_in_active_env"},
+		{"a printing helper that does more", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function print {\n", "function print {\n    logger \"$*\"\n", 1)
+		}, "lib.include.sh:59: logger \"$*\": the launcher does not model this step in print"},
+		{"a step in the driver check", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    local legacy_reqs=\"requirements-cuda-legacy.txt\"\n", "    local legacy_reqs=\"requirements-cuda-legacy.txt\"\n    nvidia-smi -pm 1\n", 1)
+		}, "lib.include.sh:331: nvidia-smi -pm 1: the launcher does not model this step in get_cuda_requirements_path"},
+		{"a step in the pixi platform check", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "            local smi=\"nvidia-smi\"\n", "            local smi=\"nvidia-smi\"\n            nvidia-smi -pm 1\n", 1)
+		}, "lib.include.sh:150: nvidia-smi -pm 1: the launcher does not model this step in get_platform"},
+		{"a loop in pixi's finder", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function get_or_update_pixi {\n", "function get_or_update_pixi {\n    for f in ~/.pixirc.d/*; do source \"$f\"; done\n", 1)
+		}, "lib.include.sh:182: for f in ~/.pixirc.d/*; do source \"$f\"; done: the launcher does not model this step in get_or_update_pixi"},
+		{"the platform's file chosen again after the chain", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    if [[ -z \"${platform_reqs}\" ]] ||", "    platform_reqs=\"requirements-special.txt\"\n    if [[ -z \"${platform_reqs}\" ]] ||", 1)
+		}, "lib.include.sh:376: platform_reqs=\"requirements-special.txt\": the launcher does not model this step in get_platform_requirements_path"},
+		{"pixi's platform starting as something else", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `local platform="${OT_PLATFORM}"`, `local platform="cpu"`, 1)
+		}, "lib.include.sh:137: local platform=\"cpu\": the launcher does not model this step in get_platform"},
+		{"conda preferred the other way round", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `[[ "${OT_PREFER_VENV}" != "true" ]]`, `[[ "${OT_PREFER_VENV}" == "true" ]]`, 1)
+		}, "lib.include.sh:292: [[ \"${OT_PREFER_VENV}\" == \"true\" ]]: the launcher does not model this step in should_use_conda"},
+		{"a venv told by another file", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `[[ -f "${OT_PYTHON_VENV}/bin/activate" ]]`, `[[ -x "${OT_PYTHON_VENV}/bin/python" ]]`, 1)
+		}, "lib.include.sh:168: [[ -x \"${OT_PYTHON_VENV}/bin/python\" ]]: the launcher does not model this step in has_python_venv"},
+		{"an export in pixi's prepare", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_PLATFORM=\"$(get_platform)\"\n", "    export OT_PLATFORM=\"$(get_platform)\"\n    export PIXI_CACHE_DIR=/tmp/pixi\n", 1)
+		}, "lib.include.sh:205: export PIXI_CACHE_DIR=/tmp/pixi: the launcher does not model this step in prepare_runtime_environment"},
+		{"a setting shadowed by a local for the functions called", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function activate_chosen_env {\n", "function activate_chosen_env {\n    local OT_PYTHON_VENV=\"/tmp/venv\"\n", 1)
+		}, "lib.include.sh:298: local OT_PYTHON_VENV=\"/tmp/venv\": the launcher does not model this step in activate_chosen_env"},
+		{"a printing helper that sets a variable", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function print {\n", "function print {\n    printf -v OT_PYTHON_CMD python3\n", 1)
+		}, "lib.include.sh:59: printf -v OT_PYTHON_CMD python3: the launcher does not model this step in print"},
+		{"a check that runs another command", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `if local full_path="$(command -v "$1" 2>/dev/null)"; then`, `if local full_path="$(command -v "$1" 2>/dev/null)" && command rm -rf ~/.cache/pip; then`, 1)
+		}, "lib.include.sh:135: command rm -rf ~/.cache/pip: the launcher does not model this step in can_exec"},
+		{"a third pip install", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", "    run_pip_in_active_env install extra\n    export OT_MUST_INSTALL_REQUIREMENTS=\"false\"\n", 1)
+		}, "lib.include.sh:393: a pip install besides the two the launcher models"},
+		{"a second conda create", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    export OT_MUST_INSTALL_REQUIREMENTS=\"true\"\n\n    # Show", "    run_conda create -y --prefix \"${OT_CONDA_ENV}\" cudatoolkit\n    export OT_MUST_INSTALL_REQUIREMENTS=\"true\"\n\n    # Show", 1)
+		}, "lib.include.sh:259: a second `run_conda create`"},
+		{"a second pixi install", pixi, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "    run_cmd pixi install --locked -e \"${OT_PLATFORM}\"\n", "    run_cmd pixi install --locked -e \"${OT_PLATFORM}\"\n    run_cmd pixi install --locked -e cpu\n", 1)
+		}, "lib.include.sh:175: a second `run_cmd pixi install`"},
+		{"a function of the checkout's shadowing a command the model runs", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "# Retrieves the most recent", "function git {\n    command git \"$@\" && curl -s example.com\n}\n# Retrieves the most recent", 1)
+		}, "lib.include.sh:88: git rev-parse HEAD: the launcher does not model this step in get_current_git_hash"},
+		{"a job in the background", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "function create_python_venv {\n", "function create_python_venv {\n    print \"warming up\" &\n", 1)
+		}, "lib.include.sh:172: print \"warming up\" &: the launcher does not model this step in create_python_venv"},
+		{"a script entering the folder above", head, layout.UpdateScript, func(s string) string {
+			return strings.Replace(s, `cd -- "$(dirname -- "${BASH_SOURCE[0]}")"`, `cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."`, 1)
+		}, "update.sh:6: cd -- \"$(dirname -- \"${BASH_SOURCE[0]}\")/..\": it enters a folder other than the checkout"},
+		{"a script sourcing another folder's library", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, `source "${BASH_SOURCE[0]%/*}/lib.include.sh"`, `source ~/ot-overrides/lib.include.sh`, 1)
+		}, "start-ui.sh:5: source ~/ot-overrides/lib.include.sh: it sources something other than its own folder's lib.include.sh"},
+		// The scripts' and lib.include.sh's top level: what a statement the
+		// readers take runs besides.
+		{"an environment for the runner alone", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "run_python_in_active_env", "CUDA_VISIBLE_DEVICES=1 run_python_in_active_env", 1)
+		}, "start-ui.sh:9: CUDA_VISIBLE_DEVICES=1 run_python_in_active_env"},
+		{"set -- in a launch script", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "set -e\n", "set -e -- --help\n", 1)
+		}, "start-ui.sh:3: set -e -- --help: the launcher does not model this step"},
+		{"a command in the condition of a script's exports", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "prepare_runtime_environment\n", "if nvidia-smi -pm 1; then\n    export GPU_PM=1\nfi\nprepare_runtime_environment\n", 1)
+		}, "start-ui.sh:7: nvidia-smi -pm 1: the launcher does not model this step"},
+		{"a command in a script's export", head, layout.StartUIScript, func(s string) string {
+			return strings.Replace(s, "prepare_runtime_environment\n", "export GPU_NAME=\"$(nvidia-smi -pm 1)\"\nprepare_runtime_environment\n", 1)
+		}, "start-ui.sh:7: export GPU_NAME=\"$(nvidia-smi -pm 1)\": the launcher does not model this step"},
+		{"a command in the condition of lib.include.sh's exports", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, `if [[ "${OT_CUDA_LOWMEM_MODE}" == "true" ]]; then`, `if check_gpu_memory; then`, 1)
+		}, "lib.include.sh:48: check_gpu_memory: the launcher does not model this step at the top"},
+		{"a command in an export of lib.include.sh", head, layout.LibFile, func(s string) string {
+			return strings.Replace(s, "export OT_HOST_OS=\"$(uname -s)\"\n", "export OT_HOST_OS=\"$(uname -s)\"\nexport OT_GPUS=\"$(nvidia-smi -L)\"\n", 1)
+		}, "lib.include.sh:41: export OT_GPUS=\"$(nvidia-smi -L)\": the launcher does not model this step"},
 		{"a script that is not Bash", head, layout.RunCmdScript, func(s string) string {
 			return s + "\nif [[ then\n"
 		}, "run-cmd.sh:25: cannot be read as Bash"},

@@ -33,6 +33,8 @@ func (x *extractor) pipCalls() {
 			x.f.PipRequirements, x.pipReqs = a, true
 		case a.Slot < 0 && !x.pipBoot:
 			x.f.PipBootstrap, x.pipBoot = a, true
+		default:
+			x.refusef("%s: a pip install besides the two the launcher models (pip and setuptools, then the requirements with the platform's file), so it cannot tell what the env gets", where)
 		}
 	}
 }

@@ -33,6 +33,9 @@ func (x *extractor) pixiFacts() {
 			x.refusef("%s: no `%s %s %s` is there, which the pixi family's scripts run", x.file, fnRunCmd, pixiCmd, sub)
 			continue
 		}
+		if len(calls) > 1 {
+			x.refusef("%s: a second `%s %s %s`, and the launcher models one", x.where(calls[1].expr.Pos()), fnRunCmd, pixiCmd, sub)
+		}
 		a, ok := slotArgs(calls[0], VarPlatform, 2, sub == "run")
 		a.Where = x.where(calls[0].expr.Pos())
 		switch {

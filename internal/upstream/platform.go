@@ -31,6 +31,7 @@ func (x *extractor) platformChain() {
 			return
 		}
 		x.f.Platform, x.platform = rules, true
+		x.chainFn, x.chainVar, x.chain = fd.Name.Value, variable, chain
 		return
 	}
 }
@@ -176,6 +177,7 @@ func (x *extractor) legacy(name string, s *scope) (*Legacy, bool) {
 	if fd == nil {
 		return nil, false
 	}
+	x.legacyFn = name
 	l := &Legacy{Where: x.where(fd.Pos())}
 	fs := s.child()
 	for _, st := range bodyOf(fd) {

@@ -33,6 +33,9 @@ func (x *extractor) lib(f *syntax.File) {
 		x.pixiFacts()
 		x.platformChain()
 	}
+	if fam := x.f.Family.Value; fam != "" {
+		x.auditBodies(fam)
+	}
 }
 
 // stmts walks statements at a file's top level (or inside its ifs): the
@@ -44,6 +47,9 @@ func (x *extractor) stmts(list []*syntax.Stmt, s *scope, conds []Cond, applet st
 		switch c := st.Cmd.(type) {
 		case *syntax.DeclClause:
 			exported := c.Variant.Value == "export"
+			if applet == "" {
+				x.refuseValueRuns(st, c.Args)
+			}
 			for _, a := range c.Args {
 				if a.Name != nil {
 					x.assign(a, s, exported, conds, applet)
@@ -51,10 +57,13 @@ func (x *extractor) stmts(list []*syntax.Stmt, s *scope, conds []Cond, applet st
 			}
 		case *syntax.CallExpr:
 			if len(c.Args) == 0 {
+				if applet == "" {
+					x.refuseValueRuns(st, c.Assigns)
+				}
 				for _, a := range c.Assigns {
 					x.assign(a, s, false, conds, applet)
 				}
-			} else if applet == "" && !libStep(c) {
+			} else if applet == "" && (len(c.Assigns) > 0 || !libStep(c)) {
 				x.refuseLibStep(st)
 			}
 		case *syntax.IfClause:
@@ -113,12 +122,18 @@ func libStep(c *syntax.CallExpr) bool {
 // command but an assignment (the exports are warned of as before).
 func (x *extractor) refuseLibSteps(c *syntax.IfClause) {
 	for b := c; b != nil; b = b.Else {
+		if st := condRuns(b.Cond); st != nil {
+			x.refuseLibStep(st)
+		}
 		for _, st := range b.Then {
 			switch cmd := st.Cmd.(type) {
 			case *syntax.DeclClause:
+				x.refuseValueRuns(st, cmd.Args)
 			case *syntax.CallExpr:
-				if len(cmd.Args) > 0 && !libStep(cmd) {
+				if len(cmd.Args) > 0 && (len(cmd.Assigns) > 0 || !libStep(cmd)) {
 					x.refuseLibStep(st)
+				} else if len(cmd.Args) == 0 {
+					x.refuseValueRuns(st, cmd.Assigns)
 				}
 			case *syntax.IfClause:
 				x.refuseLibSteps(cmd)
