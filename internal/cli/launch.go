@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
@@ -10,7 +9,6 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gitx"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pyenv"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/settings"
@@ -162,13 +160,7 @@ func (l *applet) passedOn(args []string) []string {
 // execRun replaces the launcher with what the script's runner runs, the
 // slot (run-cmd.sh's script) filled with slot, and args after it.
 func (l *applet) execRun(t pyenv.Target, slot string, args ...string) error {
-	words := l.Plan.Run.With(slot)[1:] // after the runner function's name
-	for i, w := range words {
-		if strings.HasSuffix(w, ".py") {
-			words[i] = pathutil.Arg(w)
-		}
-	}
-	cmd := t.Run(words, args...)
+	cmd := t.Run(l.ScriptRun(slot).Words, args...)
 	l.Out.Command(cmd.Argv)
 	l.inv.log.beforeExec(l.co, l.Out, cmd.Argv)
 	code, err := l.inv.Exec(l.co.Root, cmd.Path, cmd.Argv, t.Environ())

@@ -168,7 +168,7 @@ func Gather(ctx context.Context, in Input) Report {
 		rep.Problem(SectionRequirements, "the requirements file "+d.File+" is missing in the checkout", "")
 	}
 	if in.Torch {
-		reinstall := append([]string{envRep.Python, "-m", "pip"}, facts.PipRequirements.With(d.File)...)
+		reinstall := l.PipRequirements(d.File).Argv(envRep.Python)
 		t, found := torchReport(ctx, r.Run, envRep, d, m, reinstall)
 		rep.Torch = &t
 		for _, f := range found {
@@ -293,7 +293,8 @@ func upstreamReport(f *upstream.Facts) Upstream {
 			pr.GitInit = append(pr.GitInit, out.QuoteArgs(c))
 		}
 		if len(p.Run.Words) > 0 {
-			pr.Runs = &Args{Command: out.QuoteArgs(p.Run.With("SCRIPT")), Where: p.Run.Where}
+			run := launch.ScriptRunOf(p, "SCRIPT")
+			pr.Runs = &Args{Command: out.QuoteArgs(run.Argv()), Where: run.Where}
 		}
 		if p.Handover != nil {
 			h := handoverReport(*p.Handover)
@@ -306,10 +307,9 @@ func upstreamReport(f *upstream.Facts) Upstream {
 		if px.BinDir.Var != "" {
 			bin = "${" + px.BinDir.Var + ":-" + px.BinDir.Default + "}" + px.BinDir.Suffix
 		}
-		pa := func(a upstream.Args) Args {
-			return Args{Command: out.QuoteArgs(append([]string{"pixi"}, a.With("ENV")...)), Where: a.Where}
-		}
-		r.Pixi = &PixiFacts{Install: pa(px.Install), Run: pa(px.Run), SelfUpdate: pa(px.SelfUpdate),
+		p := &launch.Pixi{Form: px}
+		install, run, self := p.Install("ENV"), p.Run("ENV"), p.SelfUpdate("ENV")
+		r.Pixi = &PixiFacts{Install: shown(install.Argv, install.Where), Run: shown(run.Argv, run.Where), SelfUpdate: shown(self.Argv, self.Where),
 			InstallOn: orEmpty(px.InstallOn), SelfUpdateOn: orEmpty(px.SelfUpdateOn), BinDir: bin, Installer: px.Installer,
 			Environments: orEmpty(px.Envs), EnvironmentsWhere: px.EnvsWhere, Where: px.Where}
 	}
@@ -321,13 +321,11 @@ func upstreamReport(f *upstream.Facts) Upstream {
 	default:
 		r.CondaForm = "name"
 	}
-	args := func(prefix []string, a upstream.Args, slot string) Args {
-		return Args{Command: out.QuoteArgs(append(prefix, a.With(slot)...)), Where: a.Where}
-	}
-	r.CondaCreate = args([]string{"conda"}, f.Conda.Create, "ENV")
-	r.CondaRun = args([]string{"conda"}, f.Conda.Run, "ENV")
-	r.PipBootstrap = args([]string{"python", "-m", "pip"}, f.PipBootstrap, "")
-	r.PipRequirements = args([]string{"python", "-m", "pip"}, f.PipRequirements, "PLATFORM-FILE")
+	r.CondaCreate = shown(launch.CondaForm("conda", f.Conda.Create, "ENV"), f.Conda.Create.Where)
+	r.CondaRun = shown(launch.CondaForm("conda", f.Conda.Run, "ENV"), f.Conda.Run.Where)
+	boot, req := launch.PipBootstrap(f), launch.PipRequirements(f, "PLATFORM-FILE")
+	r.PipBootstrap = shown(boot.Argv("python"), boot.Where)
+	r.PipRequirements = shown(req.Argv("python"), req.Where)
 	legacy := false
 	for _, rule := range f.Platform {
 		rr := Rule{File: rule.File, Legacy: rule.Legacy, Where: rule.Where, Signs: []string{}}
@@ -422,4 +420,10 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// shown is a command as doctor shows it: its words quoted to paste, and the
+// line of the checkout's files they come from.
+func shown(argv []string, where string) Args {
+	return Args{Command: out.QuoteArgs(argv), Where: where}
 }

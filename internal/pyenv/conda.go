@@ -14,7 +14,6 @@ import (
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
-	"github.com/onetrainer-launcher/onetrainer-launcher/internal/upstream"
 )
 
 // Conda is the launch's conda env (its command, its name or prefix path,
@@ -56,43 +55,15 @@ func (c *Conda) place(co layout.Checkout, loc condaLoc) Place {
 	return p
 }
 
-// target is conda's -n NAME or -p PATH for the env, spelled as the
-// checkout's scripts spell it (--prefix in OneTrainer's). A named env found
-// outside conda's envs dirs (listed only in environments.txt) has no name
-// that `conda run -n` resolves, so it is given by its path.
-func (c *Conda) target(a upstream.Args, loc condaLoc) []string {
-	flag := ""
-	if a.Slot >= 1 {
-		flag = a.Words[a.Slot-1]
+// run is `conda run` for the env found at loc: a named env found outside
+// conda's envs dirs (listed only in environments.txt) has no name that
+// `conda run -n` resolves, so it is given by its path.
+func (c *Conda) run(loc condaLoc) launch.CondaRun {
+	at := ""
+	if loc.found() && loc.Prefix != c.Root && !c.inEnvsDir(loc.Prefix) {
+		at = loc.Prefix
 	}
-	isPrefixFlag := flag == "-p" || flag == "--prefix"
-	switch {
-	case c.Name == "":
-		if !isPrefixFlag {
-			flag = "-p"
-		}
-		return []string{flag, pathutil.Arg(c.Given)}
-	case loc.found() && loc.Prefix != c.Root && !c.inEnvsDir(loc.Prefix):
-		if !isPrefixFlag {
-			flag = "-p"
-		}
-		return []string{flag, loc.Prefix}
-	}
-	if isPrefixFlag || flag == "" {
-		flag = "-n"
-	}
-	return []string{flag, c.Name}
-}
-
-// command is a conda command of the checkout's form (a create or a run),
-// with the env's flag and value in their place.
-func (c *Conda) command(a upstream.Args, loc condaLoc) []string {
-	t := c.target(a, loc)
-	words := a.With(t[1])
-	if a.Slot >= 1 {
-		words[a.Slot-1] = t[0]
-	}
-	return append([]string{c.Cmd}, words...)
+	return c.Run(at)
 }
 
 func (c *Conda) inEnvsDir(prefix string) bool {
@@ -106,8 +77,7 @@ func (c *Conda) inEnvsDir(prefix string) bool {
 
 // python runs python in the env through `conda run`, which activates it.
 func (c *Conda) python(loc condaLoc, args ...string) proc.Cmd {
-	argv := append(c.command(c.Form.Run, loc), "python")
-	return proc.Cmd{Path: c.Exe, Argv: append(argv, args...)}
+	return proc.Cmd{Path: c.Exe, Argv: c.run(loc).Python(args...)}
 }
 
 // envsDirs are the folders conda keeps named envs in, in conda's order.
@@ -207,22 +177,18 @@ func (c *Conda) askConda(ctx context.Context, q query) condaLoc {
 	return condaLoc{}
 }
 
-// createArgs is the conda command that makes the env, as the checkout's
-// create_conda_env runs it: its channels, its Python, and the packages it
-// adds (tk[build=xft_*] on Linux in OneTrainer's).
-func (c *Conda) createArgs() []string { return c.command(c.Form.Create, condaLoc{}) }
-
 // removeCommand is the command that deletes the env, for the user to run;
 // a prefix is given absolute, so that it deletes nothing else wherever it
 // is run.
 func (c *Conda) removeCommand(loc condaLoc) string {
-	t := c.target(c.Form.Run, loc)
-	if t[0] == "-p" || t[0] == "--prefix" {
+	run := c.run(loc)
+	t := []string{run.Flag, run.Env}
+	if run.Flag == "-p" || run.Flag == "--prefix" {
 		prefix := c.Path
 		if c.Name != "" {
 			prefix = loc.Prefix
 		}
-		t = []string{t[0], prefix}
+		t = []string{run.Flag, prefix}
 	}
 	argv := append([]string{c.Cmd, "remove", "-y"}, t...)
 	return out.QuoteArgs(append(argv, "--all"))

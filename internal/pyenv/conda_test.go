@@ -87,7 +87,7 @@ func TestCondaFindFast(t *testing.T) {
 		if loc.found() != (tc.wantPrefix != "") || loc.Prefix != tc.wantPrefix || loc.Via != tc.wantHow {
 			t.Errorf("%s: found=%v at %q via %q; want %q via %q", tc.given, loc.found(), loc.Prefix, loc.Via, tc.wantPrefix, tc.wantHow)
 		}
-		if got := strings.Join(c.target(c.Form.Run, loc), " "); got != tc.wantTarget {
+		if got := condaTarget(c, loc); got != tc.wantTarget {
 			t.Errorf("%s: target %q, want %q", tc.given, got, tc.wantTarget)
 		}
 	}
@@ -98,7 +98,7 @@ func TestCondaFindFast(t *testing.T) {
 	}
 	mkEnv(t, filepath.Join(tmp, "conda_env"))
 	loc := c.findFast()
-	if !loc.found() || loc.Prefix != filepath.Join(tmp, "conda_env") || strings.Join(c.target(c.Form.Run, loc), " ") != "-p ./conda_env" {
+	if !loc.found() || loc.Prefix != filepath.Join(tmp, "conda_env") || condaTarget(c, loc) != "-p ./conda_env" {
 		t.Errorf("prefix env: %+v at %+v", c, loc)
 	}
 	if got := c.removeCommand(loc); got != "conda remove -y -p "+filepath.Join(tmp, "conda_env")+" --all" {
@@ -113,7 +113,7 @@ func TestCondaFindFast(t *testing.T) {
 	if c.Name != "" || c.Path != filepath.Join(tmp, "conda_env") {
 		t.Errorf("a prefix checkout took %q as a name: %+v", "conda_env", c)
 	}
-	if got := strings.Join(c.createArgs(), " "); got != "conda create -y --prefix conda_env --override-channels --strict-channel-priority --channel conda-forge python==3.13.* tk[build=xft_*]" {
+	if got := strings.Join(c.Create().Argv, " "); got != "conda create -y --prefix conda_env --override-channels --strict-channel-priority --channel conda-forge python==3.13.* tk[build=xft_*]" {
 		t.Errorf("create: %s", got)
 	}
 	if got := strings.Join(c.python(condaLoc{}, "x.py").Argv, " "); got != "conda run --prefix conda_env --no-capture-output python x.py" {
@@ -123,7 +123,7 @@ func TestCondaFindFast(t *testing.T) {
 		t.Errorf("remove command %q", got)
 	}
 	odd := newConda("conda", exe, "-odd", tmp, base, head.Conda)
-	if got := strings.Join(odd.createArgs()[:5], " "); got != "conda create -y --prefix ./-odd" {
+	if got := strings.Join(odd.Create().Argv[:5], " "); got != "conda create -y --prefix ./-odd" {
 		t.Errorf("a path that looks like an option: %s", got)
 	}
 }
@@ -150,4 +150,11 @@ func TestCondaAskTextFallback(t *testing.T) {
 	if !strings.Contains(o.String(), "+ conda info --envs --json\n") || !strings.Contains(o.String(), "+ conda info --envs\n") {
 		t.Errorf("both questions should be announced:\n%s", o.String())
 	}
+}
+
+// condaTarget is how the env is named in the conda run of the env found at
+// loc, "FLAG ENV".
+func condaTarget(c *Conda, loc condaLoc) string {
+	r := c.run(loc)
+	return r.Flag + " " + r.Env
 }

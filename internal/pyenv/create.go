@@ -67,7 +67,7 @@ func (t Target) createVenv(ctx context.Context, r Request, hp hostPy, ours bool)
 func (t Target) createConda(ctx context.Context, r Request) (Target, error) {
 	c := t.conda
 	r.Out.Status("Creating Conda environment %q...", c.Given)
-	if err := r.Run.Run(ctx, proc.Cmd{Path: c.Exe, Argv: c.createArgs()}); err != nil {
+	if err := r.Run.Run(ctx, proc.Cmd{Path: c.Exe, Argv: c.Create().Argv}); err != nil {
 		return t, withSpace(r, condaCreateFailed(r, c.Given, err), t.Place.Label, t.Place.Dir, "")
 	}
 	t, _ = t.locate(ctx, r, r.Run.Output)

@@ -52,12 +52,9 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 		}
 	}
 	r.Out.Status("Installing requirements in active environment...")
-	pip := func(a upstream.Args, slot string) []string {
-		return append([]string{"-m", "pip"}, a.With(slot)...)
-	}
-	err := run.Run(ctx, t.Python(pip(r.Facts.PipBootstrap, "")...))
+	err := run.Run(ctx, t.Python(r.PipBootstrap().Args...))
 	if err == nil {
-		err = run.Run(ctx, t.Python(pip(r.Facts.PipRequirements, pathutil.Arg(platform))...))
+		err = run.Run(ctx, t.Python(r.PipRequirements(platform).Args...))
 	}
 	if err != nil {
 		return installFailed(dir, r, t, err, pipLog.appended(pipLogTail))

@@ -29,7 +29,7 @@ const pixiCmd = "pixi"
 type pixiEnv struct {
 	exe  string
 	name string
-	form *upstream.Pixi
+	rt   *launch.Pixi
 	base environ.List
 }
 
@@ -44,8 +44,7 @@ func (p pixiEnv) place(co layout.Checkout) Place {
 
 // run is `pixi run --locked -e NAME WORDS...`, as the scripts' run_in_env.
 func (p pixiEnv) run(words ...string) proc.Cmd {
-	argv := append([]string{pixiCmd}, p.form.Run.With(p.name)...)
-	return proc.Cmd{Path: p.exe, Argv: append(argv, words...)}
+	return proc.Cmd{Path: p.exe, Argv: p.rt.Run(p.name, words...).Argv}
 }
 
 // PreparePixi makes the pixi environment ready, as the pixi family's
@@ -54,13 +53,13 @@ func (p pixiEnv) run(words ...string) proc.Cmd {
 // chosen; the environment installed when the script asks for it (install.sh,
 // update.sh), under the lock, with the launcher's record around it.
 func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error) {
-	px, mode := p.Form, p.Mode
+	mode := p.Mode
 	exe, env, wasThere, err := findPixi(ctx, r, p)
 	if err != nil {
 		return Result{}, err
 	}
 	if mode.SelfUpdate && wasThere {
-		if err := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: exe, Argv: append([]string{pixiCmd}, px.SelfUpdate.Words...)}); err != nil {
+		if err := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: exe, Argv: p.SelfUpdate(env.Get(upstream.VarPlatform)).Argv}); err != nil {
 			return Result{}, pixiSelfUpdateFailed(r, err)
 		}
 	}
@@ -70,7 +69,7 @@ func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error)
 	}
 	env = env.Clone()
 	env.Set(upstream.VarPlatform, name)
-	t := Target{Kind: launch.KindPixi, pixi: pixiEnv{exe: exe, name: name, form: px, base: env}}
+	t := Target{Kind: launch.KindPixi, pixi: pixiEnv{exe: exe, name: name, rt: p, base: env}}
 	t.Place = t.pixi.place(r.Checkout)
 	r.Out.Debugf("Using %s with %s", t.Place.Label, exe)
 	st, err := lookPixi(t)
@@ -150,7 +149,7 @@ func installPixi(ctx context.Context, r Request, t Target, env environ.List) err
 		return recordFailed(t, "cannot record the install in "+dir, dir, err)
 	}
 	r.Out.Debugf("Installing OneTrainer environment, this may take a while...")
-	argv := append([]string{pixiCmd}, t.pixi.form.Install.With(t.pixi.name)...)
+	argv := t.pixi.rt.Install(t.pixi.name).Argv
 	if err := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: t.pixi.exe, Argv: argv}); err != nil {
 		e := installFailed(dir, r, t, err, "")
 		if _, statErr := os.Stat(r.Checkout.Path(layout.PixiLock)); statErr != nil {
@@ -282,7 +281,7 @@ func InspectPixi(ctx context.Context, r Request, p *launch.Pixi, m *gpu.Machine)
 	d := r.Platform(ctx, r.Run, m)
 	info.Env, info.Reason, info.Warnings, info.Notes = d.File, d.Reason, d.Warnings, d.Notes
 	info.Known = knownEnv(px, d.File)
-	t := Target{Kind: launch.KindPixi, pixi: pixiEnv{exe: info.Path, name: d.File, form: px}}
+	t := Target{Kind: launch.KindPixi, pixi: pixiEnv{exe: info.Path, name: d.File, rt: p}}
 	t.Place = t.pixi.place(r.Checkout)
 	info.EnvDir = t.Place.Dir
 	rep := Inspection{Kind: launch.KindPixi, Path: t.Place.Dir, Others: []OtherEnv{}, target: t}
