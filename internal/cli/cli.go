@@ -7,6 +7,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -39,10 +40,17 @@ type Invocation struct {
 	// PID 1's child (proc.ExecOrInit). It returns the exit status when the
 	// process ran as a child, or the error that kept it from starting.
 	Exec func(dir, path string, argv, env []string) (int, error)
+	// log keeps what the launcher says in an applet's run, for its launch
+	// log (launchlog.go); nil for the launcher's own commands.
+	log *launchLog
 }
 
-// printer is the invocation's printer, without debug lines.
+// printer is the invocation's printer, without debug lines; in an applet's
+// run, what it prints is kept for the launch log too.
 func (inv Invocation) printer() *out.Printer {
+	if inv.log != nil {
+		return &out.Printer{Stdout: io.MultiWriter(inv.Stdio.Out, &inv.log.lines), Stderr: io.MultiWriter(inv.Stdio.Err, &inv.log.lines)}
+	}
 	return &out.Printer{Stdout: inv.Stdio.Out, Stderr: inv.Stdio.Err}
 }
 
@@ -82,7 +90,12 @@ func Run(ctx context.Context, cmd Command, inv Invocation, args []string) int {
 		commandHelp(inv.Stdio.Out, cmd)
 		return 0
 	}
-	return Report(inv.printer(), cmd.Run(ctx, inv, args))
+	if cmd.Applet() {
+		inv.log = newLaunchLog(cmd, args)
+	}
+	code := Report(inv.printer(), cmd.Run(ctx, inv, args))
+	inv.closeLaunchLog(ctx, code)
+	return code
 }
 
 // selfPath is the running binary's absolute path, links resolved.

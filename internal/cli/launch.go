@@ -140,7 +140,11 @@ func (a *applet) request() pyenv.Request {
 func (a *applet) prepare(ctx context.Context, lazyNeeded bool) (pyenv.Result, error) {
 	r := a.request()
 	r.Upgrade = a.Plan.Prepare == "upgrade" && lazyNeeded
-	return pyenv.Prepare(ctx, r)
+	res, err := pyenv.Prepare(ctx, r)
+	if res.Installed || res.Created {
+		a.inv.log.installed()
+	}
+	return res, err
 }
 
 // passedOn is what of the applet's arguments reaches the script: all of
@@ -166,6 +170,7 @@ func (l *applet) execRun(t pyenv.Target, slot string, args ...string) error {
 	}
 	cmd := t.Run(words, args...)
 	l.Out.Command(cmd.Argv)
+	l.inv.log.beforeExec(l.co, l.Out, cmd.Argv)
 	code, err := l.inv.Exec(l.co.Root, cmd.Path, cmd.Argv, t.Environ())
 	if err != nil {
 		return &out.Error{Msg: err.Error(), Code: code, Err: err}

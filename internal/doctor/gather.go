@@ -43,7 +43,7 @@ type Input struct {
 // the launch is the launch as launch.Decide settles it for start-ui.sh —
 // the very value an applet acts on — found out, never acted on.
 func Gather(ctx context.Context, in Input) Report {
-	rep := Report{OS: in.Host.GOOS, Arch: in.Host.GOARCH, Go: runtime.Version(), Problems: []string{}}
+	rep := Report{OS: in.Host.GOOS, Arch: in.Host.GOARCH, Go: runtime.Version(), Findings: []Finding{}, Problems: []string{}}
 	rep.Launcher = Launcher{Version: in.Build.Version, Revision: in.Build.Revision, Path: in.Self}
 	quiet := &out.Printer{Stdout: io.Discard, Stderr: io.Discard}
 
@@ -52,32 +52,37 @@ func Gather(ctx context.Context, in Input) Report {
 	l, _ := launch.Decide(ctx, launch.Input{Checkout: co, Env: in.Env, Host: in.Host, Git: &g}, layout.StartUIScript)
 	rep.OSRelease = osRelease(ctx, in, l.Root)
 	var notOT *checkout.NotOneTrainer
-	var problems []string
+	var stops []error // what stops an applet, said after the settings
 	for _, err := range l.Errors {
 		var nf *checkout.NotFollowed
 		switch {
 		case errors.As(err, &notOT), errors.As(err, &nf):
 			// The checkout's report and the refusals below say these.
 		default:
-			for _, e := range unjoin(err) {
-				problems = append(problems, e.Error())
-			}
+			stops = append(stops, unjoin(err)...)
 		}
 	}
 	conflicted := checkout.Conflicted(ctx, co, g)
 	rep.Checkout = checkoutReport(ctx, co, g, in.Self, notOT)
 	markConflicts(&rep.Checkout, conflicted)
+	launchLogs(&rep, co)
 	if !rep.Checkout.LooksLikeOneTrainer {
 		if len(rep.Checkout.Missing) > 0 {
-			rep.Problems = append(rep.Problems, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "))
+			rep.Problem(SectionCheckout, "this does not look like a OneTrainer checkout: missing "+strings.Join(rep.Checkout.Missing, ", "), "")
 		}
-		rep.Problems = append(rep.Problems, rep.Checkout.Denied...)
+		for _, d := range rep.Checkout.Denied {
+			rep.Problem(SectionCheckout, d, "")
+		}
 	}
-	rep.Problems = append(rep.Problems, gitProblems(ctx, co, g, conflicted)...)
+	for _, p := range gitProblems(ctx, co, g, conflicted) {
+		rep.Problem(SectionCheckout, p, "")
+	}
 	if l.File != nil {
 		rep.SettingsFile = l.File.Path
 		rep.SettingsFilePasses = l.File.Passed()
-		rep.Problems = append(rep.Problems, l.File.Warnings...)
+		for _, w := range l.File.Warnings {
+			rep.Problem(SectionSettings, w, "")
+		}
 	}
 	facts := l.Facts
 	rep.Upstream = upstreamReport(facts)
@@ -88,13 +93,24 @@ func Gather(ctx context.Context, in Input) Report {
 		h := handoverReport(*l.Via)
 		rep.Upstream.Via = &h
 	}
-	rep.Problems = append(rep.Problems, besideConflicts(facts.Refusals, conflicted)...)
-	rep.Problems = append(rep.Problems, facts.Warnings...)
+	for _, ref := range besideConflicts(facts.Refusals, conflicted) {
+		rep.Problem(SectionUpstream, ref, "")
+	}
+	for _, w := range facts.Warnings {
+		rep.Problem(SectionUpstream, w, "")
+	}
 	for _, set := range l.Settings.Settings {
 		rep.Settings = append(rep.Settings, Setting{Name: set.Name, Value: set.Value, Kind: string(set.Kind), Source: set.Source,
 			DefaultFrom: set.DefaultFrom, Problem: set.Bad, Unknown: set.Unknown})
+		if set.Unknown && set.Source != settings.SourceDefault {
+			rep.Warn(SectionSettings, set.Name+" is set, but this checkout's launch files do not know it: it has no effect here, as with the checkout's own scripts", "")
+		}
 	}
-	rep.Problems = append(rep.Problems, besideConflicts(problems, conflicted)...)
+	for _, err := range stops {
+		if len(besideConflicts([]string{err.Error()}, conflicted)) > 0 { // a conflict's own line says it
+			rep.Problem(SectionLaunch, err.Error(), hintsOf(err))
+		}
+	}
 	for _, name := range settings.ConstantNames {
 		rep.Constants = append(rep.Constants, Setting{Name: name, Value: l.Constants.Value(name), Source: l.Constants.Source[name]})
 	}
@@ -117,7 +133,7 @@ func Gather(ctx context.Context, in Input) Report {
 		for _, c := range insp.CheckUI(ctx, r, facts.UIScript.Value) {
 			u.Checks = append(u.Checks, UICheck(c))
 			if !c.OK {
-				rep.Problems = append(rep.Problems, fmt.Sprintf("the UI may not open: %s is missing (%s): %s", c.Name, c.Problem, c.Fix))
+				rep.Problem(SectionUI, fmt.Sprintf("the UI may not open: %s is missing (%s)", c.Name, c.Problem), c.Fix)
 			}
 		}
 		rep.UI = u
@@ -130,8 +146,9 @@ func Gather(ctx context.Context, in Input) Report {
 			Environment: info.Env, Reason: info.Reason, Warnings: orEmpty(info.Warnings), Notes: orEmpty(info.Notes),
 			Known: info.Known, Dir: info.EnvDir, Installed: info.Installed, Recorded: info.Recorded, LockMatches: info.LockMatches}
 		rep.Environment = &envRep
-		if envRep.Problem != "" {
-			rep.Problems = append(rep.Problems, envRep.Problem)
+		environmentFindings(&rep, co, nil)
+		for _, w := range info.Warnings {
+			rep.Warn(SectionEnvironment, w, "")
 		}
 		return rep
 	}
@@ -139,23 +156,64 @@ func Gather(ctx context.Context, in Input) Report {
 	uiReport(insp)
 	envRep := environmentReport(insp)
 	rep.Environment = &envRep
-	if envRep.Problem != "" {
-		rep.Problems = append(rep.Problems, envRep.Problem)
-	}
+	environmentFindings(&rep, co, insp.Ways)
 	d := l.Platform(ctx, in.Ask, m)
 	_, statErr := os.Stat(co.Path(d.File)) // an absolute OT_PLATFORM_REQUIREMENTS too
 	rep.Requirements = &Requirements{File: d.File, Reason: d.Reason, Exists: statErr == nil,
 		Warnings: orEmpty(d.Warnings), Notes: orEmpty(d.Notes)}
+	for _, w := range d.Warnings {
+		rep.Warn(SectionRequirements, w, "")
+	}
 	if statErr != nil {
-		rep.Problems = append(rep.Problems, "the requirements file "+d.File+" is missing in the checkout")
+		rep.Problem(SectionRequirements, "the requirements file "+d.File+" is missing in the checkout", "")
 	}
 	if in.Torch {
 		reinstall := append([]string{envRep.Python, "-m", "pip"}, facts.PipRequirements.With(d.File)...)
-		t := torchReport(ctx, r.Run, envRep, d, m, reinstall)
+		t, found := torchReport(ctx, r.Run, envRep, d, m, reinstall)
 		rep.Torch = &t
-		rep.Problems = append(rep.Problems, t.Problems...)
+		for _, f := range found {
+			rep.add(f)
+		}
 	}
 	return rep
+}
+
+// environmentFindings adds what the env's report found: an env that cannot
+// be used, an install that failed or was cut short (the next launch
+// completes it: it is a problem until then, with the command that does it),
+// what the decision noticed. ways are the ways around the cause of the
+// failed install, where pip's log names one.
+func environmentFindings(rep *Report, co layout.Checkout, ways []string) {
+	e := rep.Environment
+	if e.Problem != "" {
+		rep.Problem(SectionEnvironment, e.Problem, "")
+	}
+	install := "run " + out.QuoteArgs([]string{co.Path(layout.InstallScript)}) + ", which completes it"
+	if len(ways) > 0 {
+		install = strings.Join(ways, " ") + " Then " + install
+	}
+	switch {
+	case e.Resume != "":
+		log := ""
+		if e.PipLog != "" {
+			log = " (pip's log: " + e.PipLog + ")"
+		}
+		rep.Problem(SectionEnvironment, "the environment's install did not complete: "+e.Resume+log, install)
+	case e.State == pyenv.StateInterrupted:
+		rep.Problem(SectionEnvironment, "the launcher began making the environment "+e.Path+" and did not finish", install)
+	}
+	for _, w := range e.Warnings {
+		rep.Warn(SectionEnvironment, w, "")
+	}
+}
+
+// hintsOf is the way forward an error carries: an *out.Error's hints.
+func hintsOf(err error) string {
+	var oe *out.Error
+	if errors.As(err, &oe) {
+		return strings.Join(oe.Hints, " ")
+	}
+	return ""
 }
 
 func unjoin(err error) []error {

@@ -40,7 +40,9 @@ func machineReport(ctx context.Context, in Input, l *launch.Launch, m *gpu.Machi
 			mr.Disk = append(mr.Disk, Disk{What: d.What, Path: d.Path, Mount: d.Mount, Free: d.Free, Need: d.Need})
 		}
 	}
-	rep.Problems = append(rep.Problems, mc.Problems...)
+	for _, p := range mc.Problems {
+		rep.Problem(SectionMachine, p, "")
+	}
 	return mr
 }
 

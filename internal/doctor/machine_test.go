@@ -73,7 +73,7 @@ func TestTorchArchMismatch(t *testing.T) {
 		e := Environment{Python: py.Path, State: pyenv.StateInstalled}
 		d := gpu.Decision{File: layout.RequirementsCUDA, Build: gpu.CUDA}
 		reinstall := []string{py.Path, "-m", "pip", "install", "-r", layout.RequirementsGlobal, "-r", layout.RequirementsCUDA}
-		tr := torchReport(context.Background(), run, e, d, nil, reinstall)
+		tr, _ := torchReport(context.Background(), run, e, d, nil, reinstall)
 		if !tr.GPUUsable || len(tr.ArchList) != 7 || len(tr.Capabilities) != 1 || tr.Capabilities[0] != tc.cc {
 			t.Fatalf("%s: the stand-in's answers were not read: %+v", tc.cc, tr)
 		}

@@ -27,13 +27,19 @@ type Report struct {
 	UI                 *UI           `json:"ui"`           // null when the launch has no runtime
 	Torch              *Torch        `json:"torch"`        // with --torch, when the launch has a venv or conda env
 	Machine            Machine       `json:"machine"`      // what of the machine makes an install fail or the UI not open
-	Problems           []string      `json:"problems"`
+	LaunchLogs         []LaunchLog   `json:"launch_logs"`  // the applets' launch logs (launchlog.go)
+	// Findings are what every check found, problems and warnings, in the
+	// order they were found (findings.go).
+	Findings []Finding `json:"findings"`
+	// Problems are the findings of severity problem, each as one line
+	// (Finding.Text): doctor exits 1 when there is any.
+	Problems []string `json:"problems"`
 }
 
 // Machine is what of the machine itself an install or the UI meets: the
 // display, a Mac's hardware, the Python the env runs or a venv would be
 // made from and what it lacks, the GPUs' compute capabilities, the free
-// space where an install writes. Its problems are in the report's.
+// space where an install writes. Its problems are the report's findings (section machine).
 type Machine struct {
 	Display  string        `json:"display"`  // "X11 (DISPLAY=:0)", "none (...)", "not needed on this system"
 	Hardware string        `json:"hardware"` // macOS: "arm64" or "x86_64"; "" elsewhere

@@ -139,7 +139,7 @@ func WriteText(w io.Writer, r Report) {
 			}
 			fmt.Fprintf(w, "  pixi:       %s\n", found)
 			fmt.Fprintf(w, "  platform:   %s (%s)\n", px.Environment, px.Reason)
-			for _, s := range append(append([]string{}, px.Warnings...), px.Notes...) {
+			for _, s := range px.Notes { // its warnings are findings, below
 				fmt.Fprintf(w, "              %s\n", s)
 			}
 			lock := "no install recorded by the launcher"
@@ -212,7 +212,7 @@ func WriteText(w io.Writer, r Report) {
 			exists = " — MISSING in the checkout"
 		}
 		fmt.Fprintf(w, "Requirements: %s%s — %s\n", q.File, exists, q.Reason)
-		for _, s := range append(append([]string{}, q.Warnings...), q.Notes...) {
+		for _, s := range q.Notes { // its warnings are findings, below
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
@@ -220,8 +220,26 @@ func WriteText(w io.Writer, r Report) {
 	if t := r.Torch; t != nil {
 		writeTorch(w, t)
 	}
-	for _, pr := range r.Problems {
-		fmt.Fprintf(w, "Problem:      %s\n", pr)
+	if len(r.LaunchLogs) > 0 {
+		fmt.Fprintln(w, "Launch logs:  (what the launcher said in each applet's last run that installed, failed or was refused)")
+		for _, l := range r.LaunchLogs {
+			what := "exit status " + fmt.Sprint(l.Status)
+			if l.Error != "" {
+				what += ": " + l.Error
+			}
+			fmt.Fprintf(w, "  %-12s %s (%s)\n", l.Script+":", l.Path, what)
+		}
+	}
+	for _, sev := range []Severity{SeverityWarning, SeverityProblem} {
+		for _, f := range r.Findings {
+			if f.Severity == sev {
+				label := "Warning:"
+				if sev == SeverityProblem {
+					label = "Problem:"
+				}
+				fmt.Fprintf(w, "%-13s %s\n", label, f.Text())
+			}
+		}
 	}
 }
 

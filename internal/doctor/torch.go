@@ -54,25 +54,32 @@ print(json.dumps(r))
 // torchReport asks the env's Python what torch it has, and compares that
 // with the build the platform decision d installs. reinstall is the
 // checkout's own pip command for the requirements, run by the env's
-// Python: the fix that installs them again without pulling new code.
-func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Decision, m *gpu.Machine, reinstall []string) Torch {
+// Python: the fix that installs them again without pulling new code. Its
+// findings are all problems; Torch.Problems holds them as lines.
+func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Decision, m *gpu.Machine, reinstall []string) (Torch, []Finding) {
 	file := d.File
 	t := Torch{Python: e.Python, Devices: []string{}, Problems: []string{}, Expected: string(d.Build), ArchList: []string{}, Capabilities: []string{}}
+	var found []Finding
+	problem := func(message, fix string) {
+		f := Finding{Severity: SeverityProblem, Section: SectionTorch, Message: message, Fix: fix}
+		found = append(found, f)
+		t.Problems = append(t.Problems, f.Text())
+	}
 	if e.Python == "" || e.State == pyenv.StateMissing || e.State == pyenv.StateUnusable {
 		t.Error = "there is no environment to ask: run ./install.sh first"
-		t.Problems = append(t.Problems, "torch: "+t.Error)
-		return t
+		problem("torch: "+t.Error, "")
+		return t, found
 	}
 	text, err := run.Ask(ctx, proc.Cmd{Path: e.Python, Argv: []string{e.Python, "-c", torchProbe}})
 	if err != nil {
 		t.Error = err.Error()
-		t.Problems = append(t.Problems, "torch: the env's Python could not be asked: "+t.Error)
-		return t
+		problem("torch: the env's Python could not be asked: "+t.Error, "")
+		return t, found
 	}
 	if err := json.Unmarshal([]byte(lastLine(text)), &t); err != nil {
 		t.Error = fmt.Sprintf("unreadable answer %q", lastLine(text))
-		t.Problems = append(t.Problems, "torch: "+t.Error)
-		return t
+		problem("torch: "+t.Error, "")
+		return t, found
 	}
 	t.Devices, t.ArchList, t.Capabilities = orEmpty(t.Devices), orEmpty(t.ArchList), orEmpty(t.Capabilities)
 	fix := "install the requirements again, in the checkout (nothing new is pulled): " + out.QuoteArgs(reinstall)
@@ -80,8 +87,8 @@ func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Deci
 		fix = "run ./" + layout.InstallScript + ", which finishes the install that did not complete (" + e.Resume + ")"
 	}
 	if !t.Imported {
-		t.Problems = append(t.Problems, "torch cannot be imported in the environment ("+t.Error+"): "+fix)
-		return t
+		problem("torch cannot be imported in the environment ("+t.Error+")", fix)
+		return t, found
 	}
 	switch {
 	case t.CUDA != "":
@@ -92,18 +99,20 @@ func torchReport(ctx context.Context, run proc.Runner, e Environment, d gpu.Deci
 		t.Build = "CPU"
 	}
 	if !strings.HasPrefix(t.Build, t.Expected) {
-		t.Problems = append(t.Problems, fmt.Sprintf("torch is a %s build, but the requirements chosen for this machine (%s) install the %s build: to install the right one, remove this one (%s) and %s",
-			t.Build, file, t.Expected, out.QuoteArgs([]string{e.Python, "-m", "pip", "uninstall", "-y", "torch"}), fix))
+		problem(fmt.Sprintf("torch is a %s build, but the requirements chosen for this machine (%s) install the %s build", t.Build, file, t.Expected),
+			fmt.Sprintf("to install the right one, remove this one (%s) and %s", out.QuoteArgs([]string{e.Python, "-m", "pip", "uninstall", "-y", "torch"}), fix))
 	}
 	if t.Build != "CPU" && !t.GPUUsable {
 		why := ""
 		if t.Expected == "CUDA" && m != nil && !m.HasNvidia() {
 			why = " (no NVIDIA driver is in use here)"
 		}
-		t.Problems = append(t.Problems, fmt.Sprintf("torch is a %s build but cannot use a GPU%s", t.Build, why))
+		problem(fmt.Sprintf("torch is a %s build but cannot use a GPU%s", t.Build, why), "")
 	}
-	t.Problems = append(t.Problems, archProblems(t, e, file, reinstall)...)
-	return t
+	for _, p := range archProblems(t, e, file, reinstall) {
+		problem(p, "")
+	}
+	return t, found
 }
 
 func lastLine(s string) string {

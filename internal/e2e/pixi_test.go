@@ -386,11 +386,13 @@ func TestPixiBadInput(t *testing.T) {
 
 // withoutState is a snapshot without the launcher's memo of what the
 // checkout's files say (and git's copies it keeps to read them), which a
-// refused launch may write: the checkout and its env may not change.
+// refused launch may write, nor its launch logs, which a refused launch
+// writes: the checkout and its env may not change.
 func withoutState(snap string) string {
 	var keep []string
 	for _, line := range strings.Split(snap, "\n") {
-		if !strings.HasPrefix(line, ".git/onetrainer-launcher/facts") && !strings.HasPrefix(line, ".git/onetrainer-launcher/upstream/") {
+		if !strings.HasPrefix(line, ".git/onetrainer-launcher/facts") && !strings.HasPrefix(line, ".git/onetrainer-launcher/upstream/") &&
+			!strings.HasPrefix(line, ".git/onetrainer-launcher/logs") {
 			keep = append(keep, line)
 		}
 	}

@@ -37,7 +37,7 @@ func (t Target) createVenv(ctx context.Context, r Request, hp hostPy, ours bool)
 		return out.Errorf("cannot create OT_PYTHON_VENV=%q: %w", v.Given, pathutil.Explain(v.Dir, err))
 	}
 	if err := MarkCreated(v.Dir); err != nil {
-		return out.Errorf("cannot write in OT_PYTHON_VENV=%q: %w", v.Given, pathutil.Explain(v.Dir, err))
+		return recordFailed(t, fmt.Sprintf("cannot write in OT_PYTHON_VENV=%q", v.Given), v.Dir, err)
 	}
 	err := r.Run.Run(ctx, proc.Cmd{Path: hp.exe, Argv: []string{hp.name, "-m", "venv", pathutil.Arg(v.Given)}})
 	if err == nil {
@@ -68,14 +68,14 @@ func (t Target) createConda(ctx context.Context, r Request) (Target, error) {
 	c := t.conda
 	r.Out.Status("Creating Conda environment %q...", c.Given)
 	if err := r.Run.Run(ctx, proc.Cmd{Path: c.Exe, Argv: c.createArgs()}); err != nil {
-		return t, withSpace(r, err, t.Place.Label, t.Place.Dir, "")
+		return t, withSpace(r, condaCreateFailed(r, c.Given, err), t.Place.Label, t.Place.Dir, "")
 	}
 	t, _ = t.locate(ctx, r, r.Run.Output)
 	if !t.Exists {
 		return t, out.Errorf("conda created the environment %q, but it cannot be found where conda keeps environments", c.Given)
 	}
 	if err := MarkCreated(t.Place.Dir); err != nil {
-		return t, out.Errorf("cannot write in the new conda environment %s: %w", t.Place.Dir, pathutil.Explain(t.Place.Dir, err))
+		return t, recordFailed(t, "cannot write in the new conda environment "+t.Place.Dir, t.Place.Dir, err)
 	}
 	return t, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
 )
 
@@ -24,7 +25,11 @@ type Inspection struct {
 	Warnings      []string // what the decision noticed
 	Resume        string   // why the next launch installs the requirements, when it will
 	PipLog        string   // the last install's pip log, when there is one
-	Others        []OtherEnv
+	// Ways are the ways around what made the last install fail, as its
+	// closing error gave them, where pip's log names the cause (an index or
+	// a git host out of reach, a certificate not trusted).
+	Ways   []string
+	Others []OtherEnv
 
 	target Target
 }
@@ -106,6 +111,13 @@ func Inspect(ctx context.Context, r Request) Inspection {
 	if t.Place.Dir != "" {
 		if log := in(t.Place.Dir, pipLogFile); fileExists(log) {
 			rep.PipLog = log
+			if rep.Resume != "" && rec.Installing != nil && rec.Installing.Failed != "" {
+				// The launcher's own pip log holds the last install alone
+				// (it is removed as an install begins).
+				if f, ok := diagnosePipLog(string(pathutil.ReadTail(log, pipLogTail))); ok {
+					rep.Ways = f.hints()
+				}
+			}
 		}
 	}
 	if t.Exists {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout/layout"
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/proc"
@@ -25,7 +26,7 @@ import (
 func install(ctx context.Context, r Request, t Target, platform string) error {
 	dir := t.Place.Dir
 	if err := BeginInstall(dir, r.Script); err != nil {
-		return out.Errorf("cannot record the install in %s: %w", dir, pathutil.Explain(dir, err))
+		return recordFailed(t, "cannot record the install in "+dir, dir, err)
 	}
 	// pip keeps its log of this install inside the env, for bug reports,
 	// without a change to what it prints (PIP_LOG is its --log option);
@@ -66,7 +67,7 @@ func install(ctx context.Context, r Request, t Target, platform string) error {
 		return out.Errorf("%w", err)
 	}
 	if err := CompleteInstall(dir, files); err != nil {
-		return out.Errorf("recording the completed install in %s: %w", dir, pathutil.Explain(dir, err))
+		return recordFailed(t, "recording the completed install in "+dir, dir, err)
 	}
 	if r.Installed != nil {
 		return r.Installed(ctx)
@@ -88,8 +89,10 @@ func hasPip(dir string) bool {
 
 // installFailed records and explains a failed install: what failed, that
 // the env is kept, and that the next launch resumes. pipLog is what pip
-// wrote to its log during this install (or ""): a package index pip could
-// not reach is said as that, with the ways to point pip elsewhere.
+// wrote to its log during this install (or ""): a cause it shows (a package
+// index pip could not reach, a certificate it does not trust, a git
+// requirement git could not fetch) is said as that, with the ways around it
+// (diagnosePipLog).
 func installFailed(dir string, r Request, t Target, err error, pipLog string) error {
 	label := t.Place.Label
 	resume := fmt.Sprintf("The %s is kept as it is; the next ./install.sh, ./start-ui.sh or ./run-cmd.sh installs them again.", label)
@@ -102,11 +105,14 @@ func installFailed(dir string, r Request, t Target, err error, pipLog string) er
 	code := 1
 	var hints []string
 	if ee != nil {
-		how = fmt.Sprintf("pip exited with status %d", ee.Code)
+		tool := "pip"
+		if t.Kind == launch.KindPixi {
+			tool = "pixi install"
+		}
+		how = fmt.Sprintf("%s exited with status %d", tool, ee.Code)
 		code = ee.Code
-		if host, why := unreachableIndex(pipLog); host != "" {
-			how = fmt.Sprintf("pip could not reach the package index %s (%s)", host, why)
-			hints = append(hints, "The package index cannot be reached from here: this machine may be offline, or a proxy or firewall stands in the way. Point pip elsewhere and run again: PIP_INDEX_URL=https://MIRROR/simple for a mirror of PyPI, PIP_FIND_LINKS=/folder/of/wheels with PIP_NO_INDEX=1 for wheels on disk, or HTTPS_PROXY=http://PROXY:PORT for a proxy.")
+		if f, ok := diagnosePipLog(pipLog); ok {
+			how, hints = f.how(), f.hints()
 		}
 	}
 	if why, more, ok := outOfSpace(r, label, dir, pipLog); ok {
@@ -174,29 +180,6 @@ func (m pipLogMark) appended(limit int64) string {
 		n -= m.before.Size()
 	}
 	return string(pathutil.ReadTail(m.path, min(n, limit)))
-}
-
-// unreachableIndex finds in pip's log (what it wrote during the install)
-// the last package index or file host pip could not reach: its host and
-// why ("its name cannot be resolved", "the connection was refused", ...).
-// "" when the log shows none. pip's retry warnings are passed over: a
-// retry that then worked is no failure, and one that did not is followed
-// by pip's line saying that it gave up, with the same cause.
-func unreachableIndex(log string) (host, why string) {
-	lines := strings.Split(log, "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		line := lines[i]
-		if strings.Contains(line, "Retrying (Retry(") {
-			continue
-		}
-		if why = unreachableCause(line); why == "" {
-			continue
-		}
-		if host = indexHost(line); host != "" {
-			return host, why
-		}
-	}
-	return "", ""
 }
 
 // unreachableCause says in words why a line of pip's log shows a host

@@ -51,6 +51,15 @@ const (
 `
 )
 
+// unreachableIndex is the package index pip could not reach, as the log
+// shows it, and why; "" when the log shows none.
+func unreachableIndex(log string) (host, why string) {
+	if f, ok := diagnosePipLog(log); ok && f.kind == failUnreachable {
+		return f.host, f.why
+	}
+	return "", ""
+}
+
 func TestUnreachableIndex(t *testing.T) {
 	for _, c := range []struct {
 		name, log, host, why string

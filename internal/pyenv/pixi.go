@@ -61,7 +61,7 @@ func PreparePixi(ctx context.Context, r Request, p *launch.Pixi) (Result, error)
 	}
 	if mode.SelfUpdate && wasThere {
 		if err := r.Run.With(r.Checkout.Root, env).Run(ctx, proc.Cmd{Path: exe, Argv: append([]string{pixiCmd}, px.SelfUpdate.Words...)}); err != nil {
-			return Result{}, err
+			return Result{}, pixiSelfUpdateFailed(r, err)
 		}
 	}
 	name, err := pixiPlatform(ctx, r)
@@ -147,7 +147,7 @@ func installPixi(ctx context.Context, r Request, t Target, env environ.List) err
 		return out.Errorf("cannot make %s: %w", dir, pathutil.Explain(dir, err))
 	}
 	if err := BeginInstall(dir, r.Script); err != nil {
-		return out.Errorf("cannot record the install in %s: %w", dir, pathutil.Explain(dir, err))
+		return recordFailed(t, "cannot record the install in "+dir, dir, err)
 	}
 	r.Out.Debugf("Installing OneTrainer environment, this may take a while...")
 	argv := append([]string{pixiCmd}, t.pixi.form.Install.With(t.pixi.name)...)
@@ -171,7 +171,7 @@ func installPixi(ctx context.Context, r Request, t Target, env environ.List) err
 		return out.Errorf("%w", err)
 	}
 	if err := CompleteInstall(dir, files); err != nil {
-		return out.Errorf("recording the completed install in %s: %w", dir, pathutil.Explain(dir, err))
+		return recordFailed(t, "recording the completed install in "+dir, dir, err)
 	}
 	if r.Installed != nil {
 		return r.Installed(ctx)
@@ -297,6 +297,9 @@ func InspectPixi(ctx context.Context, r Request, p *launch.Pixi, m *gpu.Machine)
 	switch {
 	case !st.exists:
 		rep.State = StateMissing
+		if st.rec.Installing != nil { // a first install that failed or was cut short
+			rep.Resume = st.rec.Why()
+		}
 	case st.rec.Installing != nil:
 		rep.State, rep.Resume = StatePending, st.rec.Why()
 	case info.Recorded:

@@ -107,7 +107,7 @@ func (c Checkout) NamedCondaLock(name string) string {
 
 // The launcher's state: its copy of the binary, git's copies of the launch
 // scripts it follows, a user's own scripts kept for unlink, the facts
-// memo, update's journal and its lock.
+// memo, update's journal and its lock, the applets' launch logs.
 func (c Checkout) Binary() string            { return filepath.Join(c.StateDir, "bin", OwnName) }
 func (c Checkout) Kept(script string) string { return filepath.Join(c.StateDir, "upstream", script) }
 func (c Checkout) Backup(name string) string { return filepath.Join(c.StateDir, "backup", name) }
@@ -116,6 +116,12 @@ func (c Checkout) FactsMemo() string         { return filepath.Join(c.StateDir, 
 func (c Checkout) HandoverMemo() string      { return filepath.Join(c.StateDir, "facts-handover") }
 func (c Checkout) Journal() string           { return filepath.Join(c.StateDir, "journal") }
 func (c Checkout) UpdateLock() string        { return filepath.Join(c.StateDir, "update.lock") }
+
+// LaunchLog is where the applet script (install.sh, ...) keeps what the
+// launcher said during its last run that installed, failed or was refused.
+func (c Checkout) LaunchLog(script string) string {
+	return filepath.Join(c.StateDir, "logs", script+".log")
+}
 
 // BackupCopy is the n-th further copy of a user's script kept beside its
 // Backup (n from 1): a version the launcher found in place of a link it

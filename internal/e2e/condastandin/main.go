@@ -13,7 +13,9 @@
 //     in its own cache (CONDA_STANDIN_PKGS, else <root>/pkgs), which
 //     spares every test but the first Python's ensurepip;
 //   - `run` puts <prefix>/bin first in PATH, sets CONDA_PREFIX and
-//     CONDA_DEFAULT_ENV, and execs the command.
+//     CONDA_DEFAULT_ENV, and execs the command;
+//   - CONDA_STANDIN_FAIL=create[:STATUS] makes `create` fail as conda's does
+//     when its channel cannot be reached (CondaHTTPError), with STATUS (1).
 //
 // Every call is appended to CONDA_STANDIN_LOG, one line of quoted arguments.
 package main
@@ -208,6 +210,16 @@ func target(args []string) (prefix string, rest []string) {
 
 func create(args []string) {
 	prefix, rest := target(args)
+	if how, ok := strings.CutPrefix(os.Getenv("CONDA_STANDIN_FAIL"), "create"); ok {
+		// CONDA_STANDIN_FAIL=create[:STATUS]: the create fails as conda's
+		// does when it cannot reach its channel, making nothing.
+		code, err := strconv.Atoi(strings.TrimPrefix(how, ":"))
+		if err != nil {
+			code = 1
+		}
+		fmt.Fprintf(os.Stderr, "\nCondaHTTPError: HTTP 000 CONNECTION FAILED for url <https://conda.anaconda.org/conda-forge/%s/repodata.json>\nElapsed: -\n\nAn HTTP error occurred when trying to retrieve this URL.\nHTTP errors are often intermittent, and a simple retry will get you on your way.\n", "linux-64")
+		os.Exit(code)
+	}
 	if isEnv(prefix) {
 		fail("CondaValueError: prefix already exists: %s", prefix)
 	}
