@@ -143,17 +143,9 @@ func (s site) updateOwn(ctx context.Context, fb *launch.Fallback) error {
 		return out.Errorf("cannot take the update lock: %w", err)
 	}
 	defer lock.Release()
-	if err := l.StepAside(ctx, linked); err != nil {
-		l.Return(ctx)
-		return err
-	}
-	runErr := run.Run(ctx, cmd)
-	r, err := l.Return(ctx)
+	r, runErr, err := s.withLinksAside(ctx, l, linked, "the checkout's own update.sh", func() error { return run.Run(ctx, cmd) })
 	if err != nil {
 		return err
-	}
-	for name, where := range r.Kept {
-		s.out.Warn("%s was not git's copy when the checkout's own update.sh ended: it is kept in %s, and the link is back in its place.", name, where)
 	}
 	if len(r.Conflicted) > 0 {
 		s.out.Warn("%s %s a merge conflict from the checkout's own update.sh: git's conflicted file stands in for the link until you resolve it (git status shows it); the next launch links it again once resolved.",

@@ -202,21 +202,12 @@ func (s site) pull(ctx context.Context) error {
 		return err
 	}
 	s.out.Status("The pull changes %s: git's copies stand in for the links while git merges, and the links come back right after.", strings.Join(incoming, ", "))
-	if err := l.StepAside(ctx, incoming); err != nil {
-		// The journal has what stepped aside: put it back now.
-		l.Return(ctx)
-		return err
-	}
-	pullErr := run.Run(ctx, pull)
-	r, err := l.Return(ctx)
+	r, pullErr, err := s.withLinksAside(ctx, l, incoming, "the pull", func() error { return run.Run(ctx, pull) })
 	if err != nil {
 		return err
 	}
 	if len(r.Linked) > 0 {
 		s.out.Debugf("linked again: %s", strings.Join(r.Linked, ", "))
-	}
-	for name, where := range r.Kept {
-		s.out.Warn("%s was not git's copy when the pull ended: it is kept in %s, and the link is back in its place.", name, where)
 	}
 	if len(r.Conflicted) > 0 {
 		return out.Errorf("the pull left a merge conflict in %s: git's conflicted file stands in for the link until you resolve it (git status shows it)", strings.Join(r.Conflicted, ", ")).
@@ -272,4 +263,27 @@ func (s site) ownVersionsPulled(incoming []string) error {
 			"To take upstream's version and drop yours: rm "+strings.Join(rm, " ")+" && ./"+layout.UpdateScript,
 			"To carry your change over: "+out.Quote(s.co.Binary())+" unlink "+co+" && git -C "+co+" stash && git -C "+co+" pull && git -C "+co+" stash pop, then, once merged, onetrainer-launcher link --force "+co,
 		).WithCode(1)
+}
+
+// withLinksAside runs run (what, in words: "the pull") while the linked
+// scripts names stand aside as git's copies — the journal first, so that
+// whatever ends the launcher, the next run puts them back — and then puts
+// the links back, saying where it kept a file it found in a link's place
+// that was not git's copy. It returns what came back, run's error, and
+// the error that kept the links from stepping aside or coming back.
+func (s site) withLinksAside(ctx context.Context, l *checkout.Linker, names []string, what string, run func() error) (checkout.Returned, error, error) {
+	if err := l.StepAside(ctx, names); err != nil {
+		// The journal has what stepped aside: put it back now.
+		l.Return(ctx)
+		return checkout.Returned{}, nil, err
+	}
+	runErr := run()
+	r, err := l.Return(ctx)
+	if err != nil {
+		return r, runErr, err
+	}
+	for name, where := range r.Kept {
+		s.out.Warn("%s was not git's copy when %s ended: it is kept in %s, and the link is back in its place.", name, what, where)
+	}
+	return r, runErr, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
@@ -202,7 +203,7 @@ func noPython(r Request, cands []candidate, bounds pyversion.Range) error {
 		}
 		if c.missing == "" && c.lacks != "" && bounds.Holds(c.version) {
 			fix := rebuildHints(r, c)
-			hints = append(hints, fmt.Sprintf("%s was built without %s: %s, %s", c.exe, andList(strings.Fields(c.lacks)),
+			hints = append(hints, fmt.Sprintf("%s was built without %s: %s, %s", c.exe, checkout.JoinAnd(strings.Fields(c.lacks)),
 				strings.TrimPrefix(fix[0], "Solution: "), strings.TrimSuffix(fix[1], ".")+"."))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
@@ -135,7 +136,7 @@ func (c *candidate) ask(ctx context.Context, r Request, bounds pyversion.Range, 
 	case c.missing != "":
 		c.why = fmt.Sprintf("Python %s without %s, so it cannot make a venv with pip", v, strings.Join(strings.Fields(c.missing), " and "))
 	case c.lacks != "":
-		c.why = fmt.Sprintf("Python %s built without %s (%s)", v, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks))
+		c.why = fmt.Sprintf("Python %s built without %s (%s)", v, checkout.JoinAnd(strings.Fields(c.lacks)), lacksWhy(c.lacks))
 	case !host.NativeMachine(c.machine, hardware):
 		c.why = fmt.Sprintf("Python %s for %s, which runs under Rosetta on this Mac's Apple silicon: PyTorch publishes no macOS wheels for %s", v, c.machine, c.machine)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/gpu"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/launch"
@@ -66,7 +67,7 @@ func CheckMachine(ctx context.Context, r Request, insp Inspection, platform stri
 		mc.Python = pythonCheck(role, c)
 		if made && c.lacks != "" {
 			mc.Problems = append(mc.Problems, fmt.Sprintf("the env's Python %s (Python %s) was built without %s: %s; to fix it, %s",
-				c.exe, c.version, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks), strings.Join(rebuildHints(r, c), ", ")))
+				c.exe, c.version, checkout.JoinAnd(strings.Fields(c.lacks)), lacksWhy(c.lacks), strings.Join(rebuildHints(r, c), ", ")))
 		}
 		if made && !host.NativeMachine(c.machine, hw) {
 			mc.Problems = append(mc.Problems, fmt.Sprintf("the env's Python %s is an %s Python, which runs under Rosetta on this Mac's Apple silicon: PyTorch publishes no macOS wheels for it; make the env again with a native (arm64) Python", c.exe, c.machine))

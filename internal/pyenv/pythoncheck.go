@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/onetrainer-launcher/onetrainer-launcher/internal/checkout"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/host"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/out"
 	"github.com/onetrainer-launcher/onetrainer-launcher/internal/pathutil"
@@ -44,7 +45,7 @@ func (c candidate) refuseGiven(ctx context.Context, r Request, bounds pyversion.
 		msg = fmt.Sprintf("%s=%q (%s, Python %s) cannot make a venv with pip: it has no %s", upstream.VarPythonCmd, cmd, c.exe, c.version, strings.Join(strings.Fields(c.missing), " and "))
 		hints = append(missingHints(r, c), "Nothing was created.")
 	case c.lacks != "":
-		msg = fmt.Sprintf("%s=%q (%s, Python %s) was built without %s: %s. No venv was made with it.", upstream.VarPythonCmd, cmd, c.exe, c.version, andList(strings.Fields(c.lacks)), lacksWhy(c.lacks))
+		msg = fmt.Sprintf("%s=%q (%s, Python %s) was built without %s: %s. No venv was made with it.", upstream.VarPythonCmd, cmd, c.exe, c.version, checkout.JoinAnd(strings.Fields(c.lacks)), lacksWhy(c.lacks))
 		hints = append(rebuildHints(r, c), haveHints(ctx, r, hardware, c.exe)...)
 	case !host.NativeMachine(c.machine, hardware):
 		msg = fmt.Sprintf("%s=%q (%s, Python %s) is an %s Python, which runs under Rosetta on this Mac's Apple silicon (sysctl hw.optional.arm64 says 1, the Python's platform.machine() says %s): PyTorch publishes no macOS wheels for %s, so pip would end the install with \"No matching distribution found for torch\". No venv was made with it.",
@@ -190,7 +191,7 @@ func rebuildHints(r Request, c candidate) []string {
 	if pkgs != "" {
 		s = append(s, "Solution: install what its build needs: "+pkgs)
 	} else {
-		s = append(s, "Solution: install the development files of "+andList(libsOf(c.lacks))+" with your system's package manager")
+		s = append(s, "Solution: install the development files of "+checkout.JoinAnd(libsOf(c.lacks))+" with your system's package manager")
 	}
 	if v := pyenvVersionOf(r, c.exe); v != "" {
 		s = append(s, "then build that Python again: pyenv install --force "+v)
@@ -274,17 +275,6 @@ func (c candidate) shimHints(r Request) []string {
 		s = append(s, fmt.Sprintf("No installed pyenv version has %s: install one (pyenv install 3.X), or set OT_PYTHON_CMD to a Python that is installed.", name))
 	}
 	return s
-}
-
-// andList joins "a", "a and b", "a, b and c".
-func andList(s []string) string {
-	switch len(s) {
-	case 0:
-		return ""
-	case 1:
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // macHardware is the Mac's own machine (host.MachineARM64 on Apple
