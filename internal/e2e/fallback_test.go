@@ -297,12 +297,7 @@ func TestFallbackThroughUpdate(t *testing.T) {
 	work := t.TempDir()
 	up, remote := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git")
 	orig, ours := filepath.Join(work, "orig", "OneTrainer"), filepath.Join(work, "ours", "OneTrainer")
-	makeUpstreamCheckout(t, f, up, false)
-	git(t, up, "init", "-q", "-b", "main")
-	git(t, up, "add", "-A")
-	git(t, up, "commit", "-q", "-m", "HEAD")
-	git(t, work, "clone", "-q", "--bare", up, remote)
-	git(t, up, "remote", "add", "origin", remote)
+	upstreamWithRemote(t, f, up, remote)
 	git(t, work, "clone", "-q", remote, orig)
 	git(t, work, "clone", "-q", remote, ours)
 	linkLauncher(t, ours)
@@ -431,12 +426,7 @@ func TestFallbackUpdateBeforeThePull(t *testing.T) {
 	f := headFixtureOf(t)
 	work := t.TempDir()
 	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
-	makeUpstreamCheckout(t, f, up, false)
-	git(t, up, "init", "-q", "-b", "main")
-	git(t, up, "add", "-A")
-	git(t, up, "commit", "-q", "-m", "HEAD")
-	git(t, work, "clone", "-q", "--bare", up, remote)
-	git(t, up, "remote", "add", "origin", remote)
+	upstreamWithRemote(t, f, up, remote)
 	git(t, work, "clone", "-q", remote, co)
 	linkLauncher(t, co)
 	wheels := upstreamWheels(t, s.python)
@@ -529,11 +519,7 @@ func TestFallbackUpdateMakesAGitCheckout(t *testing.T) {
 	f := headFixtureOf(t)
 	work := t.TempDir()
 	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
-	makeUpstreamCheckout(t, f, up, false)
-	git(t, up, "init", "-q", "-b", "main")
-	git(t, up, "add", "-A")
-	git(t, up, "commit", "-q", "-m", "HEAD")
-	git(t, work, "clone", "-q", "--bare", up, remote)
+	upstreamWithRemote(t, f, up, remote)
 	makeUpstreamCheckout(t, f, co, false)
 	linkLauncher(t, co)
 	// An older launcher linked it; its update.sh since is one this one
@@ -577,12 +563,7 @@ func TestFallbackUpdateSignals(t *testing.T) {
 	f := headFixtureOf(t)
 	work := t.TempDir()
 	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "OneTrainer")
-	makeUpstreamCheckout(t, f, up, false)
-	git(t, up, "init", "-q", "-b", "main")
-	git(t, up, "add", "-A")
-	git(t, up, "commit", "-q", "-m", "HEAD")
-	git(t, work, "clone", "-q", "--bare", up, remote)
-	git(t, up, "remote", "add", "origin", remote)
+	upstreamWithRemote(t, f, up, remote)
 	git(t, work, "clone", "-q", remote, co)
 	linkLauncher(t, co)
 	lib, _ := os.ReadFile(filepath.Join(up, "lib.include.sh"))
@@ -653,4 +634,16 @@ func TestFallbackUpdateSignals(t *testing.T) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// upstreamWithRemote makes up a git checkout of fixture f's shape with
+// one commit, and remote a bare clone of it that up pushes to (origin).
+func upstreamWithRemote(t *testing.T, f fixture, up, remote string) {
+	t.Helper()
+	makeUpstreamCheckout(t, f, up, false)
+	git(t, up, "init", "-q", "-b", "main")
+	git(t, up, "add", "-A")
+	git(t, up, "commit", "-q", "-m", "HEAD")
+	git(t, filepath.Dir(remote), "clone", "-q", "--bare", up, remote)
+	git(t, up, "remote", "add", "origin", remote)
 }

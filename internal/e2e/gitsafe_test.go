@@ -27,19 +27,7 @@ func clonedCheckout(t *testing.T) string {
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
-	work := t.TempDir()
-	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "co")
-	if err := writeCheckout(up, false, false); err != nil {
-		t.Fatal(err)
-	}
-	if err := testkit.WriteFramework(up); err != nil {
-		t.Fatal(err)
-	}
-	git(t, up, "init", "-q", "-b", "main")
-	git(t, up, "add", "-A")
-	git(t, up, "commit", "-q", "-m", "initial")
-	git(t, work, "clone", "-q", "--bare", up, remote)
-	git(t, work, "clone", "-q", remote, co)
+	_, co := clonedUpstream(t)
 	return co
 }
 

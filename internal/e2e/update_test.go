@@ -46,6 +46,22 @@ var origScript = testkit.FrameworkScript("start-ui.sh")
 // the clone.
 func linkedClone(t *testing.T) (up, co string) {
 	t.Helper()
+	up, co = clonedUpstream(t)
+	if out, err := exec.Command(s.launcher, "link", co).CombinedOutput(); err != nil {
+		t.Fatalf("link: %v\n%s", err, out)
+	}
+	if code, o, e := launch(t, co, "install.sh", nil); code != 0 {
+		t.Fatalf("install: %d\n%s\n%s", code, o, e)
+	}
+	return up, co
+}
+
+// clonedUpstream makes an upstream of OneTrainer's shape (the miniature
+// checkout, testkit's framework) with one commit, a bare remote it pushes
+// to (origin), and a user's clone of the remote, not linked and with no
+// env. It returns the upstream and the clone.
+func clonedUpstream(t *testing.T) (up, co string) {
+	t.Helper()
 	work := t.TempDir()
 	up, remote, co := filepath.Join(work, "upstream"), filepath.Join(work, "remote.git"), filepath.Join(work, "co")
 	if err := writeCheckout(up, false, false); err != nil {
@@ -60,12 +76,6 @@ func linkedClone(t *testing.T) (up, co string) {
 	git(t, work, "clone", "-q", "--bare", up, remote)
 	git(t, up, "remote", "add", "origin", remote)
 	git(t, work, "clone", "-q", remote, co)
-	if out, err := exec.Command(s.launcher, "link", co).CombinedOutput(); err != nil {
-		t.Fatalf("link: %v\n%s", err, out)
-	}
-	if code, o, e := launch(t, co, "install.sh", nil); code != 0 {
-		t.Fatalf("install: %d\n%s\n%s", code, o, e)
-	}
 	return up, co
 }
 
